@@ -1,0 +1,3 @@
+from crisisdesk.cli import main
+
+raise SystemExit(main())

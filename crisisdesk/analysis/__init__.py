@@ -1,0 +1,1 @@
+"""Sentiment, complaint cues, priority, tone checks, spikes, chart series. No Qt, no I/O."""

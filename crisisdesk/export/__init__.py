@@ -1,0 +1,1 @@
+"""Plan and report rendering (HTML first, PDF via QtGui)."""

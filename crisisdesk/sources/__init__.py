@@ -1,0 +1,1 @@
+"""Where mentions come from: platform connectors (httpx) and file import. No Qt here."""

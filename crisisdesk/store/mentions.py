@@ -1,0 +1,377 @@
+"""Mentions: upsert keyed by (source, external_id), filtered queries, triage state changes.
+
+Nothing here hard-deletes a mention; "archived" is a status.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import sqlite_utils
+
+from crisisdesk.errors import CrisisdeskError, SearchSyntaxError
+from crisisdesk.store import events
+from crisisdesk.store.migrations import MENTION_STATUSES
+from crisisdesk.store.search import build_fts_query
+
+LABELS = ("negative", "neutral", "positive")
+UNANSWERED = ("new", "open")
+
+
+@dataclass(frozen=True)
+class Mention:
+    id: int
+    source: str
+    external_id: str
+    url: str | None
+    author_handle: str
+    author_name: str
+    author_followers: int
+    text: str
+    created_at: str
+    fetched_at: str
+    in_reply_to: str | None
+    thread_root: str | None
+    likes: int
+    reposts: int
+    replies: int
+    sentiment: float
+    label: str
+    complaint: bool
+    cues: tuple[str, ...]
+    priority: int
+    status: str
+    assignee: str | None
+    account_id: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["cues"] = list(self.cues)
+        return data
+
+
+_COLUMNS = [f.name for f in fields(Mention)]
+_SELECT = ", ".join(f"m.{c}" for c in _COLUMNS)
+
+#: columns an upsert may set; anything else in a row dict is ignored
+INSERT_COLUMNS = (
+    "source", "external_id", "url", "author_handle", "author_name", "author_followers", "text",
+    "created_at", "fetched_at", "in_reply_to", "thread_root", "likes", "reposts", "replies",
+    "sentiment", "label", "complaint", "cues", "priority", "status", "raw", "account_id",
+)  # fmt: skip
+_DEFAULTS: dict[str, Any] = {
+    "url": None, "author_handle": "", "author_name": "", "author_followers": 0,
+    "in_reply_to": None, "thread_root": None, "likes": 0, "reposts": 0, "replies": 0,
+    "sentiment": 0.0, "label": "neutral", "complaint": 0, "cues": "[]", "priority": 0,
+    "status": "new", "raw": None, "account_id": None,
+}  # fmt: skip
+#: what a re-sync may refresh on an existing mention (never its text or triage state)
+REFRESH_COLUMNS = ("likes", "reposts", "replies", "author_followers", "url", "fetched_at")
+
+_INSERT_SQL = "INSERT INTO mentions ({cols}) VALUES ({qs}) ON CONFLICT DO NOTHING".format(
+    cols=", ".join(INSERT_COLUMNS), qs=", ".join("?" for _ in INSERT_COLUMNS)
+)
+
+
+def _row_to_mention(row: Sequence[Any]) -> Mention:
+    data = dict(zip(_COLUMNS, row, strict=True))
+    data["complaint"] = bool(data["complaint"])
+    data["cues"] = tuple(json.loads(data["cues"] or "[]"))
+    return Mention(**data)
+
+
+def _insert_values(row: Mapping[str, Any]) -> list[Any]:
+    values = []
+    for col in INSERT_COLUMNS:
+        value = row.get(col, _DEFAULTS.get(col))
+        if col == "cues" and not isinstance(value, str):
+            value = json.dumps(list(value or ()))
+        elif col == "raw" and value is not None and not isinstance(value, str):
+            value = json.dumps(value, ensure_ascii=False, default=str)
+        elif col == "complaint":
+            value = int(bool(value))
+        values.append(value)
+    return values
+
+
+@dataclass
+class UpsertCounts:
+    inserted: int = 0
+    duplicates: int = 0
+    updated: int = 0
+
+    def add(self, other: UpsertCounts) -> None:
+        self.inserted += other.inserted
+        self.duplicates += other.duplicates
+        self.updated += other.updated
+
+
+def insert_many(db: sqlite_utils.Database, rows: Sequence[Mapping[str, Any]]) -> UpsertCounts:
+    """Insert analysed mention rows; rows whose (source, external_id) exist are duplicates.
+
+    The caller owns the transaction (wrap in ``db.atomic()`` for all-or-nothing).
+    """
+    # rowcount sums the rows each execution inserted; FTS trigger rows are not counted
+    inserted = db.conn.executemany(_INSERT_SQL, (_insert_values(r) for r in rows)).rowcount
+    return UpsertCounts(inserted=inserted, duplicates=len(rows) - inserted)
+
+
+def upsert_many(db: sqlite_utils.Database, rows: Sequence[Mapping[str, Any]]) -> UpsertCounts:
+    """Insert new mentions and refresh engagement counts of known ones (used by sync).
+
+    Local triage state (status, assignee, labels) and the stored text are never overwritten.
+    """
+    counts = UpsertCounts()
+    with db.atomic():
+        for row in rows:
+            existing = db.execute(
+                "SELECT id, likes, reposts, replies, author_followers, url FROM mentions"
+                " WHERE source = ? AND external_id = ?",
+                [row["source"], row["external_id"]],
+            ).fetchone()
+            if existing is None:
+                db.execute(_INSERT_SQL, _insert_values(row))
+                counts.inserted += 1
+                continue
+            new = [row.get(c, _DEFAULTS.get(c)) for c in REFRESH_COLUMNS[:-1]]
+            if list(existing[1:]) == new:
+                counts.duplicates += 1
+                continue
+            sets = ", ".join(f"{c} = ?" for c in REFRESH_COLUMNS)
+            db.execute(
+                f"UPDATE mentions SET {sets} WHERE id = ?",
+                [*new, row.get("fetched_at"), existing[0]],
+            )
+            counts.updated += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class MentionFilter:
+    """What the inbox or ``crisisdesk mentions`` asks for. Empty fields do not filter."""
+
+    search: str = ""
+    label: str | None = None
+    complaints_only: bool = False
+    statuses: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    since: str | None = None  # UTC ISO, inclusive
+    until: str | None = None  # UTC ISO, exclusive
+    assignee: str | None = None
+    tag: str | None = None  # a user label from the labels table
+
+    def where(self) -> tuple[str, list[Any]]:
+        """SQL WHERE clause (over alias ``m``) and its parameters."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        fts = build_fts_query(self.search) if self.search.strip() else None
+        if fts:
+            clauses.append("m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
+            params.append(fts)
+        if self.label:
+            if self.label not in LABELS:
+                raise CrisisdeskError(
+                    f"'{self.label}' is not a sentiment label.",
+                    hint="Use one of: " + ", ".join(LABELS) + ".",
+                )
+            clauses.append("m.label = ?")
+            params.append(self.label)
+        if self.complaints_only:
+            clauses.append("m.complaint = 1")
+        if self.statuses:
+            bad = [s for s in self.statuses if s not in MENTION_STATUSES]
+            if bad:
+                raise CrisisdeskError(
+                    f"'{bad[0]}' is not a status.",
+                    hint="Use one of: " + ", ".join(MENTION_STATUSES) + ".",
+                )
+            clauses.append(f"m.status IN ({', '.join('?' for _ in self.statuses)})")
+            params.extend(self.statuses)
+        if self.sources:
+            clauses.append(f"m.source IN ({', '.join('?' for _ in self.sources)})")
+            params.extend(self.sources)
+        if self.since:
+            clauses.append("m.created_at >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("m.created_at < ?")
+            params.append(self.until)
+        if self.assignee:
+            clauses.append("m.assignee = ?")
+            params.append(self.assignee)
+        if self.tag:
+            clauses.append(
+                "m.id IN (SELECT ml.mention_id FROM mention_labels ml"
+                " JOIN labels l ON l.id = ml.label_id WHERE l.name = ?)"
+            )
+            params.append(self.tag)
+        return (" AND ".join(clauses) or "1"), params
+
+
+#: sort keys offered to users → ORDER BY; every one ends in a unique tiebreak
+SORTS = {
+    "priority": "m.priority DESC, m.created_at DESC, m.id DESC",
+    "newest": "m.created_at DESC, m.id DESC",
+    "oldest": "m.created_at ASC, m.id ASC",
+    "most_negative": "m.sentiment ASC, m.id DESC",
+    "most_positive": "m.sentiment DESC, m.id DESC",
+}
+
+
+def _run(db: sqlite_utils.Database, sql: str, params: Sequence[Any]) -> list[Any]:
+    try:
+        return db.execute(sql, list(params)).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc).lower() or "mentions_fts" in str(exc):
+            raise SearchSyntaxError(
+                "crisisdesk could not understand that search.",
+                hint='Use plain words, "quoted phrases", OR, and -word to exclude.',
+            ) from exc
+        raise
+
+
+def query(
+    db: sqlite_utils.Database,
+    flt: MentionFilter | None = None,
+    *,
+    sort: str = "priority",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Mention]:
+    """One page of mentions matching *flt*, in *sort* order."""
+    flt = flt or MentionFilter()
+    if sort not in SORTS:
+        raise CrisisdeskError(f"'{sort}' is not a sort order.", hint="Use: " + ", ".join(SORTS))
+    where, params = flt.where()
+    sql = (
+        f"SELECT {_SELECT} FROM mentions m WHERE {where}"
+        f" ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?"
+    )
+    return [_row_to_mention(r) for r in _run(db, sql, [*params, limit, offset])]
+
+
+def count(db: sqlite_utils.Database, flt: MentionFilter | None = None) -> int:
+    where, params = (flt or MentionFilter()).where()
+    return int(_run(db, f"SELECT count(*) FROM mentions m WHERE {where}", params)[0][0])
+
+
+def get(db: sqlite_utils.Database, mention_id: int) -> Mention | None:
+    row = db.execute(f"SELECT {_SELECT} FROM mentions m WHERE m.id = ?", [mention_id]).fetchone()
+    return _row_to_mention(row) if row else None
+
+
+def get_raw(db: sqlite_utils.Database, mention_id: int) -> str | None:
+    """The payload as the platform or file sent it (JSON text), for the detail view."""
+    row = db.execute("SELECT raw FROM mentions WHERE id = ?", [mention_id]).fetchone()
+    return row[0] if row else None
+
+
+def thread(db: sqlite_utils.Database, mention: Mention) -> list[Mention]:
+    """Other mentions of the same conversation, oldest first (excluding *mention*)."""
+    root = mention.thread_root or mention.external_id
+    rows = db.execute(
+        f"SELECT {_SELECT} FROM mentions m WHERE m.source = ? AND m.id != ?"
+        " AND (m.thread_root = ? OR m.external_id = ? OR m.in_reply_to = ?)"
+        " ORDER BY m.created_at, m.id LIMIT 200",
+        [mention.source, mention.id, root, root, mention.external_id],
+    ).fetchall()
+    return [_row_to_mention(r) for r in rows]
+
+
+def _check_status(status: str) -> None:
+    if status not in MENTION_STATUSES:
+        raise CrisisdeskError(
+            f"'{status}' is not a status.", hint="Use one of: " + ", ".join(MENTION_STATUSES)
+        )
+
+
+def _set_column(
+    db: sqlite_utils.Database,
+    column: str,
+    new_values: Mapping[int, Any],
+    action: str,
+    actor: str,
+) -> dict[int, Any]:
+    """Set *column* per mention id, logging each real change; returns the previous values."""
+    previous: dict[int, Any] = {}
+    with db.atomic():
+        for mention_id, value in new_values.items():
+            row = db.execute(
+                f"SELECT {column} FROM mentions WHERE id = ?", [mention_id]
+            ).fetchone()
+            if row is None or row[0] == value:
+                continue
+            previous[mention_id] = row[0]
+            db.execute(f"UPDATE mentions SET {column} = ? WHERE id = ?", [value, mention_id])
+            events.record(db, "mention", mention_id, action, old=row[0], new=value, actor=actor)
+    return previous
+
+
+def set_status(
+    db: sqlite_utils.Database, ids: Iterable[int], status: str, *, actor: str = "me"
+) -> dict[int, str]:
+    """Set one status on many mentions. Returns {id: previous status} for those that changed."""
+    _check_status(status)
+    return _set_column(db, "status", dict.fromkeys(ids, status), "status", actor)
+
+
+def restore_statuses(
+    db: sqlite_utils.Database, previous: Mapping[int, str], *, actor: str = "me"
+) -> dict[int, str]:
+    """Put back per-mention statuses (undo). Logged like any change."""
+    for status in previous.values():
+        _check_status(status)
+    return _set_column(db, "status", previous, "status", actor)
+
+
+def set_assignee(
+    db: sqlite_utils.Database,
+    ids_or_values: Iterable[int] | Mapping[int, str | None],
+    assignee: str | None = None,
+    *,
+    actor: str = "me",
+) -> dict[int, str | None]:
+    """Assign mentions to a person (``None`` unassigns). A mapping sets per-id values (undo)."""
+    if isinstance(ids_or_values, Mapping):
+        values = dict(ids_or_values)
+    else:
+        values = dict.fromkeys(ids_or_values, assignee)
+    return _set_column(db, "assignee", values, "assign", actor)
+
+
+@dataclass(frozen=True)
+class InboxSummary:
+    new: int
+    complaints_waiting: int
+    oldest_unanswered_at: str | None
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+
+def summary(db: sqlite_utils.Database) -> InboxSummary:
+    """Counts for the status bar: new, complaints waiting for an answer, oldest unanswered."""
+    by_status = dict(
+        db.execute("SELECT status, count(*) FROM mentions GROUP BY status").fetchall()
+    )
+    waiting = db.execute(
+        "SELECT count(*) FROM mentions WHERE complaint = 1 AND status IN ('new', 'open')"
+    ).fetchone()[0]
+    oldest = db.execute(
+        "SELECT min(created_at) FROM mentions WHERE status IN ('new', 'open')"
+    ).fetchone()[0]
+    return InboxSummary(
+        new=by_status.get("new", 0),
+        complaints_waiting=waiting,
+        oldest_unanswered_at=oldest,
+        total=sum(by_status.values()),
+        by_status=by_status,
+    )
+
+
+def sources(db: sqlite_utils.Database) -> list[str]:
+    """Platforms present in the database, for filter menus."""
+    return [r[0] for r in db.execute("SELECT DISTINCT source FROM mentions ORDER BY source")]

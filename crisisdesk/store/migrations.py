@@ -1,0 +1,148 @@
+"""Schema, as an ordered list of migrations. Never edit an applied migration: add one."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("crisisdesk")
+
+MENTION_STATUSES = ("new", "open", "replied", "offline", "resolved", "archived")
+
+
+@MIGRATIONS()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    statuses = ", ".join(f"'{s}'" for s in MENTION_STATUSES)
+    db.executescript(
+        f"""
+        CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            name TEXT NOT NULL UNIQUE,
+            base_url TEXT,
+            handle TEXT,
+            options TEXT NOT NULL DEFAULT '{{}}',   -- JSON; never a secret
+            state TEXT NOT NULL DEFAULT '{{}}',     -- JSON cursors (since_id, cursor, etag)
+            last_sync_at TEXT,
+            last_error TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE mentions (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            external_id TEXT NOT NULL,
+            url TEXT,
+            author_handle TEXT NOT NULL DEFAULT '',
+            author_name TEXT NOT NULL DEFAULT '',
+            author_followers INTEGER NOT NULL DEFAULT 0,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            in_reply_to TEXT,
+            thread_root TEXT,
+            likes INTEGER NOT NULL DEFAULT 0,
+            reposts INTEGER NOT NULL DEFAULT 0,
+            replies INTEGER NOT NULL DEFAULT 0,
+            sentiment REAL NOT NULL DEFAULT 0,
+            label TEXT NOT NULL DEFAULT 'neutral'
+                CHECK (label IN ('negative', 'neutral', 'positive')),
+            complaint INTEGER NOT NULL DEFAULT 0,
+            cues TEXT NOT NULL DEFAULT '[]',
+            priority INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ({statuses})),
+            assignee TEXT,
+            raw TEXT,
+            account_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+            UNIQUE (source, external_id)
+        );
+        CREATE INDEX idx_mentions_priority ON mentions (priority DESC, created_at DESC);
+        CREATE INDEX idx_mentions_created ON mentions (created_at DESC);
+        CREATE INDEX idx_mentions_status ON mentions (status, priority DESC);
+        CREATE INDEX idx_mentions_complaint ON mentions (complaint, priority DESC);
+        CREATE INDEX idx_mentions_thread ON mentions (source, thread_root);
+
+        CREATE TABLE labels (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE
+        );
+        CREATE TABLE mention_labels (
+            mention_id INTEGER NOT NULL REFERENCES mentions(id),
+            label_id INTEGER NOT NULL REFERENCES labels(id),
+            PRIMARY KEY (mention_id, label_id)
+        );
+        CREATE TABLE replies (
+            id INTEGER PRIMARY KEY,
+            mention_id INTEGER NOT NULL REFERENCES mentions(id),
+            account_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+            body TEXT NOT NULL,
+            channel TEXT NOT NULL DEFAULT 'public' CHECK (channel IN ('public', 'private')),
+            state TEXT NOT NULL DEFAULT 'draft'
+                CHECK (state IN ('draft', 'queued', 'sent', 'failed')),
+            idempotency_key TEXT,
+            external_id TEXT,
+            url TEXT,
+            error TEXT,
+            tone_report TEXT,
+            created_at TEXT NOT NULL,
+            sent_at TEXT
+        );
+        CREATE INDEX idx_replies_mention ON replies (mention_id);
+        CREATE TABLE follow_ups (
+            id INTEGER PRIMARY KEY,
+            mention_id INTEGER NOT NULL REFERENCES mentions(id),
+            due_at TEXT NOT NULL,
+            note TEXT,
+            done_at TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_follow_ups_due ON follow_ups (done_at, due_at);
+        CREATE TABLE templates (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            category TEXT,
+            body TEXT NOT NULL
+        );
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            window_start TEXT NOT NULL,
+            window_end TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT,
+            created_at TEXT NOT NULL,
+            acknowledged_at TEXT
+        );
+        -- append-only audit log of every state change and send
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id INTEGER,
+            action TEXT NOT NULL,
+            old TEXT,
+            new TEXT,
+            actor TEXT NOT NULL DEFAULT 'me',
+            detail TEXT
+        );
+        CREATE INDEX idx_events_entity ON events (entity, entity_id, id);
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        """
+    )
+    db["mentions"].enable_fts(
+        ["text", "author_handle", "author_name"],
+        fts_version="FTS5",
+        create_triggers=True,
+        tokenize="porter unicode61 remove_diacritics 2",
+    )
+
+
+def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Names of applied migrations this version does not know: the file is from the future.
+
+    Read-only; raises ``sqlite3.DatabaseError`` on a damaged file.
+    """
+    db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    known = {m.name for m in MIGRATIONS._migrations}
+    return [m.name for m in MIGRATIONS.applied(db) if m.name not in known]

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Set up and run crisisdesk from a fresh checkout with nothing but Python 3.11+.
+
+    python3 dev.py run [ARGS...]   create .venv, install crisisdesk, start the app (or a CLI command)
+    python3 dev.py test [PYTEST ARGS...]
+                                   create .venv, install crisisdesk with test tools, run the whole
+                                   test suite, then ruff, mypy and the import-linter contracts
+    python3 dev.py check           only ruff, mypy and import-linter
+
+On Windows use ``py dev.py ...``. Only the standard library is used here.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+# Debian/Ubuntu libraries Qt needs even offscreen; installed only when missing and we are root
+QT_SYSTEM_LIBS = {
+    "EGL": "libegl1",
+    "GL": "libgl1",
+    "xkbcommon": "libxkbcommon0",
+    "fontconfig": "libfontconfig1",
+    "dbus-1": "libdbus-1-3",
+    "glib-2.0": "libglib2.0-0",
+}
+
+
+def venv_python() -> Path:
+    if os.name == "nt":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def sh(*cmd: str | Path) -> int:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT)
+
+
+def ensure_venv(extras: str) -> Path:
+    if sys.version_info < (3, 11):
+        sys.exit(f"crisisdesk needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    py = venv_python()
+    if not py.exists():
+        print(f"Creating {VENV} ...", flush=True)
+        venv.create(VENV, with_pip=True, clear=VENV.exists())
+    spec = f".[{extras}]" if extras else "."
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
+    stamp = VENV / f".install-stamp-{extras or 'app'}"
+    if not stamp.exists() or stamp.read_text() != digest:
+        if sh(py, "-m", "pip", "install", "--quiet", "--upgrade", "pip") != 0:
+            sys.exit("Could not update pip in .venv.")
+        if sh(py, "-m", "pip", "install", "--quiet", "-e", spec) != 0:
+            sys.exit("Installing crisisdesk into .venv failed; see the messages above.")
+        stamp.write_text(digest)
+    return py
+
+
+def ensure_qt_system_libs() -> None:
+    """On a bare Debian/Ubuntu (CI), install the few shared libraries Qt loads."""
+    if not sys.platform.startswith("linux") or shutil.which("apt-get") is None:
+        return
+    missing = [pkg for lib, pkg in QT_SYSTEM_LIBS.items() if ctypes.util.find_library(lib) is None]
+    if not missing:
+        return
+    if os.geteuid() != 0:
+        print("Qt needs these system packages: " + " ".join(missing), file=sys.stderr)
+        print("Install them with: sudo apt-get install " + " ".join(missing), file=sys.stderr)
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.call(["apt-get", "update", "-q"], env=env)
+    subprocess.call(["apt-get", "install", "-y", "-q", *missing], env=env)
+
+
+def lint(py: Path) -> int:
+    failed = 0
+    for cmd in (
+        (py, "-m", "ruff", "check", "."),
+        (py, "-m", "ruff", "format", "--check", "."),
+        (py, "-m", "mypy"),
+        (VENV / ("Scripts" if os.name == "nt" else "bin") / "lint-imports",),
+    ):
+        if sh(*cmd) != 0:
+            failed = 1
+    return failed
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test", "check"}:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        ensure_qt_system_libs()
+        py = ensure_venv("")
+        return subprocess.call([str(py), "-m", "crisisdesk", *rest], cwd=ROOT)
+    py = ensure_venv("dev")
+    if command == "check":
+        return lint(py)
+    ensure_qt_system_libs()
+    # pytest's exit code 5 ("no tests ran") is a failure here, like any other non-zero code
+    code = sh(py, "-m", "pytest", *rest)
+    if code != 0:
+        print(f"pytest exited with {code}", file=sys.stderr)
+        return code
+    return lint(py)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
