@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run crisisdesk from a fresh checkout with nothing but Python 3.11+.
 
-    python3 dev.py run [ARGS...]   create .venv, install crisisdesk, start the app (or a CLI command)
+    python3 dev.py run [ARGS...]   create .venv, install crisisdesk, start the app (or a command)
     python3 dev.py test [PYTEST ARGS...]
                                    create .venv, install crisisdesk with test tools, run the whole
                                    test suite, then ruff, mypy and the import-linter contracts
@@ -46,7 +46,7 @@ def sh(*cmd: str | Path) -> int:
 
 
 def ensure_venv(extras: str) -> Path:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an old python3
         sys.exit(f"crisisdesk needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     py = venv_python()
     if not py.exists():

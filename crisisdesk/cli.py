@@ -160,8 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_import)
 
-    from crisisdesk.store.migrations import MENTION_STATUSES
     from crisisdesk.store.mentions import LABELS, SORTS
+    from crisisdesk.store.migrations import MENTION_STATUSES
 
     p = sub.add_parser("mentions", help="list stored mentions")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -199,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handler is None:
             from crisisdesk.app import run_gui
 
-            return run_gui(paths.database_path(args.db))
+            return int(run_gui(paths.database_path(args.db)))
         return handler(args)
     except CrisisdeskError as exc:
         print(f"crisisdesk: {exc.user_text()}", file=sys.stderr)
@@ -207,5 +207,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("crisisdesk: interrupted", file=sys.stderr)
         return 130
-
-

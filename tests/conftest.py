@@ -1,4 +1,4 @@
-"""Shared fixtures. Qt runs offscreen; the keyring is an in-memory backend; SQLite is a real file."""
+"""Shared fixtures: Qt offscreen, an in-memory keyring backend, SQLite as a real file."""
 
 from __future__ import annotations
 
@@ -50,7 +50,9 @@ def memory_keyring() -> Iterator[object]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the developer's real data/config dirs or QSettings."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))

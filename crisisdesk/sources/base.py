@@ -58,7 +58,9 @@ class Connector(Protocol):
     #: the longest reply the platform accepts, in its own unit (characters or graphemes)
     reply_limit: ClassVar[int | None]
 
-    def __init__(self, account: AccountConfig, secret: str | None, client: httpx.Client) -> None: ...
+    def __init__(
+        self, account: AccountConfig, secret: str | None, client: httpx.Client
+    ) -> None: ...
 
     def check(self) -> str:
         """Verify the credential; return who we are (e.g. '@bakery@mastodon.social')."""

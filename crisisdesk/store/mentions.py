@@ -247,10 +247,7 @@ def query(
     if sort not in SORTS:
         raise CrisisdeskError(f"'{sort}' is not a sort order.", hint="Use: " + ", ".join(SORTS))
     where, params = flt.where()
-    sql = (
-        f"SELECT {_SELECT} FROM mentions m WHERE {where}"
-        f" ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?"
-    )
+    sql = f"SELECT {_SELECT} FROM mentions m WHERE {where} ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?"
     return [_row_to_mention(r) for r in _run(db, sql, [*params, limit, offset])]
 
 
@@ -300,9 +297,7 @@ def _set_column(
     previous: dict[int, Any] = {}
     with db.atomic():
         for mention_id, value in new_values.items():
-            row = db.execute(
-                f"SELECT {column} FROM mentions WHERE id = ?", [mention_id]
-            ).fetchone()
+            row = db.execute(f"SELECT {column} FROM mentions WHERE id = ?", [mention_id]).fetchone()
             if row is None or row[0] == value:
                 continue
             previous[mention_id] = row[0]
@@ -354,9 +349,7 @@ class InboxSummary:
 
 def summary(db: sqlite_utils.Database) -> InboxSummary:
     """Counts for the status bar: new, complaints waiting for an answer, oldest unanswered."""
-    by_status = dict(
-        db.execute("SELECT status, count(*) FROM mentions GROUP BY status").fetchall()
-    )
+    by_status = dict(db.execute("SELECT status, count(*) FROM mentions GROUP BY status").fetchall())
     waiting = db.execute(
         "SELECT count(*) FROM mentions WHERE complaint = 1 AND status IN ('new', 'open')"
     ).fetchone()[0]

@@ -130,7 +130,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         """
     )
-    db["mentions"].enable_fts(
+    db.table("mentions").enable_fts(
         ["text", "author_handle", "author_name"],
         fts_version="FTS5",
         create_triggers=True,

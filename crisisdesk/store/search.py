@@ -73,7 +73,9 @@ def build_fts_query(text: str, *, prefix_last: bool = True) -> str | None:
         else:
             parts.append(expr)
     if pending_or:
-        raise SearchSyntaxError("OR needs a word on each side.", hint="For example: refund OR money")
+        raise SearchSyntaxError(
+            "OR needs a word on each side.", hint="For example: refund OR money"
+        )
     if not parts:
         return None
     if positives == 0:
