@@ -6,6 +6,8 @@ exits 2. Tracebacks are for bugs only.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class CrisisdeskError(Exception):
     """Base class: something the user can understand and usually fix."""
@@ -58,3 +60,27 @@ class SourceError(CrisisdeskError):
 
 class OfflineError(SourceError):
     """The network cannot be reached."""
+
+
+class AuthError(SourceError):
+    """The platform refused the credential (HTTP 401/403)."""
+
+    hint = "Check the token or password of this account in Accounts; it may have expired."
+
+
+class RateLimitedError(SourceError):
+    """The platform asks us to wait longer than we are willing to wait now."""
+
+    def __init__(self, message: str, hint: str = "", *, retry_at: datetime | None = None) -> None:
+        super().__init__(message, hint)
+        #: when the platform will accept requests again (aware UTC), if it said so
+        self.retry_at = retry_at
+
+
+class PlatformError(SourceError):
+    """The platform failed (5xx after retries) or sent something unreadable (bad JSON, HTML page,
+    cut-off answer), or refused a request for a reason other than the credential."""
+
+    def __init__(self, message: str, hint: str = "", *, status: int | None = None) -> None:
+        super().__init__(message, hint)
+        self.status = status

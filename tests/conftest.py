@@ -13,6 +13,9 @@ os.environ.pop("CRISISDESK_DB", None)
 
 _GUI_FIXTURES = {"qtbot", "qapp", "qtmodeltester"}
 
+# the loopback platform server fixture (`platform_server`) for connector tests
+pytest_plugins = ["tests.helpers.platform_server"]
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that touches Qt as ``gui`` so ``-m 'not gui'`` runs pure logic alone."""
