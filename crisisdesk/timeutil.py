@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from dateutil import parser as _dateparser
 
 _ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# epoch seconds (>= 9 digits, i.e. after 1973) or milliseconds; shorter numbers are years/dates
+_EPOCH = re.compile(r"[0-9]{9,}(\.[0-9]*)?")
+# zone names RFC 2822 allows (mail, RSS); dateutil only knows UTC/GMT and the machine's own
+_NAMED_ZONES = {
+    name: timezone(timedelta(hours=hours), name)
+    for name, hours in {
+        "UT": 0, "UTC": 0, "GMT": 0, "Z": 0,
+        "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    }.items()
+}  # fmt: skip
 
 
 def now_utc() -> datetime:
@@ -17,7 +28,11 @@ def to_iso(dt: datetime) -> str:
     """Format as the stored form. Naive datetimes are taken as UTC."""
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).strftime(_ISO_FORMAT)
+    dt = dt.astimezone(UTC)
+    # not strftime: it does not zero-pad years before 1000, which would break sorting
+    return (
+        f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}Z"
+    )
 
 
 def now_iso() -> str:
@@ -39,15 +54,36 @@ def parse_timestamp(value: str | int | float) -> datetime:
     text = str(value).strip()
     if not text:
         raise ValueError("the date is empty")
-    if text.replace(".", "", 1).isdigit():
+    if _EPOCH.fullmatch(text):
         return _from_epoch(float(text))
     try:
-        dt = _dateparser.parse(text)
+        dt = _dateparser.parse(text, tzinfos=_zone)
+        if dt.tzinfo is None:
+            dt = dt.replace(tzinfo=UTC)
+        return dt.astimezone(UTC)
+    except _UnknownZoneError:
+        raise
     except (ValueError, OverflowError) as exc:
         raise ValueError(f"'{text[:40]}' is not a date crisisdesk understands") from exc
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
+
+
+class _UnknownZoneError(ValueError):
+    pass
+
+
+def _zone(name: str | None, offset: int | None) -> tzinfo | None:
+    """dateutil's zone hook: numeric offsets, RFC 2822 names; an unknown name is an error
+    rather than a silent guess (dateutil would otherwise ignore it and shift the time)."""
+    if offset is not None:
+        return timezone(timedelta(seconds=offset))
+    if name is None:
+        return None
+    zone = _NAMED_ZONES.get(name.upper())
+    if zone is None:
+        raise _UnknownZoneError(
+            f"the time zone '{name[:20]}' is not known; write it as an offset like +01:00"
+        )
+    return zone
 
 
 def _from_epoch(seconds: float) -> datetime:

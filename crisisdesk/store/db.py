@@ -12,7 +12,7 @@ from pathlib import Path
 import sqlite_utils
 
 from crisisdesk.errors import DatabaseError, DatabaseTooNewError, NotADatabaseError
-from crisisdesk.store.migrations import MIGRATIONS, unknown_migrations
+from crisisdesk.store.migrations import MIGRATIONS, is_foreign_database, unknown_migrations
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -24,8 +24,14 @@ def _check_header(path: Path) -> None:
         return
     if path.is_dir():
         raise NotADatabaseError(f"{path} is a folder, not a crisisdesk database.")
-    with path.open("rb") as fh:
-        head = fh.read(len(SQLITE_MAGIC))
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise DatabaseError(
+            f"{path} cannot be read: {exc.strerror or exc}.",
+            hint="Check that the file is yours and not open in another program.",
+        ) from exc
     if head and head != SQLITE_MAGIC:
         raise NotADatabaseError(
             f"{path} is not a crisisdesk database (it is some other kind of file).",
@@ -43,18 +49,34 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
     if not memory:
         path = Path(path)
         _check_header(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(
+                f"The folder for {path} cannot be created: {exc.strerror or exc}.",
+                hint="Choose a database path inside a folder you can write to.",
+            ) from exc
+    conn: sqlite3.Connection | None = None
     try:
         # autocommit outside explicit transactions; db.atomic() opens BEGIN/COMMIT itself
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         db = sqlite_utils.Database(conn)
         # reading the schema fails fast on a damaged file, before we write anything
         newer = unknown_migrations(db)
+        foreign = not memory and is_foreign_database(db)
     except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()  # also removes the -wal/-shm files SQLite made while trying
         raise NotADatabaseError(
             f"{path} cannot be opened as a database: {exc}.",
             hint="Nothing was changed in it. It may be damaged; restore a backup or move it away.",
         ) from exc
+    if foreign:
+        conn.close()
+        raise NotADatabaseError(
+            f"{path} is a database of some other program, not a crisisdesk database.",
+            hint="Nothing was changed in it. Choose another file, or a new file name.",
+        )
     if newer:
         conn.close()
         raise DatabaseTooNewError(

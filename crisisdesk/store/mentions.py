@@ -16,7 +16,7 @@ import sqlite_utils
 from crisisdesk.errors import CrisisdeskError, SearchSyntaxError
 from crisisdesk.store import events
 from crisisdesk.store.migrations import MENTION_STATUSES
-from crisisdesk.store.search import build_fts_query
+from crisisdesk.store.search import plan_search
 
 LABELS = ("negative", "neutral", "positive")
 UNANSWERED = ("new", "open")
@@ -168,10 +168,21 @@ class MentionFilter:
         """SQL WHERE clause (over alias ``m``) and its parameters."""
         clauses: list[str] = []
         params: list[Any] = []
-        fts = build_fts_query(self.search) if self.search.strip() else None
-        if fts:
+        plan = plan_search(self.search) if self.search.strip() else None
+        if plan and plan.match:
             clauses.append("m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
-            params.append(fts)
+            params.append(plan.match)
+        if plan and plan.exclude:
+            clauses.append(
+                "m.id NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)"
+            )
+            params.append(plan.exclude)
+        for symbols in plan.contains if plan else ():
+            clauses.append("(instr(m.text, ?) > 0 OR instr(m.author_name, ?) > 0)")
+            params.extend([symbols, symbols])
+        for symbols in plan.lacks if plan else ():
+            clauses.append("instr(m.text, ?) = 0 AND instr(m.author_name, ?) = 0")
+            params.extend([symbols, symbols])
         if self.label:
             if self.label not in LABELS:
                 raise CrisisdeskError(

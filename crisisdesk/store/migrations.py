@@ -146,3 +146,17 @@ def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     known = {m.name for m in MIGRATIONS._migrations}
     return [m.name for m in MIGRATIONS.applied(db) if m.name not in known]
+
+
+def is_foreign_database(db: sqlite_utils.Database) -> bool:
+    """True when the file holds tables but no crisisdesk schema: another program's database.
+
+    Read-only, so such a file can be refused without adding our tables to it.
+    """
+    if MIGRATIONS.applied(db):
+        return False
+    tables = db.execute(
+        "SELECT count(*) FROM sqlite_master WHERE substr(name, 1, 7) != 'sqlite_' AND name != ?",
+        [Migrations.migrations_table],
+    ).fetchone()[0]
+    return bool(tables)

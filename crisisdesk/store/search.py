@@ -3,11 +3,16 @@
 Plain words are matched as words (prefix-matched while typing), "quoted text" as a phrase,
 ``OR`` between words as either, and ``-word`` excludes. Anything FTS5 would choke on is either
 quoted away or reported as a :class:`SearchSyntaxError` with a message a person understands.
+
+The FTS tokenizer drops emoji and other symbols, so a term made only of them (🎂, -😡) is
+matched as a substring of the text instead (:func:`plan_search`).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
 
 from crisisdesk.errors import SearchSyntaxError
 
@@ -20,24 +25,56 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def _symbols(word: str) -> str:
+    """The emoji/symbol characters of *word* (ZWJ sequences and skin tones kept, variation
+    selectors dropped so ❤️ also finds ❤)."""
+    return "".join(c for c in word if unicodedata.category(c)[0] == "S" or c == "\u200d")
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """A parsed search: what FTS5 must (not) match and which symbols the text must (not) hold."""
+
+    match: str | None = None  # FTS5 expression rows must match (may include NOT terms)
+    exclude: str | None = None  # FTS5 expression rows must not match (when there is no match)
+    contains: tuple[str, ...] = ()  # substrings (emoji, symbols) the text must contain
+    lacks: tuple[str, ...] = ()  # substrings the text must not contain
+
+
 def build_fts_query(text: str, *, prefix_last: bool = True) -> str | None:
     """Return an FTS5 MATCH expression for *text*, or ``None`` when there is nothing to search.
 
     Raises :class:`SearchSyntaxError` for input that has no sensible meaning (an unclosed
-    quote, a dangling OR, only exclusions).
+    quote, a dangling OR, only exclusions). Emoji-only terms are not part of the FTS
+    expression; :func:`plan_search` returns them too.
     """
+    plan = plan_search(text, prefix_last=prefix_last)
+    return plan.match if plan else None
+
+
+def plan_search(text: str, *, prefix_last: bool = True) -> SearchPlan | None:
+    """Parse *text* into a :class:`SearchPlan`, or ``None`` when there is nothing to search."""
+    text = text.replace("\x00", " ")  # FTS5 reads a NUL as the end of a quoted string
     if text.count('"') % 2:
         raise SearchSyntaxError(
             "The search has a quote mark that is not closed.",
             hint='Close the quote ("late delivery") or remove it.',
         )
     parts: list[str] = []
+    contains: list[str] = []
+    lacks: list[str] = []
     positives = 0
     pending_or = False
+    last_was_symbol = False
     tokens = list(_TOKEN.finditer(text))
     for index, match in enumerate(tokens):
         phrase, word = match.group(1), match.group(2)
         if word == "OR":
+            if last_was_symbol:
+                raise SearchSyntaxError(
+                    "OR works between words, not emoji or symbols.",
+                    hint="Search for the emoji on its own, or use words: refund OR money",
+                )
             if not parts or pending_or:
                 raise SearchSyntaxError(
                     "OR needs a word on each side.", hint="For example: refund OR money"
@@ -52,11 +89,25 @@ def build_fts_query(text: str, *, prefix_last: bool = True) -> str | None:
             expr = _quote(term)
         else:
             negate = word.startswith("-") and len(word) > 1
-            clean = _WORD_CHARS.sub(" ", word.lstrip("-") if negate else word)
+            bare = word[1:] if negate else word
+            clean = _WORD_CHARS.sub(" ", bare)
             pieces = [p.strip(".-'’") for p in clean.split()]
-            pieces = [p for p in pieces if p]
+            # a piece with no letter or digit (a lone @ or #) has no token for FTS5
+            pieces = [p for p in pieces if any(c.isalnum() for c in p)]
             if not pieces:
+                symbols = _symbols(bare)
+                if not symbols:
+                    continue
+                if pending_or:
+                    raise SearchSyntaxError(
+                        "OR works between words, not emoji or symbols.",
+                        hint="Search for the emoji on its own, or use words: refund OR money",
+                    )
+                (lacks if negate else contains).append(symbols)
+                positives += 0 if negate else 1
+                last_was_symbol = True
                 continue
+            last_was_symbol = False
             expr = " ".join(_quote(p) for p in pieces)
             is_last = index == len(tokens) - 1
             if prefix_last and is_last and not negate and len(pieces) == 1:
@@ -76,15 +127,17 @@ def build_fts_query(text: str, *, prefix_last: bool = True) -> str | None:
         raise SearchSyntaxError(
             "OR needs a word on each side.", hint="For example: refund OR money"
         )
-    if not parts:
+    if not parts and not contains and not lacks:
         return None
     if positives == 0:
         raise SearchSyntaxError(
             "A search needs at least one word to look for, not only excluded words.",
             hint="For example: delivery -pizza",
         )
-    # FTS5 wants positive terms first: "a NOT b"
-    ordered = [p for p in parts if not p.startswith("NOT ")] + [
-        p for p in parts if p.startswith("NOT ")
-    ]
-    return " ".join(ordered)
+    wanted = [p for p in parts if not p.startswith("NOT ")]
+    unwanted = [p for p in parts if p.startswith("NOT ")]
+    if wanted:
+        # FTS5 wants positive terms first: "a NOT b"
+        return SearchPlan(" ".join(wanted + unwanted), None, tuple(contains), tuple(lacks))
+    exclude = " OR ".join(p.removeprefix("NOT ") for p in unwanted) or None
+    return SearchPlan(None, exclude, tuple(contains), tuple(lacks))
