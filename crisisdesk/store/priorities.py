@@ -1,0 +1,131 @@
+"""Stored priorities: compute a mention's priority and keep the waiting part current.
+
+The waiting part of a priority grows until :data:`WAITING_CAP_HOURS`, so only unanswered
+mentions younger than that (plus a margin for refreshes that ran late) can change with time.
+:func:`refresh_priorities` touches that recent slice only, through the ``created_at`` index.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from crisisdesk.analysis.priority import WAITING_CAP_HOURS, Priority, points, score
+from crisisdesk.store.mentions import UNANSWERED, Mention
+from crisisdesk.timeutil import now_utc, parse_iso, to_iso
+
+#: how far past the cap a refresh still looks: covers mentions that crossed the cap since the
+#: last refresh, provided one ran within this margin (the app refreshes far more often)
+REFRESH_MARGIN_HOURS = 24.0
+
+
+def waiting_hours(created_at: str, status: str, now: datetime) -> float | None:
+    """Hours without an answer, or ``None`` once answered or closed. Never negative."""
+    if status not in UNANSWERED:
+        return None
+    try:
+        created = parse_iso(created_at)
+    except ValueError:  # not in the stored form; treat as just arrived rather than fail
+        return 0.0
+    return max(0.0, (now - created).total_seconds() / 3600.0)
+
+
+def priority_for(mention: Mention, now: datetime | None = None) -> Priority:
+    """The priority of a stored mention at *now* (default: the current time).
+
+    Waiting counts only while the status is new or open.
+    """
+    return score(
+        sentiment=mention.sentiment,
+        complaint=mention.complaint,
+        cues=mention.cues,
+        followers=mention.author_followers,
+        likes=mention.likes,
+        reposts=mention.reposts,
+        replies=mention.replies,
+        waiting_hours=waiting_hours(mention.created_at, mention.status, now or now_utc()),
+    )
+
+
+def _cues(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value or "[]")
+        except ValueError:
+            return ()
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(str(c) for c in value)
+
+
+def priority_for_row(row: Mapping[str, Any], now: datetime | None = None) -> Priority:
+    """The same for a row dict about to be stored (importers and sync use this).
+
+    Missing counts are 0, a missing status is "new".
+    """
+    return score(
+        sentiment=float(row.get("sentiment") or 0.0),
+        complaint=bool(row.get("complaint")),
+        cues=_cues(row.get("cues", ())),
+        followers=int(row.get("author_followers") or 0),
+        likes=int(row.get("likes") or 0),
+        reposts=int(row.get("reposts") or 0),
+        replies=int(row.get("replies") or 0),
+        waiting_hours=waiting_hours(
+            str(row.get("created_at") or ""), str(row.get("status") or "new"), now or now_utc()
+        ),
+    )
+
+
+def refresh_priorities(db: sqlite_utils.Database, now: datetime | None = None) -> int:
+    """Recompute the priority of recent unanswered mentions; return how many changed.
+
+    Only mentions with status new/open created within ``WAITING_CAP_HOURS`` plus
+    ``REFRESH_MARGIN_HOURS`` of *now* are read (a range scan on the ``created_at`` index), and
+    only changed rows are written, all in one transaction.
+    """
+    now = now or now_utc()
+    since = to_iso(now - timedelta(hours=WAITING_CAP_HOURS + REFRESH_MARGIN_HOURS))
+    statuses = ", ".join("?" for _ in UNANSWERED)
+    with db.atomic():
+        rows = db.execute(
+            # "+status" keeps SQLite off the status index: nearly every imported mention is
+            # "new", so that index would scan the whole table; created_at narrows to the slice
+            "SELECT id, sentiment, complaint, cues, author_followers, likes, reposts, replies,"
+            " created_at, status, priority FROM mentions"
+            f" WHERE created_at >= ? AND +status IN ({statuses})",
+            [since, *UNANSWERED],
+        ).fetchall()
+        changes: list[tuple[int, int]] = []
+        for (
+            mention_id,
+            sentiment,
+            complaint,
+            cues,
+            followers,
+            likes,
+            reposts,
+            replies,
+            created_at,
+            status,
+            old,
+        ) in rows:
+            new = points(
+                sentiment=sentiment,
+                complaint=bool(complaint),
+                cues=_cues(cues),
+                followers=followers,
+                likes=likes,
+                reposts=reposts,
+                replies=replies,
+                waiting_hours=waiting_hours(created_at, status, now),
+            )
+            if new != old:
+                changes.append((new, mention_id))
+        if changes:
+            db.conn.executemany("UPDATE mentions SET priority = ? WHERE id = ?", changes)
+    return len(changes)
