@@ -1,0 +1,1 @@
+"""Dialogs: triage (assign, labels, follow-up) and file import."""

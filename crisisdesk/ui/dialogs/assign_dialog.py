@@ -1,0 +1,58 @@
+"""Assign mentions to a person, picking from names used before or typing a new one."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+MAX_NAME_LENGTH = 60
+
+
+class AssignDialog(QDialog):
+    """``exec()``; then ``assignee()`` — the name, or ``None`` to unassign (empty field)."""
+
+    def __init__(
+        self,
+        count: int,
+        previous_names: list[str],
+        parent: QWidget | None = None,
+        *,
+        current: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Assign")
+        self.setAccessibleName("Assign to a person")
+        what = "this mention" if count == 1 else f"these {count} mentions"
+        intro = QLabel(f"Who should handle {what}? Leave the name empty to unassign.")
+        intro.setWordWrap(True)
+        self.name_box = QComboBox()
+        self.name_box.setEditable(True)
+        self.name_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.name_box.addItems(previous_names)
+        self.name_box.setCurrentText(current or "")
+        self.name_box.setAccessibleName("Person's name")
+        line = self.name_box.lineEdit()
+        assert line is not None  # editable combo boxes always have one
+        line.setMaxLength(MAX_NAME_LENGTH)
+        line.setPlaceholderText("Name, e.g. Sam")
+        intro.setBuddy(self.name_box)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.name_box)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(320)
+
+    def assignee(self) -> str | None:
+        name = " ".join(self.name_box.currentText().split())
+        return name or None

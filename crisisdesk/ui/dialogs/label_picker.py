@@ -1,0 +1,149 @@
+"""Add or remove labels on one or many mentions: a checklist of labels plus "new label".
+
+A label some (not all) of the selected mentions carry starts half-checked; left so, it is not
+changed. Checked → added to every selected mention; unchecked → taken off every one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.errors import CrisisdeskError
+from crisisdesk.store.labels import MAX_LABEL_LENGTH, clean_name
+
+_INITIAL = Qt.ItemDataRole.UserRole + 1
+
+
+class LabelPicker(QDialog):
+    """``exec()``; then ``changes()`` → (labels to add, labels to remove)."""
+
+    def __init__(
+        self,
+        all_names: Sequence[str],
+        current: Mapping[int, Sequence[str]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Labels")
+        self.setAccessibleName("Labels")
+        count = len(current)
+        intro = QLabel(
+            "Tick the labels this mention should have."
+            if count == 1
+            else f"Tick labels to add to all {count} mentions, untick to remove them. "
+            "Half-ticked labels stay as they are."
+        )
+        intro.setWordWrap(True)
+
+        self.list = QListWidget()
+        self.list.setAccessibleName("Labels")
+        self._keys: set[str] = set()
+        for name in all_names:
+            having = sum(1 for names in current.values() if name in names)
+            if having == 0:
+                state = Qt.CheckState.Unchecked
+            elif having == count:
+                state = Qt.CheckState.Checked
+            else:
+                state = Qt.CheckState.PartiallyChecked
+            self._add_item(name, state)
+
+        self.new_edit = QLineEdit()
+        self.new_edit.setPlaceholderText("New label, e.g. refund")
+        self.new_edit.setAccessibleName("New label name")
+        self.new_edit.setMaxLength(MAX_LABEL_LENGTH)
+        self.new_edit.returnPressed.connect(self.add_new)
+        self.add_button = QPushButton("&Add")
+        self.add_button.setAccessibleName("Add new label")
+        self.add_button.setAutoDefault(False)
+        self.add_button.clicked.connect(self.add_new)
+        self.error_label = QLabel()
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.setWordWrap(True)
+        self.error_label.setAccessibleName("Label error")
+        self.error_label.hide()
+        new_row = QHBoxLayout()
+        new_row.addWidget(self.new_edit, 1)
+        new_row.addWidget(self.add_button)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(new_row)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.setMinimumSize(320, 320)
+
+    def _add_item(self, name: str, state: Qt.CheckState) -> QListWidgetItem:
+        item = QListWidgetItem(name)
+        flags = item.flags() | Qt.ItemFlag.ItemIsUserCheckable
+        if state == Qt.CheckState.PartiallyChecked:
+            flags |= Qt.ItemFlag.ItemIsUserTristate
+        item.setFlags(flags)
+        item.setCheckState(state)
+        item.setData(_INITIAL, state.value)
+        self.list.addItem(item)
+        self._keys.add(name.casefold())
+        return item
+
+    def add_new(self) -> None:
+        """Add the typed label to the list, ticked (or tick it if it is there already)."""
+        if not self.new_edit.text().strip():
+            return
+        try:
+            name = clean_name(self.new_edit.text())
+        except CrisisdeskError as exc:
+            self.error_label.setText(exc.user_text())
+            self.error_label.show()
+            return
+        self.error_label.hide()
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.text().casefold() == name.casefold():
+                item.setCheckState(Qt.CheckState.Checked)
+                break
+        else:
+            item = self._add_item(name, Qt.CheckState.Unchecked)
+            item.setCheckState(Qt.CheckState.Checked)
+        self.list.setCurrentItem(item)
+        self.new_edit.clear()
+
+    def accept(self) -> None:
+        # a name typed but not yet added counts: people press OK straight away
+        if self.new_edit.text().strip():
+            self.add_new()
+            if not self.error_label.isHidden():
+                return
+        super().accept()
+
+    def changes(self) -> tuple[list[str], list[str]]:
+        """Labels to add to every selected mention, and labels to remove from every one."""
+        add: list[str] = []
+        remove: list[str] = []
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            initial = Qt.CheckState(item.data(_INITIAL))
+            state = item.checkState()
+            if state == initial or state == Qt.CheckState.PartiallyChecked:
+                continue
+            (add if state == Qt.CheckState.Checked else remove).append(item.text())
+        return add, remove

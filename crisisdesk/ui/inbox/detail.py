@@ -1,0 +1,434 @@
+"""The detail pane: everything about the selected mention, readable in a narrow window.
+
+Every text that came from the internet (the post, names, the thread) is shown as plain text:
+``QTextBrowser.setPlainText``/``QTextCursor.insertText`` and ``Qt.PlainText`` labels, so HTML in a
+post appears literally and nothing in it becomes a live link.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlite_utils
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QDesktopServices,
+    QFont,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextOption,
+)
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.store import conversation, follow_ups, labels, mentions
+from crisisdesk.store.events import Event
+from crisisdesk.store.mentions import Mention
+from crisisdesk.timeutil import now_utc, parse_iso
+
+STATUS_TITLES = {
+    "new": "New",
+    "open": "Open",
+    "replied": "Replied",
+    "offline": "Taken offline",
+    "resolved": "Resolved",
+    "archived": "Archived",
+}
+PLATFORM_TITLES = {
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "reddit": "Reddit",
+    "x": "X",
+    "facebook": "Facebook",
+    "rss": "RSS feed",
+    "import": "Imported file",
+}
+
+
+def platform_title(source: str) -> str:
+    return PLATFORM_TITLES.get(source, source.capitalize() or "Unknown")
+
+
+def _aware(value: str | datetime) -> datetime:
+    return parse_iso(value) if isinstance(value, str) else value
+
+
+def local_time_text(value: str | datetime) -> str:
+    """A stored UTC time in the user's local zone: 'Fri 20 Nov 2026, 11:00'."""
+    return _aware(value).astimezone().strftime("%a %d %b %Y, %H:%M")
+
+
+def relative_text(value: str | datetime, now: datetime | None = None) -> str:
+    """'just now', '5 min ago', '2 h ago', '3 days ago' — or 'in 2 days' for the future."""
+    seconds = ((now or now_utc()) - _aware(value)).total_seconds()
+    future = seconds < 0
+    seconds = abs(seconds)
+    if seconds < 60:
+        return "just now" if not future else "in under a minute"
+    if seconds < 3600:
+        amount = f"{int(seconds // 60)} min"
+    elif seconds < 86400:
+        amount = f"{int(seconds // 3600)} h"
+    else:
+        days = int(seconds // 86400)
+        amount = f"{days} day" if days == 1 else f"{days} days"
+    return f"in {amount}" if future else f"{amount} ago"
+
+
+def count_text(value: int) -> str:
+    """12 → '12', 12_345 → '12.3k', 2_400_000 → '2.4M'."""
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.1f}M".replace(".0M", "M")
+    if value >= 10_000:
+        return f"{value / 1000:.0f}k"
+    if value >= 1000:
+        return f"{value / 1000:.1f}k".replace(".0k", "k")
+    return str(value)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{count_text(n)} {word}" if n == 1 else f"{count_text(n)} {word}s"
+
+
+def is_web_link(url: str | None) -> bool:
+    """Only http(s) links are opened: never file:, javascript:, custom app schemes."""
+    if not url:
+        return False
+    parsed = QUrl(url, QUrl.ParsingMode.StrictMode)
+    return parsed.isValid() and parsed.scheme() in ("http", "https") and bool(parsed.host())
+
+
+class PlainTextView(QTextBrowser):
+    """Read-only plain text that wraps anywhere and grows to fit (the pane scrolls, not it)."""
+
+    def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(accessible_name)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setUndoRedoEnabled(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # long URLs and words without spaces wrap instead of widening the pane
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.viewport().setAutoFillBackground(False)
+        self.document().setDocumentMargin(2)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self._fit()
+
+    def _fit(self) -> None:
+        height = int(self.document().size().height()) + 2 * self.frameWidth() + 2
+        self.setFixedHeight(max(height, self.fontMetrics().lineSpacing() + 6))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    label.setAccessibleName(text)
+    return label
+
+
+def _value_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    # a very long name must not force the pane wider; it wraps or is cut instead
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    label.setMinimumWidth(40)
+    return label
+
+
+def describe_event(event: Event) -> str:
+    """One history line: 'New → Replied', 'Assigned to Sam', 'Label "refund" added'."""
+    old, new = event.old, event.new
+    if event.entity == "mention" and event.action == "status":
+        return f"{STATUS_TITLES.get(old or '', old)} → {STATUS_TITLES.get(new or '', new)}"
+    if event.action == "assign":
+        return f"Assigned to {new}" if new else f"No longer assigned to {old}"
+    if event.action == "label":
+        return f'Label "{new}" added' if new else f'Label "{old}" removed'
+    if event.action == "follow_up":
+        if new:
+            note = (event.detail or {}).get("note")
+            text = f"Follow-up set for {local_time_text(new)}"
+            return f"{text}: {note}" if note else text
+        return "Follow-up cleared"
+    if event.entity == "reply":
+        names = {
+            "queue": "Reply queued",
+            "sent": "Reply sent",
+            "failed": "Reply failed",
+            "retry": "Reply retried",
+        }
+        text = names.get(event.action, f"Reply: {event.action}")
+        error = (event.detail or {}).get("error")
+        return f"{text}: {error}" if error else text
+    if old or new:
+        return f"{event.action.replace('_', ' ').capitalize()}: {old or '—'} → {new or '—'}"
+    return event.action.replace("_", " ").capitalize()
+
+
+class MentionDetail(QWidget):
+    """Shows one mention (``show_mention(id)``), or an empty state when ``None``."""
+
+    #: the link the pane opened (also when opened from the keyboard)
+    linkOpened = Signal(QUrl)
+
+    def __init__(self, db: sqlite_utils.Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._mention: Mention | None = None
+        self.setAccessibleName("Mention details")
+        self.setMinimumWidth(240)
+
+        self._stack = QStackedWidget(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._stack)
+
+        self.empty_label = QLabel("Select a mention in the list to see it here.")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAccessibleName("No mention selected")
+        self.empty_label.setEnabled(False)  # greyed, like a placeholder
+        self._stack.addWidget(self.empty_label)
+
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setAccessibleName("Mention details")
+        self._stack.addWidget(self.scroll_area)
+        self._build_content()
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def _build_content(self) -> None:
+        content = QWidget()
+        content.setObjectName("mentionDetailContent")
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(10, 8, 10, 10)
+        layout.setSpacing(6)
+
+        self.author_label = _value_label("Author")
+        font = self.author_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.author_label.setFont(font)
+        self.meta_label = _value_label("Platform and time")
+        self.text_view = PlainTextView("Mention text")
+        self.engagement_label = _value_label("Engagement")
+        self.link_button = QPushButton("Open in browser")
+        self.link_button.setAccessibleName("Open the post in the web browser")
+        self.link_button.setToolTip("Opens the post on its platform in your web browser")
+        self.link_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.link_button.clicked.connect(self.open_link)
+
+        for widget in (self.author_label, self.meta_label, self.text_view):
+            layout.addWidget(widget)
+        layout.addWidget(self.engagement_label)
+        layout.addWidget(self.link_button)
+
+        facts = QFormLayout()
+        facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        facts.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.priority_label = _value_label("Why this priority")
+        self.cues_label = _value_label("Sentiment and complaint")
+        self.status_label = _value_label("Status")
+        self.assignee_label = _value_label("Assigned to")
+        self.labels_label = _value_label("Labels")
+        self.follow_up_label = _value_label("Follow-up")
+        for title, widget in (
+            ("Priority:", self.priority_label),
+            ("Tone:", self.cues_label),
+            ("Status:", self.status_label),
+            ("Assigned to:", self.assignee_label),
+            ("Labels:", self.labels_label),
+            ("Follow-up:", self.follow_up_label),
+        ):
+            facts.addRow(title, widget)
+        layout.addLayout(facts)
+
+        layout.addWidget(_heading("Conversation"))
+        self.thread_view = PlainTextView("Conversation")
+        layout.addWidget(self.thread_view)
+        layout.addWidget(_heading("History"))
+        self.history_view = PlainTextView("Status history")
+        layout.addWidget(self.history_view)
+        layout.addStretch(1)
+        self.scroll_area.setWidget(content)
+
+    # --- public API ----------------------------------------------------------------------------
+
+    @property
+    def mention_id(self) -> int | None:
+        return self._mention.id if self._mention else None
+
+    def show_mention(self, mention_id: int | None) -> None:
+        """Show the mention with this id; ``None`` (or an id no longer stored) → empty state."""
+        mention = mentions.get(self._db, mention_id) if mention_id is not None else None
+        self._mention = mention
+        if mention is None:
+            self.empty_label.setText(
+                "Select a mention in the list to see it here."
+                if mention_id is None
+                else "That mention is no longer in the database."
+            )
+            self._stack.setCurrentWidget(self.empty_label)
+            return
+        self._fill(mention)
+        self._stack.setCurrentWidget(self.scroll_area)
+        self.scroll_area.verticalScrollBar().setValue(0)
+
+    def refresh(self, ids: list[int] | None = None) -> None:
+        """Re-read the shown mention (when *ids* is given, only if it is among them)."""
+        if self._mention is not None and (ids is None or self._mention.id in ids):
+            position = self.scroll_area.verticalScrollBar().value()
+            self.show_mention(self._mention.id)
+            self.scroll_area.verticalScrollBar().setValue(position)
+
+    def open_link(self) -> bool:
+        """Open the shown mention's post in the browser. False when there is no web link."""
+        if self._mention is None or not is_web_link(self._mention.url):
+            return False
+        url = QUrl(self._mention.url or "", QUrl.ParsingMode.StrictMode)
+        QDesktopServices.openUrl(url)
+        self.linkOpened.emit(url)
+        return True
+
+    def focus_content(self) -> None:
+        """Move keyboard focus into the pane (the post text), e.g. after Enter in the list."""
+        if self._mention is not None:
+            self.text_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- filling -------------------------------------------------------------------------------
+
+    def _fill(self, m: Mention) -> None:
+        handle = m.author_handle.lstrip("@")
+        who = m.author_name or (f"@{handle}" if handle else "Unknown author")
+        if m.author_name and handle:
+            who += f"  @{handle}"
+        self.author_label.setText(f"{who} · {_plural(m.author_followers, 'follower')}")
+        created = ""
+        if m.created_at:
+            try:
+                created = f"{local_time_text(m.created_at)} ({relative_text(m.created_at)})"
+            except ValueError:
+                created = m.created_at
+        self.meta_label.setText(" · ".join(p for p in (platform_title(m.source), created) if p))
+        self.text_view.setPlainText(m.text)
+        self.engagement_label.setText(
+            f"{_plural(m.likes, 'like')} · {_plural(m.reposts, 'repost')} · "
+            f"{_plural(m.replies, 'reply').replace('replys', 'replies')}"
+        )
+        web = is_web_link(m.url)
+        self.link_button.setEnabled(web)
+        self.link_button.setText(f"Open on {platform_title(m.source)}" if web else "No web link")
+        self.link_button.setToolTip(m.url if web and m.url else "This mention has no web link")
+
+        self.priority_label.setText(self._priority_text(m))
+        self.cues_label.setText(self._tone_text(m))
+        self.status_label.setText(STATUS_TITLES.get(m.status, m.status))
+        self.assignee_label.setText(m.assignee or "Nobody")
+        self.labels_label.setText(", ".join(labels.for_mention(self._db, m.id)) or "None")
+        self.follow_up_label.setText(self._follow_up_text(m.id))
+        self._fill_thread(m)
+        self._fill_history(m.id)
+
+    def _priority_text(self, m: Mention) -> str:
+        from crisisdesk.store.priorities import priority_for
+
+        reason = priority_for(m).reason
+        return f"{m.priority} of 100. {reason}"
+
+    def _tone_text(self, m: Mention) -> str:
+        from crisisdesk.analysis.sentiment import CUE_DESCRIPTIONS
+
+        tone = {"negative": "Negative", "positive": "Positive"}.get(m.label, "Neutral")
+        tone += f" ({m.sentiment:+.2f})"
+        if not m.complaint and not m.cues:
+            return tone
+        phrases = [CUE_DESCRIPTIONS.get(c, c.replace("_", " ")) for c in m.cues]
+        lead = "Complaint" if m.complaint else tone
+        return f"{lead}: {'; '.join(phrases)}" if phrases else lead
+
+    def _follow_up_text(self, mention_id: int) -> str:
+        pending = follow_ups.pending(self._db, mention_id)
+        if pending is None:
+            return "None"
+        due = parse_iso(pending.due_at)
+        when = f"{local_time_text(due)} ({relative_text(due)})"
+        overdue = "Overdue: " if due < datetime.now(UTC) else ""
+        return f"{overdue}{when}" + (f" — {pending.note}" if pending.note else "")
+
+    def _fill_thread(self, m: Mention) -> None:
+        entries = conversation.conversation(self._db, m)
+        view = self.thread_view
+        view.clear()
+        cursor = QTextCursor(view.document())
+        plain = QTextCharFormat()
+        bold = QTextCharFormat()
+        bold.setFontWeight(QFont.Weight.Bold)
+        if len(entries) <= 1 and entries[0].is_current:
+            cursor.insertText("No earlier messages or replies.", plain)
+            return
+        for index, entry in enumerate(entries):
+            if index:
+                cursor.insertBlock()
+                cursor.insertBlock()
+            when = local_time_text(entry.at) if entry.at else ""
+            if entry.kind == "reply":
+                state = {"sent": "", "draft": " (draft)", "queued": " (sending)"}.get(
+                    entry.reply_state or "", f" ({entry.reply_state})"
+                )
+                private = " privately" if entry.reply_channel == "private" else ""
+                header = f"You replied{private}{state} · {when}"
+            else:
+                marker = "▶ This mention · " if entry.is_current else ""
+                header = f"{marker}{entry.author} · {when}"
+            cursor.insertText(header, bold)
+            cursor.insertBlock()
+            cursor.insertText(entry.text, plain)
+
+    def _fill_history(self, mention_id: int) -> None:
+        found = conversation.history(self._db, mention_id)
+        view = self.history_view
+        view.clear()
+        if not found:
+            view.setPlainText("No changes yet.")
+            return
+        lines = []
+        for event in found:
+            try:
+                when = local_time_text(event.at)
+            except ValueError:
+                when = event.at
+            who = "" if event.actor in ("me", "") else f" ({event.actor})"
+            lines.append(f"{when}  {describe_event(event)}{who}")
+        view.setPlainText("\n".join(lines))
