@@ -2,7 +2,8 @@
 
 Public API (stable; other connectors build on it)::
 
-    client = make_client(secrets=[token], timeout=15.0, transport=None)
+    client = make_client(secrets=[token], timeout=15.0, transport=None,
+                         sleep=time.sleep, max_wait=60.0)   # sleep/max_wait: send's defaults
     add_secret(client, session_jwt)          # secrets learned later (e.g. Bluesky sessions)
     response = send(client, "GET", url, idempotent=True, params=..., headers=...)
     data = json_body(response)               # parsed JSON or PlatformError
@@ -145,9 +146,19 @@ class RateLimit:
 class SourceClient(httpx.Client):
     """An ``httpx.Client`` that knows the secrets to redact and the latest rate limits."""
 
-    def __init__(self, *, redactor: Redactor, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        redactor: Redactor,
+        sleep: Callable[[float], None] = time.sleep,
+        max_wait: float = DEFAULT_MAX_WAIT,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.redactor = redactor
+        #: how ``send`` waits (tests inject a recorder) and the longest it waits, by default
+        self.sleep = sleep
+        self.max_wait = max_wait
         #: latest RateLimit seen per host
         self.rate_limits: dict[str, RateLimit] = {}
         self.last_rate_limit: RateLimit | None = None
@@ -158,8 +169,14 @@ def make_client(
     secrets: Sequence[str] = (),
     timeout: float = 15.0,
     transport: httpx.BaseTransport | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    max_wait: float = DEFAULT_MAX_WAIT,
 ) -> SourceClient:
-    """The client for one account's connector. Close it when done (it is a context manager)."""
+    """The client for one account's connector. Close it when done (it is a context manager).
+
+    *sleep* and *max_wait* are the defaults ``send`` uses with this client (connectors do not
+    pass their own, so tests inject a recording ``sleep`` here).
+    """
     redactor = Redactor(secrets)
     _live_redactors.add(redactor)
     _install_log_filter()
@@ -173,6 +190,8 @@ def make_client(
 
     return SourceClient(
         redactor=redactor,
+        sleep=sleep,
+        max_wait=max_wait,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         headers={"User-Agent": USER_AGENT},
         follow_redirects=True,  # feeds move; httpx drops Authorization on cross-origin hops
@@ -345,8 +364,8 @@ def send(
     *,
     retries: int = 3,
     idempotent: bool,
-    sleep: Callable[[float], None] = time.sleep,
-    max_wait: float = DEFAULT_MAX_WAIT,
+    sleep: Callable[[float], None] | None = None,
+    max_wait: float | None = None,
     accept: Collection[int] = (),
     rand: Callable[[], float] = random.random,
     **kwargs: Any,
@@ -355,8 +374,14 @@ def send(
 
     *idempotent*: the request may be repeated safely (GETs, or a POST carrying an idempotency
     key the platform honours). *retries* counts repeats after the first attempt. Waits go
-    through *sleep* (tests record them). *kwargs* go to ``httpx.Client.request``.
+    through *sleep* (default: the client's, see ``make_client``); waits longer than *max_wait*
+    (default: the client's, else 60 s) raise ``RateLimitedError`` instead. *kwargs* go to
+    ``httpx.Client.request``.
     """
+    if sleep is None:
+        sleep = getattr(client, "sleep", time.sleep)
+    if max_wait is None:
+        max_wait = float(getattr(client, "max_wait", DEFAULT_MAX_WAIT))
     host = httpx.URL(url).host or url
     redactor = getattr(client, "redactor", None)
     scrub: Callable[[str], str] = redactor if isinstance(redactor, Redactor) else Redactor()

@@ -1,0 +1,140 @@
+"""Plain text from what platforms send: HTML → text, redirect links unwrapped, graphemes counted.
+
+* ``html_to_text(html)``: paragraphs become blank lines, ``<br>`` a line break, list items and
+  other blocks their own lines; entities are unescaped; a link becomes its visible text (Mastodon
+  hides parts of long URLs in ``<span class="invisible">`` — those parts are kept so the URL is
+  whole); ``<script>``/``<style>`` are dropped. The result is meant to be shown as plain text.
+* ``unwrap_link(url)``: the real address behind Google (Alerts/Search) and Facebook redirects.
+* ``grapheme_count(text)``: user-perceived characters (an emoji with skin tone counts once).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
+
+import regex
+
+_BLOCKS = {
+    "p", "div", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table",
+    "section", "article", "header", "footer", "figure", "dl",
+}  # fmt: skip
+_LINES = {"li", "tr", "dt", "dd", "figcaption", "hr"}
+_SKIP = {"script", "style", "head", "template", "noscript"}
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
+_BREAK = "\x00"  # a hard line break marker; survives whitespace collapsing
+_PARA = "\x01"  # a paragraph marker
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip_depth = 0
+        self._pre_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self._skip_depth += 1
+        elif tag == "br":
+            self.parts.append(_BREAK)
+        elif tag in _BLOCKS:
+            self.parts.append(_PARA)
+            if tag == "pre":
+                self._pre_depth += 1
+        elif tag in _LINES:
+            self.parts.append(_BREAK)
+        elif tag == "img":
+            alt = dict(attrs).get("alt")
+            if alt:  # custom emoji and images keep their text
+                self.parts.append(alt)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag in _SKIP:
+            self._skip_depth -= 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self._skip_depth = max(self._skip_depth - 1, 0)
+        elif tag in _BLOCKS:
+            self.parts.append(_PARA)
+            if tag == "pre":
+                self._pre_depth = max(self._pre_depth - 1, 0)
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip_depth:
+            return
+        if self._pre_depth:
+            self.parts.append(data.replace("\n", _BREAK))
+        else:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str | None) -> str:
+    """Readable plain text from an HTML fragment (or plain text, returned tidied)."""
+    if not markup:
+        return ""
+    if "<" not in markup and "&" not in markup:
+        return _tidy(markup.replace("\n", _BREAK))
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    return _tidy("".join(parser.parts))
+
+
+def _tidy(text: str) -> str:
+    text = _SPACES.sub(" ", text).replace(_PARA, "\n\n").replace(_BREAK, "\n")
+    text = re.sub(r" *\n *", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def plain(text: str | None) -> str:
+    """Unescape entities in a plain-text field and tidy its whitespace (keeps line breaks)."""
+    if not text:
+        return ""
+    return "\n".join(
+        _SPACES.sub(" ", line).strip() for line in html.unescape(text).splitlines()
+    ).strip()
+
+
+_REDIRECT_HOSTS = {
+    # host suffix → query parameters that hold the real address, in order of preference
+    "google.com": ("url", "q"),
+    "facebook.com": ("u",),
+}
+
+
+def unwrap_link(url: str | None) -> str | None:
+    """The real address behind a known redirect link; any other URL unchanged.
+
+    Google Alerts feeds link every entry as ``https://www.google.com/url?rct=j&sa=t&url=REAL``;
+    Facebook wraps outgoing links as ``https://l.facebook.com/l.php?u=REAL``.
+    """
+    if not url:
+        return url
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    host = (parts.hostname or "").lower()
+    for suffix, params in _REDIRECT_HOSTS.items():
+        google_like = suffix == "google.com" and re.fullmatch(r"(www\.)?google\.[a-z.]+", host)
+        if (host == suffix or host.endswith("." + suffix) or google_like) and parts.path in (
+            "/url", "/l.php",
+        ):  # fmt: skip
+            query = parse_qs(parts.query)
+            for name in params:
+                target = (query.get(name) or [""])[0]
+                if target.startswith(("http://", "https://")):
+                    return target
+    return url.strip()
+
+
+def grapheme_count(text: str) -> int:
+    """How many user-perceived characters *text* has (Unicode extended grapheme clusters)."""
+    return len(regex.findall(r"\X", text))
