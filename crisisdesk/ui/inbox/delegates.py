@@ -1,0 +1,91 @@
+"""Badge painting for the inbox table. Plain text only: nothing here interprets markup.
+
+The tone badge is an icon *and* a word on a tinted pill; the tint helps at a glance but the
+word and the icon carry the meaning, so colour is never the only signal.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from crisisdesk.ui.inbox.model import BadgeRole, badge_icon_name, badge_text, icon
+
+#: (background, text) per badge kind; dark text on light tints keeps WCAG AA contrast
+BADGE_COLOURS = {
+    "complaint": ("#fde2e1", "#8a1c14"),
+    "sentiment-negative": ("#fdebd3", "#7a4100"),
+    "sentiment-neutral": ("#e8eaed", "#3c4043"),
+    "sentiment-positive": ("#dcefe0", "#1e5b2e"),
+}
+ICON_SIZE = 14
+H_PAD = 6
+
+
+class BadgeDelegate(QStyledItemDelegate):
+    """Paints ``BadgeRole`` = (label, complaint) as an icon + text pill."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        value = index.data(BadgeRole)
+        if not value:
+            super().paint(painter, option, index)
+            return
+        label, complaint = value
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        # the row background and selection as the style draws them, without text or icon
+        opt.text = ""
+        opt.icon = QIcon()
+        opt.features &= ~QStyleOptionViewItem.ViewItemFeature.HasDecoration
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+
+        kind = badge_icon_name(label, complaint)
+        background, foreground = BADGE_COLOURS.get(kind, BADGE_COLOURS["sentiment-neutral"])
+        text = badge_text(label, complaint)
+        metrics = opt.fontMetrics
+        rect = option.rect.adjusted(4, 4, -4, -4)
+        pill_width = min(rect.width(), H_PAD * 2 + ICON_SIZE + 4 + metrics.horizontalAdvance(text))
+        pill = QRect(rect.left(), rect.top(), pill_width, rect.height())
+
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(background))
+        radius = pill.height() / 2
+        painter.drawRoundedRect(pill, radius, radius)
+        icon_rect = QRect(
+            pill.left() + H_PAD, pill.center().y() - ICON_SIZE // 2 + 1, ICON_SIZE, ICON_SIZE
+        )
+        icon(kind).paint(painter, icon_rect)
+        text_rect = pill.adjusted(H_PAD + ICON_SIZE + 4, 0, -H_PAD, 0)
+        painter.setPen(QColor(foreground))
+        font = opt.font
+        painter.setFont(font)
+        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
+        painter.drawText(
+            text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), elided
+        )
+        painter.restore()
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        value = index.data(BadgeRole)
+        base = super().sizeHint(option, index)
+        if not value:
+            return base
+        text = badge_text(*value)
+        width = 8 + H_PAD * 2 + ICON_SIZE + 4 + option.fontMetrics.horizontalAdvance(text)
+        return QSize(width, max(base.height(), ICON_SIZE + 12))

@@ -1,0 +1,329 @@
+"""The Inbox page: filter bar on top, then a splitter with the mention list on the left.
+
+The detail pane (``MentionDetail``) goes on the right of the splitter through
+:meth:`InboxPage.set_detail_widget`. Other code talks to the page through
+``selectionChanged(list[int])``, :meth:`selected_ids`, :meth:`refresh_rows` and :meth:`reload`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+import sqlite_utils
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.errors import SearchSyntaxError
+from crisisdesk.settings import Settings
+from crisisdesk.store import labels as store_labels
+from crisisdesk.store import mentions
+from crisisdesk.timeutil import now_utc
+from crisisdesk.ui import errors
+from crisisdesk.ui.inbox.delegates import BadgeDelegate
+from crisisdesk.ui.inbox.filter_bar import FilterBar, FilterState
+from crisisdesk.ui.inbox.model import COLUMN_INDEX, COLUMNS, InboxModel
+from crisisdesk.ui.tasks import TaskRunner
+
+TIME_REFRESH_MS = 60_000
+
+
+class InboxPage(QWidget):
+    """Mentions to triage: filter, list, and (added by the detail work) the selected mention."""
+
+    #: ids of the selected mentions, in list order
+    selectionChanged = Signal(list)
+    #: the list was (re)loaded for a filter or sort (tests and the window listen)
+    loaded = Signal()
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        runner: TaskRunner,
+        settings: Settings,
+        *,
+        now: Callable[[], datetime] = now_utc,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("inboxPage")
+        self._db = db
+        self._runner = runner
+        self._settings = settings
+        self._now = now
+        self._reselect: list[int] = []
+
+        self.filter_bar = FilterBar(self, now=now)
+        self.model = InboxModel(db, runner, now=now, parent=self)
+        self.table = QTableView(self)
+        self._setup_table()
+
+        self.empty_label = QLabel(self.table.viewport())
+        self.empty_label.setObjectName("emptyLabel")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setText("No mentions match these filters.\nTry the All view or Clear.")
+        self.empty_label.hide()
+        self.table.viewport().installEventFilter(self)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("inboxSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.table)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.splitter, 1)
+
+        self.time_refresh = QTimer(self)
+        self.time_refresh.setObjectName("timeRefresh")
+        self.time_refresh.setInterval(TIME_REFRESH_MS)
+        self.time_refresh.timeout.connect(self.model.refresh_times)
+        self.time_refresh.start()
+
+        # keyboard-only triage: j/k move through the list (Enter and status keys: detail work)
+        for key, delta in (("J", 1), ("K", -1)):
+            shortcut = QShortcut(QKeySequence(key), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda d=delta: self.move_selection(d))
+
+        self.filter_bar.filterChanged.connect(self._filter_changed)
+        self.filter_bar.leaveSearch.connect(self.focus_list)
+        self.model.loaded.connect(self._on_loaded)
+        self.model.loadFailed.connect(self._on_load_failed)
+        self.model.sortApplied.connect(self._show_sort)
+        self.model.modelReset.connect(self._update_empty)
+        self.model.rowsInserted.connect(self._update_empty)
+        self.table.selectionModel().selectionChanged.connect(self._emit_selection)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._header_sort)
+
+        self._restore_settings()
+
+    # --- setup --------------------------------------------------------------------------------
+
+    def _setup_table(self) -> None:
+        table = self.table
+        table.setObjectName("mentionList")
+        table.setAccessibleName("Mentions")
+        table.setModel(self.model)
+        table.setItemDelegateForColumn(COLUMN_INDEX["badge"], BadgeDelegate(table))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setTabKeyNavigation(False)  # Tab leaves the list, arrows move inside it
+        table.setCornerButtonEnabled(False)
+        vheader = table.verticalHeader()
+        vheader.hide()
+        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vheader.setDefaultSectionSize(table.fontMetrics().height() + 14)
+        header = table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(40)
+        self._default_columns()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+
+    def _default_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        for index, column in enumerate(COLUMNS):
+            header.setSectionResizeMode(index, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(index, column.width)
+        header.setSectionResizeMode(COLUMN_INDEX["text"], QHeaderView.ResizeMode.Stretch)
+
+    def set_detail_widget(self, widget: QWidget) -> None:
+        """Put the mention detail on the right of the list (restores the remembered split)."""
+        self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        saved = self._settings.get("inbox/splitter")
+        if saved:
+            self.splitter.restoreState(QByteArray(saved))
+
+    # --- public API ---------------------------------------------------------------------------
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [self.model.mention_at(row).id for row in rows]
+
+    def select_ids(self, ids: Iterable[int]) -> None:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        first = True
+        for mention_id in ids:
+            row = self.model.row_of(mention_id)
+            if row is None:
+                continue
+            index = self.model.index(row, 0)
+            flags = (
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+            )
+            if first:
+                selection.setCurrentIndex(index, flags)
+                first = False
+            else:
+                selection.select(index, flags)
+
+    def refresh_rows(self, ids: Iterable[int]) -> None:
+        """Re-read these mentions in place (after a triage action)."""
+        self.model.refresh_rows(ids)
+
+    def reload(self) -> None:
+        """Read the list again for the current filter; keeps the selection where it can."""
+        self._reselect = self.selected_ids()
+        self.filter_bar.set_tags(store_labels.all_names(self._db))
+        self._load_sources()
+        self.model.set_filter(self.filter_bar.mention_filter())
+
+    def focus_search(self) -> None:
+        self.filter_bar.focus_search()
+
+    def focus_list(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.table.selectionModel().hasSelection() and self.model.rowCount():
+            self.move_selection(0)
+
+    def apply_view(self, key: str) -> None:
+        self.filter_bar.apply_view(key)
+
+    def move_selection(self, delta: int) -> None:
+        """j/k: select the next/previous mention (only that one)."""
+        rows = self.model.rowCount()
+        if not rows:
+            return
+        current = self.table.currentIndex()
+        row = 0 if not current.isValid() else min(max(current.row() + delta, 0), rows - 1)
+        index = self.model.index(row, current.column() if current.isValid() else 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    # --- settings -----------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        header = self.table.horizontalHeader()
+        saved = self._settings.get("inbox/header")
+        if saved:
+            header.blockSignals(True)
+            try:
+                if not header.restoreState(QByteArray(saved)):
+                    self._default_columns()
+            finally:
+                header.blockSignals(False)
+        state = FilterState.from_json(self._settings.get("inbox/filter"))
+        self.filter_bar.set_state(state, emit=False)
+        self.model.set_sort_key(self._settings.get("inbox/sort"), load=False)
+        self.reload()
+
+    def save_settings(self) -> None:
+        self._settings.set("inbox/header", bytes(self.table.horizontalHeader().saveState().data()))
+        if self.splitter.count() > 1:
+            self._settings.set("inbox/splitter", bytes(self.splitter.saveState().data()))
+        self._settings.set("inbox/filter", self.filter_bar.state().to_json())
+        self._settings.set("inbox/sort", self.model.sort_key)
+
+    # --- reactions ----------------------------------------------------------------------------
+
+    def _filter_changed(self, _state: FilterState) -> None:
+        self._reselect = self.selected_ids()
+        self.model.set_filter(self.filter_bar.mention_filter())
+
+    def _load_sources(self) -> None:
+        # DISTINCT over a big table is not instant: off the GUI thread
+        self._runner.op(lambda ctx: mentions.sources(ctx.db)).success(
+            self.filter_bar.set_sources
+        ).start()
+
+    def _on_loaded(self) -> None:
+        self.filter_bar.clear_search_error()
+        if self._reselect:
+            self.select_ids(self._reselect)
+            self._reselect = []
+        self._emit_selection()
+        self._update_empty()
+        self.loaded.emit()
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, SearchSyntaxError):
+            self.filter_bar.show_search_error(exc)
+            return
+        errors.show_error(self.window(), exc)
+
+    def _emit_selection(self, *_args: object) -> None:
+        self.selectionChanged.emit(self.selected_ids())
+
+    def _update_empty(self, *_args: object) -> None:
+        empty = self.model.rowCount() == 0 and not self.model.loading
+        self.empty_label.setVisible(empty)
+        if empty:
+            self.empty_label.setGeometry(self.table.viewport().rect())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.empty_label.setGeometry(self.table.viewport().rect())
+        return super().eventFilter(watched, event)
+
+    def _header_sort(self, column: int, order: Qt.SortOrder) -> None:
+        self.model.sort(column, order)
+
+    def _show_sort(self, column: int, order: Qt.SortOrder) -> None:
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        try:
+            header.setSortIndicator(column, order)
+        finally:
+            header.blockSignals(False)
+
+    def _header_menu(self, pos: QPoint) -> None:
+        """Right-click on the header: choose which columns to show (remembered)."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for index, column in enumerate(COLUMNS):
+            action = menu.addAction(column.title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(index))
+            action.setEnabled(column.key != "text")  # the mention itself always shows
+            action.toggled.connect(lambda shown, i=index: header.setSectionHidden(i, not shown))
+        menu.addSeparator()
+        menu.addAction("Reset columns", self._default_columns_shown)
+        menu.popup(header.mapToGlobal(pos))
+
+    def _default_columns_shown(self) -> None:
+        header = self.table.horizontalHeader()
+        for index in range(len(COLUMNS)):
+            header.setSectionHidden(index, False)
+            header.moveSection(header.visualIndex(index), index)
+        self._default_columns()

@@ -1,0 +1,398 @@
+"""Background work, in the spirit of Anki's ``QueryOp``: say what to run and what to do after.
+
+    runner.op(lambda ctx: mentions.query(ctx.db, flt))
+        .success(model.show_rows)
+        .failure(bar.show_error)          # optional: without it the user still sees the error
+        .progress("Loading…", cancellable=True)
+        .start()
+
+The function runs on a ``QThreadPool`` thread with its *own* database connection
+(``ctx.db``, opened lazily from the runner's database path: SQLite connections are per
+thread). Results, failures and progress come back to the GUI thread by queued signals. A
+failure with no handler is shown to the user (``errors.show_error``), never only logged.
+Cancelling sets a flag the function can poll (``ctx.cancelled`` / ``ctx.raise_if_cancelled()``)
+and interrupts a running SQLite statement.
+
+:class:`SyncTaskRunner` runs every task at once inside ``start()`` (Picard's fake thread pool),
+so tests are deterministic.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import sqlite_utils
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from crisisdesk.errors import CrisisdeskError
+from crisisdesk.ui import errors
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: progress updates closer together than this are dropped (the last one always gets through)
+PROGRESS_INTERVAL_S = 0.05
+#: a progress dialog appears only for work that takes longer than this
+PROGRESS_DIALOG_DELAY_MS = 400
+
+
+class TaskCancelled(CrisisdeskError):
+    """Raised inside a task by ``ctx.raise_if_cancelled()`` once the user cancelled."""
+
+    def __init__(self) -> None:
+        super().__init__("Cancelled.")
+
+
+class TaskContext:
+    """What a background function gets: its own database connection, progress, cancel flag."""
+
+    def __init__(
+        self,
+        db_path: Path | None,
+        cancel_event: threading.Event,
+        report_progress: Callable[[int, int, str], None],
+    ) -> None:
+        self._db_path = db_path
+        self._cancel = cancel_event
+        self._report = report_progress
+        self._db: sqlite_utils.Database | None = None
+        self._lock = threading.Lock()
+        self._last_report = 0.0
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """A connection opened in (and only for) this task's thread."""
+        if self._db is None:
+            if self._db_path is None:
+                raise RuntimeError("this runner has no database")
+            from crisisdesk.store.db import connect
+
+            # the GUI opened (and migrated) the file already; a task only connects
+            db = connect(self._db_path, migrate=False)
+            with self._lock:
+                self._db = db
+        return self._db
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self._cancel.is_set():
+            raise TaskCancelled()
+
+    def report(self, done: int, total: int = 0, text: str = "") -> None:
+        """Progress: *done* of *total* (0 = unknown), with an optional line of text."""
+        now = time.monotonic()
+        if now - self._last_report < PROGRESS_INTERVAL_S and done != total:
+            return
+        self._last_report = now
+        self._report(done, total, text)
+
+    def interrupt(self) -> None:
+        """Stop a running SQLite statement (called from the GUI thread on cancel)."""
+        with self._lock:
+            if self._db is not None:
+                self._db.conn.interrupt()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+
+class _Relay(QObject):
+    """Lives in the GUI thread; the worker emits its signals, the slots run in the GUI thread."""
+
+    succeeded = Signal(object)
+    failed = Signal(object, str)
+    cancelled = Signal()
+    progressed = Signal(int, int, str)
+
+    def __init__(self, job: _Job[Any]) -> None:
+        super().__init__()
+        self._job = job
+        self.succeeded.connect(self._on_succeeded)
+        self.failed.connect(self._on_failed)
+        self.cancelled.connect(self._on_cancelled)
+        self.progressed.connect(self._on_progress)
+
+    @Slot(object)
+    def _on_succeeded(self, result: object) -> None:
+        self._job.deliver_success(result)
+
+    @Slot(object, str)
+    def _on_failed(self, exc: object, details: str) -> None:
+        assert isinstance(exc, BaseException)
+        self._job.deliver_failure(exc, details)
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        self._job.deliver_cancelled()
+
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        self._job.deliver_progress(done, total, text)
+
+
+class TaskHandle:
+    """Returned by ``start()``: lets the caller cancel or ask whether the task is done."""
+
+    def __init__(self, job: _Job[Any]) -> None:
+        self._job = job
+
+    def cancel(self) -> None:
+        self._job.cancel()
+
+    @property
+    def done(self) -> bool:
+        return self._job.finished
+
+    @property
+    def cancelled(self) -> bool:
+        return self._job.cancel_event.is_set()
+
+
+class _Job(Generic[T]):
+    """One run of one task: the worker half and the GUI half."""
+
+    def __init__(self, task: Task[T]) -> None:
+        self.task = task
+        self.runner = task.runner
+        self.cancel_event = threading.Event()
+        self.finished = False
+        self.relay = _Relay(self)
+        self.context = TaskContext(
+            self.runner.db_path, self.cancel_event, self.relay.progressed.emit
+        )
+        self.dialog: QProgressDialog | None = None
+
+    # --- worker thread ----------------------------------------------------------------------
+
+    def run_in_worker(self) -> None:
+        ctx = self.context
+        try:
+            if ctx.cancelled:
+                raise TaskCancelled()
+            result = self.task.fn(ctx)
+        except TaskCancelled:
+            self.relay.cancelled.emit()
+        except sqlite3.OperationalError as exc:
+            if ctx.cancelled and "interrupted" in str(exc):
+                self.relay.cancelled.emit()
+            else:
+                self.relay.failed.emit(exc, traceback.format_exc())
+        except Exception as exc:
+            self.relay.failed.emit(exc, traceback.format_exc())
+        else:
+            if ctx.cancelled:
+                self.relay.cancelled.emit()
+            else:
+                self.relay.succeeded.emit(result)
+        finally:
+            ctx.close()
+
+    # --- GUI thread ---------------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        if self.finished:
+            return
+        self.cancel_event.set()
+        self.context.interrupt()
+
+    def _finish(self) -> None:
+        self.finished = True
+        if self.dialog is not None:
+            self.dialog.reset()
+            self.dialog.hide()
+            self.dialog.deleteLater()
+            self.dialog = None
+        self.runner.forget(self)
+
+    def deliver_success(self, result: object) -> None:
+        self._finish()
+        if self.task.on_success is not None:
+            self.task.on_success(result)  # type: ignore[arg-type]
+        self.runner.taskFinished.emit()
+
+    def deliver_failure(self, exc: BaseException, details: str) -> None:
+        self._finish()
+        if self.task.on_failure is not None:
+            self.task.on_failure(exc)
+        else:
+            if not isinstance(exc, CrisisdeskError):
+                log.error("background task failed:\n%s", details)
+            errors.show_error(self.runner.error_parent(), exc, details)
+        self.runner.taskFinished.emit()
+
+    def deliver_cancelled(self) -> None:
+        self._finish()
+        if self.task.on_cancel is not None:
+            self.task.on_cancel()
+        self.runner.taskFinished.emit()
+
+    def deliver_progress(self, done: int, total: int, text: str) -> None:
+        if self.finished:
+            return
+        if self.dialog is not None:
+            self.dialog.setMaximum(max(total, 0))
+            self.dialog.setValue(min(done, total) if total else 0)
+            if text:
+                self.dialog.setLabelText(text)
+        if self.task.on_progress is not None:
+            self.task.on_progress(done, total, text)
+
+    def show_dialog(self) -> None:
+        task = self.task
+        parent = task.dialog_parent or self.runner.error_parent()
+        dialog = QProgressDialog(task.progress_label, "Cancel", 0, 0, parent)
+        dialog.setWindowTitle(task.progress_title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(PROGRESS_DIALOG_DELAY_MS)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setAccessibleName(task.progress_title)
+        if task.cancellable:
+            dialog.canceled.connect(self.cancel)
+        else:
+            dialog.setCancelButton(None)
+        dialog.setValue(0)  # starts the minimum-duration clock
+        self.dialog = dialog
+
+
+class Task(Generic[T]):
+    """Builder: configure with the chained methods, then ``start()``."""
+
+    def __init__(self, runner: TaskRunner, fn: Callable[[TaskContext], T]) -> None:
+        self.runner = runner
+        self.fn = fn
+        self.on_success: Callable[[T], None] | None = None
+        self.on_failure: Callable[[BaseException], None] | None = None
+        self.on_cancel: Callable[[], None] | None = None
+        self.on_progress: Callable[[int, int, str], None] | None = None
+        self.progress_label = ""
+        self.progress_title = "crisisdesk"
+        self.cancellable = True
+        self.dialog_parent: QWidget | None = None
+        self.with_dialog = False
+
+    def success(self, callback: Callable[[T], None]) -> Task[T]:
+        self.on_success = callback
+        return self
+
+    def failure(self, callback: Callable[[BaseException], None]) -> Task[T]:
+        """Handle failures yourself (otherwise the user sees an error dialog)."""
+        self.on_failure = callback
+        return self
+
+    def cancelled(self, callback: Callable[[], None]) -> Task[T]:
+        self.on_cancel = callback
+        return self
+
+    def progress(
+        self,
+        label: str,
+        *,
+        title: str = "crisisdesk",
+        cancellable: bool = True,
+        parent: QWidget | None = None,
+    ) -> Task[T]:
+        """Show a progress dialog (after a short delay) with an optional Cancel button."""
+        self.with_dialog = True
+        self.progress_label = label
+        self.progress_title = title
+        self.cancellable = cancellable
+        self.dialog_parent = parent
+        return self
+
+    def on_progress_update(self, callback: Callable[[int, int, str], None]) -> Task[T]:
+        """Receive ``(done, total, text)`` in the GUI thread, e.g. for a status bar."""
+        self.on_progress = callback
+        return self
+
+    def start(self) -> TaskHandle:
+        job = _Job(self)
+        if self.with_dialog:
+            job.show_dialog()
+        handle = TaskHandle(job)
+        self.runner.launch(job)
+        return handle
+
+
+class _ImmediatePool:
+    """Picard's trick: a "thread pool" whose ``start()`` runs the work at once."""
+
+    def start(self, work: Callable[[], None]) -> None:
+        work()
+
+    def waitForDone(self, msecs: int = -1) -> bool:
+        return True
+
+
+class TaskRunner(QObject):
+    """Runs :class:`Task` functions on a thread pool; one per window, given the database path."""
+
+    #: emitted after any task's callbacks ran (tests and the status bar use it)
+    taskFinished = Signal()
+
+    def __init__(
+        self,
+        db_path: Path | None,
+        *,
+        pool: QThreadPool | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self._pool: QThreadPool | _ImmediatePool = pool or QThreadPool.globalInstance()
+        self._active: set[_Job[Any]] = set()
+        self._error_parent: Callable[[], QWidget | None] = lambda: None
+
+    def set_error_parent(self, provider: Callable[[], QWidget | None]) -> None:
+        """Which window unhandled errors and progress dialogs belong to."""
+        self._error_parent = provider
+
+    def error_parent(self) -> QWidget | None:
+        return self._error_parent()
+
+    def op(self, fn: Callable[[TaskContext], T]) -> Task[T]:
+        return Task(self, fn)
+
+    def launch(self, job: _Job[Any]) -> None:
+        self._active.add(job)
+        # a plain callable: Qt wraps it; the bound method keeps the job alive while it runs
+        self._pool.start(job.run_in_worker)
+
+    def forget(self, job: _Job[Any]) -> None:
+        self._active.discard(job)
+
+    @property
+    def active_count(self) -> int:
+        return len(self._active)
+
+    def cancel_all(self) -> None:
+        for job in list(self._active):
+            job.cancel()
+
+    def shutdown(self, timeout_ms: int = 3000) -> None:
+        """Cancel what runs and wait for the threads (on window close)."""
+        self.cancel_all()
+        self._pool.waitForDone(timeout_ms)
+
+
+class SyncTaskRunner(TaskRunner):
+    """Runs each task inside ``start()``: callbacks have run when ``start()`` returns."""
+
+    def __init__(self, db_path: Path | None, *, parent: QObject | None = None) -> None:
+        super().__init__(db_path, parent=parent)
+        self._pool = _ImmediatePool()

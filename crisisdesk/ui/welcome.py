@@ -1,0 +1,69 @@
+"""First start: an empty database gets a friendly page offering demo data or an import."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+WELCOME_TITLE = "Welcome to crisisdesk"
+WELCOME_TEXT = (
+    "crisisdesk collects what people say about your business, shows you what needs an answer "
+    "first, and helps you reply calmly.\n\n"
+    "Your inbox is empty. Try it with made-up demo mentions for a small bakery, or import a "
+    "CSV or JSON export of your own mentions."
+)
+
+
+class WelcomePanel(QWidget):
+    """Shown instead of the inbox while the database has no mentions."""
+
+    loadDemoRequested = Signal()
+    importRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("welcome")
+        title = QLabel(WELCOME_TITLE, self)
+        title.setObjectName("welcomeTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        text = QLabel(WELCOME_TEXT, self)
+        text.setObjectName("welcomeText")
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        text.setMaximumWidth(560)
+
+        self.demo_button = QPushButton("Load demo data", self)
+        self.demo_button.setObjectName("loadDemo")
+        self.demo_button.setAccessibleName("Load demo data")
+        self.demo_button.setToolTip("Add 3,000 made-up mentions you can safely practise on")
+        self.demo_button.setDefault(True)
+        self.demo_button.clicked.connect(self.loadDemoRequested)
+        self.import_button = QPushButton("Import a file…", self)
+        self.import_button.setObjectName("importFile")
+        self.import_button.setAccessibleName("Import a file")
+        self.import_button.setToolTip("Import mentions from a CSV, JSON or NDJSON file")
+        self.import_button.clicked.connect(self.importRequested)
+        self.busy_label = QLabel("", self)
+        self.busy_label.setObjectName("welcomeBusy")
+        self.busy_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.demo_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        layout.addWidget(title)
+        layout.addSpacing(12)
+        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(20)
+        layout.addLayout(buttons)
+        layout.addWidget(self.busy_label)
+        layout.addStretch(3)
+
+    def set_busy(self, text: str) -> None:
+        """While demo data loads: say so and keep the buttons from being pressed twice."""
+        self.busy_label.setText(text)
+        self.demo_button.setEnabled(not text)
+        self.import_button.setEnabled(not text)
