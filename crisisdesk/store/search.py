@@ -27,8 +27,10 @@ def _quote(term: str) -> str:
 
 def _symbols(word: str) -> str:
     """The emoji/symbol characters of *word* (ZWJ sequences and skin tones kept, variation
-    selectors dropped so ❤️ also finds ❤)."""
-    return "".join(c for c in word if unicodedata.category(c)[0] == "S" or c == "\u200d")
+    selectors dropped so ❤️ also finds ❤). ASCII ones (+ ^ ~) are search syntax, not text."""
+    return "".join(
+        c for c in word if (c > "\x7f" and unicodedata.category(c)[0] == "S") or c == "\u200d"
+    )
 
 
 @dataclass(frozen=True)
