@@ -22,7 +22,6 @@ and treats "already replied" (#10900) on a retry as the reply that was sent.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -61,12 +60,10 @@ class FacebookConnector:
         secret: str | None,
         client: httpx.Client,
         *,
-        sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], datetime] = now_utc,
     ) -> None:
         self.account = account
         self.client = client
-        self._sleep = sleep
         self._now = now
         self._token = decode_secret(platform_info(self.platform), secret)["token"]
         self.page_id = str(account.options.get("page_id") or "").strip()
@@ -83,7 +80,7 @@ class FacebookConnector:
         response = send(
             self.client, method, f"{self.graph_url}{path}",
             headers={"Authorization": f"Bearer {self._token}"},
-            idempotent=method == "GET", sleep=self._sleep, accept=(400,), **kwargs,
+            idempotent=method == "GET", accept=(400,), **kwargs,
         )  # fmt: skip
         data = json_body(response)
         if response.status_code == 400 or (isinstance(data, dict) and "error" in data):

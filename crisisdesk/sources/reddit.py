@@ -20,8 +20,7 @@ messages (POST /api/compose), checked the same way against /message/sent.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import httpx
@@ -49,12 +48,9 @@ class RedditConnector:
         account: AccountConfig,
         secret: str | None,
         client: httpx.Client,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.account = account
         self.client = client
-        self._sleep = sleep
         self._cred = decode_secret(platform_info(self.platform), secret)
         self.username = (account.handle or "").strip()
         if not self.username:
@@ -66,6 +62,7 @@ class RedditConnector:
         self.auth_url = base or AUTH_URL
         self.api_url = base or API_URL
         self._token: str | None = None
+        self.page_size = PAGE_SIZE
         # Reddit asks every client for a unique, descriptive User-Agent
         self.user_agent = f"desktop:crisisdesk:v{__version__} (by /u/{self.username})"
 
@@ -77,7 +74,6 @@ class RedditConnector:
             "POST",
             f"{self.auth_url}/api/v1/access_token",
             idempotent=True,  # asking for a token twice is harmless
-            sleep=self._sleep,
             auth=(self._cred["client_id"], self._cred["client_secret"]),
             data={
                 "grant_type": "password",
@@ -109,7 +105,7 @@ class RedditConnector:
         try:
             return send(
                 self.client, method, f"{self.api_url}{path}", headers=headers,
-                idempotent=method == "GET", sleep=self._sleep, **kwargs,
+                idempotent=method == "GET", **kwargs,
             )  # fmt: skip
         except AuthError:
             if fresh:
@@ -119,7 +115,7 @@ class RedditConnector:
             headers["Authorization"] = f"bearer {self._login()}"
             return send(
                 self.client, method, f"{self.api_url}{path}", headers=headers,
-                idempotent=method == "GET", sleep=self._sleep, **kwargs,
+                idempotent=method == "GET", **kwargs,
             )  # fmt: skip
 
     def check(self) -> str:
@@ -132,7 +128,8 @@ class RedditConnector:
     def _sources(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         yield "mentions", "/message/mentions", {}
         options = self.account.options
-        subreddit = str(options.get("subreddit") or "").strip()
+        subreddit = str(options.get("subreddit") or "").strip().removeprefix("/")
+        subreddit = subreddit.removeprefix("r/")
         terms = [str(q) for q in options.get("queries") or []]
         terms += [f"#{t}" for t in options.get("hashtags") or []]
         for term in terms:
@@ -154,7 +151,7 @@ class RedditConnector:
             newest = seen
             after: str | None = None
             for _page in range(MAX_PAGES):
-                query = {**params, "limit": str(PAGE_SIZE), "raw_json": "1"}
+                query = {**params, "limit": str(self.page_size), "raw_json": "1"}
                 if after:
                     query["after"] = after
                 listing = self._get(path, query)

@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import html
 import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import httpx
@@ -83,16 +82,14 @@ class XConnector:
         account: AccountConfig,
         secret: str | None,
         client: httpx.Client,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.account = account
         self.client = client
-        self._sleep = sleep
         self._token = decode_secret(platform_info(self.platform), secret)["token"]
         self.api_url = (account.base_url or API_URL).rstrip("/")
         self.handle = (account.handle or "").lstrip("@") or None
         self._me: dict[str, Any] | None = None
+        self.page_size = 100  # X allows 10..100 for search, 5..100 for mentions
 
     @staticmethod
     def reply_length(body: str) -> int:
@@ -102,7 +99,7 @@ class XConnector:
         headers = {"Authorization": f"Bearer {self._token}"}
         return send(
             self.client, method, f"{self.api_url}{path}", headers=headers,
-            idempotent=method == "GET", sleep=self._sleep, **kwargs,
+            idempotent=method == "GET", **kwargs,
         )  # fmt: skip
 
     def _get(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
@@ -153,7 +150,7 @@ class XConnector:
             for _page in range(MAX_PAGES):
                 query = {
                     **params,
-                    "max_results": "100",
+                    "max_results": str(self.page_size),
                     "expansions": "author_id",
                     "tweet.fields": TWEET_FIELDS,
                     "user.fields": USER_FIELDS,
