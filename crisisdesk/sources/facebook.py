@@ -41,7 +41,8 @@ MAX_FEED_PAGES = 4
 MAX_COMMENT_PAGES = 5
 FEED_FIELDS = (
     "id,message,created_time,from{id,name},permalink_url,shares,"
-    "comments.summary(true).limit(0),reactions.summary(true).limit(0)"
+    # filter(stream) so replies to comments count too: a new one changes the total
+    "comments.filter(stream).summary(true).limit(0),reactions.summary(true).limit(0)"
 )
 COMMENT_FIELDS = (
     "id,message,created_time,from{id,name},like_count,comment_count,parent{id},permalink_url"
@@ -73,6 +74,8 @@ class FacebookConnector:
                 hint="Remove it and add it again with --page-id.",
             )
         self.graph_url = (account.base_url or GRAPH_URL).rstrip("/")
+        self.page_size = 25  # posts per feed page
+        self.comment_page_size = 100
 
     # --- requests ----------------------------------------------------------------------------
 
@@ -124,7 +127,7 @@ class FacebookConnector:
         fetched_at = now_iso()
         feed = self._pages(
             f"/{self.page_id}/feed",
-            {"fields": FEED_FIELDS, "limit": "25", "since": str(since)},
+            {"fields": FEED_FIELDS, "limit": str(self.page_size), "since": str(since)},
             MAX_FEED_PAGES,
         )
         for page in feed:
@@ -158,7 +161,7 @@ class FacebookConnector:
                 "fields": COMMENT_FIELDS,
                 "filter": "stream",  # replies to comments too, not only top-level ones
                 "order": "reverse_chronological",
-                "limit": "100",
+                "limit": str(self.comment_page_size),
             },
             MAX_COMMENT_PAGES,
         )
