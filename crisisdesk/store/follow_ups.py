@@ -16,6 +16,7 @@ import sqlite_utils
 
 from crisisdesk.errors import CrisisdeskError
 from crisisdesk.store import events
+from crisisdesk.store.transactions import immediate
 from crisisdesk.timeutil import normalise, now_iso, to_iso
 
 MAX_NOTE_LENGTH = 500
@@ -109,7 +110,7 @@ def set_plans(
     """
     previous: dict[int, Plan | None] = {}
     now = now_iso()
-    with db.atomic():
+    with immediate(db):
         current = pending_for(db, values)
         for mention_id, plan in values.items():
             if db.execute("SELECT 1 FROM mentions WHERE id = ?", [mention_id]).fetchone() is None:

@@ -14,6 +14,7 @@ import sqlite_utils
 
 from crisisdesk.errors import CrisisdeskError
 from crisisdesk.store import events
+from crisisdesk.store.transactions import immediate
 
 MAX_LABEL_LENGTH = 40
 # the labels table compares names with COLLATE NOCASE, which folds ASCII letters only
@@ -112,7 +113,7 @@ def _apply(
     Returns the previous label set of every mention that changed. Runs in one transaction.
     """
     previous: dict[int, tuple[str, ...]] = {}
-    with db.atomic():
+    with immediate(db):
         ids = _existing_ids(db, list(targets))
         before = for_mentions(db, ids)
         for mention_id in ids:
@@ -158,7 +159,7 @@ def change(
     to_add = [clean_name(n) for n in add]
     add_keys = {_key(n) for n in to_add}
     to_remove = {_key(clean_name(n)) for n in remove} - add_keys
-    with db.atomic():
+    with immediate(db):
         wanted_ids = list(dict.fromkeys(ids))
         current = for_mentions(db, wanted_ids)
         targets: dict[int, list[str]] = {}

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from crisisdesk.store import events, follow_ups, labels, mentions
+from crisisdesk.store import events, follow_ups, labels, mentions, open_database
 from crisisdesk.store.follow_ups import Plan
 from crisisdesk.ui.dialogs.assign_dialog import AssignDialog
 from crisisdesk.ui.dialogs.follow_up_dialog import FollowUpDialog, default_due
@@ -299,19 +299,51 @@ def test_follow_up_dialog_defaults_to_tomorrow_morning_and_reads_back(qtbot):
     assert dialog.due() == plan_due and dialog.note() == "n"
 
 
-def test_store_error_is_shown_and_nothing_is_pushed(h, db, qtbot, monkeypatch):
+def _error_boxes(h):
+    return [b for b in h.window.findChildren(QMessageBox) if b.isVisible()]
+
+
+def test_store_error_is_shown_and_nothing_is_pushed(h, db, qtbot):
     (a,) = insert_mentions(db, [mention_row()])
+    h.window.show()
     h.select([a])
-    shown = []
-    monkeypatch.setattr(
-        "crisisdesk.ui.inbox.triage.errors.show_error",
-        lambda parent, exc, details="": shown.append(exc),
-    )
     # a label name the store refuses (too long) reaching change_labels
     assert h.controller.change_labels(["x" * 100], []) is False
-    assert len(shown) == 1 and "too long" in str(shown[0])
+    (box,) = _error_boxes(h)
+    assert "too long" in box.text()
     assert h.stack.count() == 0
     assert labels.for_mention(db, a) == []
+    box.close()
+
+
+def test_busy_database_says_so_and_changes_nothing(h, db, db_path, qtbot):
+    a, b = insert_mentions(db, [mention_row(), mention_row(status="open")])
+    h.window.show()
+    h.select([a, b])
+    h.controller.set_status("resolved")
+    before = [table_snapshot(db, t) for t in ("mentions", "events")]
+    other = open_database(db_path)  # like an import writing on a worker thread
+    other.execute("BEGIN IMMEDIATE")
+    db.execute("PRAGMA busy_timeout = 20")
+    try:
+        assert h.controller.set_status("archived") is False
+        (box,) = _error_boxes(h)
+        assert "busy" in box.text() and "Nothing was changed" in box.informativeText()
+        box.close()
+        h.stack.undo()  # undo while busy: reported too, and the stored state is untouched
+        (box,) = _error_boxes(h)
+        assert "busy" in box.text()
+        box.close()
+        assert [table_snapshot(db, t) for t in ("mentions", "events")] == before
+        # the stack steps back so it matches what is stored: Ctrl+Z can be pressed again
+        qtbot.waitUntil(h.stack.canUndo)
+        assert h.stack.index() == 1
+        assert [table_snapshot(db, t) for t in ("mentions", "events")] == before
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    h.stack.undo()
+    assert h.statuses([a, b]) == ["new", "open"]
 
 
 def test_set_plans_value_object_round_trip(h, db):

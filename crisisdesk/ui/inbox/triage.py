@@ -12,11 +12,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from crisisdesk.store import assignees, follow_ups, labels, mentions
+from crisisdesk.store.transactions import immediate
 from crisisdesk.timeutil import parse_iso
 from crisisdesk.ui import errors
 from crisisdesk.ui.dialogs.assign_dialog import AssignDialog
@@ -43,7 +44,12 @@ def _mentions_word(n: int) -> str:
 
 
 class ChangeCommand(QUndoCommand):
-    """An already-applied change: ``undo`` applies *before*, ``redo`` applies *after* again."""
+    """An already-applied change: ``undo`` applies *before*, ``redo`` applies *after* again.
+
+    If the store refuses (e.g. the database is busy with an import), the person is told and
+    the command steps the stack back, so the stack always matches what is stored and
+    Ctrl+Z can simply be pressed again later.
+    """
 
     def __init__(
         self,
@@ -58,22 +64,27 @@ class ChangeCommand(QUndoCommand):
         self._before = dict(before)
         self._after = dict(after)
         self._controller = controller
-        self._applied = True  # pushing calls redo(); the change is already made
+        self._skip_next = True  # pushing calls redo(); the change is already made
 
     def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        self._run(self._after)
+        self._run(self._after, undoing=False)
 
     def undo(self) -> None:
-        self._run(self._before)
+        self._run(self._before, undoing=True)
 
-    def _run(self, values: Mapping[int, Any]) -> None:
+    def _run(self, values: Mapping[int, Any], *, undoing: bool) -> None:
+        if self._skip_next:
+            self._skip_next = False
+            return
         try:
             self._apply(values)
-        except Exception as exc:  # shown to the user; the stack still moves, so say so
+        except Exception as exc:
             self._controller.report_error(exc)
+            # step back once the stack has finished this step; that step writes nothing
+            self._skip_next = True
+            stack = self._controller.undo_stack
+            QTimer.singleShot(0, stack.redo if undoing else stack.undo)
+            return
         self._controller.mentionsChanged.emit(sorted(values))
 
 
@@ -94,7 +105,7 @@ class TriageController(QObject):
     ) -> None:
         super().__init__(parent)
         self._db = db
-        self._stack = undo_stack
+        self.undo_stack = undo_stack
         self._selected_ids = selected_ids
         self.status_actions: dict[str, QAction] = {}
         for status, (text, key) in STATUS_ACTIONS.items():
@@ -171,7 +182,7 @@ class TriageController(QObject):
         if not before:
             self.statusMessage.emit(unchanged_message)
             return False
-        self._stack.push(ChangeCommand(text, apply, before, after, self))
+        self.undo_stack.push(ChangeCommand(text, apply, before, after, self))
         self.mentionsChanged.emit(sorted(before))
         self.statusMessage.emit(f"{text}. Undo with Ctrl+Z.")
         return True
@@ -183,18 +194,28 @@ class TriageController(QObject):
             self.report_error(exc)
             return None
 
+    # the mentions store uses deferred transactions; take the write lock first so a
+    # concurrent import or sync makes us wait (busy timeout) or say "busy", not crash
+    def _set_statuses(self, values: Mapping[int, str]) -> dict[int, str]:
+        with immediate(self._db):
+            return mentions.restore_statuses(self._db, values)
+
+    def _set_assignees(self, values: Mapping[int, str | None]) -> dict[int, str | None]:
+        with immediate(self._db):
+            return mentions.set_assignee(self._db, values)
+
     def set_status(self, status: str) -> bool:
         """Give every selected mention *status*. Returns whether anything changed."""
         ids = self._ids()
         if not ids:
             return False
-        previous = self._guarded(lambda: mentions.set_status(self._db, ids, status))
+        previous = self._guarded(lambda: self._set_statuses(dict.fromkeys(ids, status)))
         if not isinstance(previous, dict):
             return False
         title = STATUS_TITLES.get(status, status).lower()
         return self._push(
             f"Mark {_mentions_word(len(previous))} as {title}",
-            lambda values: mentions.restore_statuses(self._db, values),
+            self._set_statuses,
             previous,
             dict.fromkeys(previous, status),
             f"Already {title}.",
@@ -204,13 +225,13 @@ class TriageController(QObject):
         ids = self._ids()
         if not ids:
             return False
-        previous = self._guarded(lambda: mentions.set_assignee(self._db, ids, assignee))
+        previous = self._guarded(lambda: self._set_assignees(dict.fromkeys(ids, assignee)))
         if not isinstance(previous, dict):
             return False
         n = _mentions_word(len(previous))
         return self._push(
             f"Assign {n} to {assignee}" if assignee else f"Unassign {n}",
-            lambda values: mentions.set_assignee(self._db, values),
+            self._set_assignees,
             previous,
             dict.fromkeys(previous, assignee),
             "Nothing to change.",

@@ -1,0 +1,259 @@
+"""File → Import: CSV/JSON files imported in the background, cancellable, then a summary.
+
+Each file is imported by ``sources.files.import_file`` on a pool thread with its own database
+connection, in its own transaction: a cancelled or unreadable file stores nothing, and files
+finished before it stay imported. The window stays responsive throughout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.errors import CrisisdeskError, ImportCancelled, ImportFileError
+from crisisdesk.sources.files import ImportReport, import_file
+from crisisdesk.store.db import connect
+from crisisdesk.ui import errors
+from crisisdesk.ui.tasks import TaskContext, TaskRunner
+
+#: the summary lists at most this many skipped rows (the counts stay exact)
+MAX_LISTED_PROBLEMS = 5000
+FILE_FILTER = "Mention files (*.csv *.tsv *.txt *.json *.ndjson *.jsonl);;All files (*)"
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file: a report, or the error that stopped it."""
+
+    path: Path
+    report: ImportReport | None = None
+    error: CrisisdeskError | None = None
+    not_started: bool = False
+
+    @property
+    def cancelled(self) -> bool:
+        return isinstance(self.error, ImportCancelled)
+
+
+def import_files(
+    ctx: TaskContext,
+    db_path: Path,
+    files: Sequence[Path],
+    outcomes: list[FileOutcome],
+    workers: int | None = None,
+) -> list[FileOutcome]:
+    """Worker side: import *files* one by one, appending to *outcomes* as each one ends."""
+    total_files = len(files)
+    for index, path in enumerate(files):
+        if ctx.cancelled:
+            outcomes.append(FileOutcome(path, not_started=True))
+            continue
+        label = f"Importing {path.name} ({index + 1} of {total_files})…"
+        ctx.report(0, 0, label)
+
+        def progress(done: int, total: int, label: str = label) -> bool:
+            ctx.report(done, total, label)
+            return not ctx.cancelled
+
+        # a connection per file, opened in this worker thread (SQLite connections are per thread)
+        db = connect(db_path, migrate=False)
+        try:
+            report = import_file(db, path, progress=progress, workers=workers)
+        except CrisisdeskError as exc:  # ImportFileError, ImportCancelled, database errors
+            outcomes.append(FileOutcome(path, error=exc))
+        except OSError as exc:
+            outcomes.append(
+                FileOutcome(
+                    path,
+                    error=ImportFileError(
+                        f"{path.name} cannot be read: {exc.strerror or exc}.",
+                        hint="Check that the file exists and that you may open it.",
+                    ),
+                )
+            )
+        else:
+            outcomes.append(FileOutcome(path, report=report))
+        finally:
+            db.close()
+    return outcomes
+
+
+def describe_outcome(outcome: FileOutcome) -> str:
+    """A few lines about one file for the summary."""
+    name = outcome.path.name
+    if outcome.not_started:
+        return f"{name}: not imported (the import was cancelled before it started)."
+    if outcome.cancelled:
+        return f"{name}: cancelled. Nothing from this file was stored."
+    if outcome.error is not None:
+        return f"{name}: could not be imported. Nothing from it was stored.\n" + (
+            outcome.error.user_text()
+        )
+    assert outcome.report is not None
+    report = outcome.report
+    return "\n".join([report.summary_text(), *(f"Note: {w}" for w in report.warnings)])
+
+
+class ImportSummaryDialog(QDialog):
+    """The result of an import: per file counts and column mapping, then every skipped row."""
+
+    def __init__(self, outcomes: Sequence[FileOutcome], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import finished")
+        self.setAccessibleName("Import summary")
+        self.outcomes = list(outcomes)
+        reports = [o.report for o in outcomes if o.report is not None]
+        imported = sum(r.imported for r in reports)
+        duplicates = sum(r.duplicates for r in reports)
+        skipped = sum(r.skipped for r in reports)
+        failed = sum(1 for o in outcomes if o.error is not None or o.not_started)
+        files = "1 file" if len(reports) == 1 else f"{len(reports)} files"
+        headline = (
+            f"{imported:,} new mentions imported from {files}; {duplicates:,} were already "
+            f"stored; {skipped:,} rows skipped."
+        )
+        if failed:
+            headline += f" {failed} file{'s' if failed > 1 else ''} not imported."
+        if any(o.cancelled for o in outcomes):
+            self.setWindowTitle("Import cancelled")
+        self.headline = QLabel(headline)
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline.setWordWrap(True)
+        self.headline.setAccessibleName("Import result")
+
+        # file names, column names and reasons come from the user's file: plain text only
+        self.files_view = QPlainTextEdit()
+        self.files_view.setReadOnly(True)
+        self.files_view.setAccessibleName("Result per file")
+        self.files_view.setPlainText("\n\n".join(describe_outcome(o) for o in outcomes))
+        self.files_view.setMinimumHeight(110)
+
+        problems = [
+            (o.path.name, p) for o in outcomes if o.report is not None for p in o.report.problems
+        ]
+        self.problems_label = QLabel(
+            f"Skipped rows ({len(problems):,}):" if problems else "No rows were skipped."
+        )
+        self.problems_list = QListWidget()
+        self.problems_list.setAccessibleName("Skipped rows")
+        self.problems_list.setUniformItemSizes(True)
+        several = len(reports) > 1
+        for name, problem in problems[:MAX_LISTED_PROBLEMS]:
+            where = f"{name}, line {problem.line}" if several else f"Line {problem.line}"
+            self.problems_list.addItem(f"{where}: {problem.reason}")
+        if len(problems) > MAX_LISTED_PROBLEMS:
+            self.problems_list.addItem(
+                f"… and {len(problems) - MAX_LISTED_PROBLEMS:,} more skipped rows not listed."
+            )
+        self.problems_list.setVisible(bool(problems))
+        self.problems_label.setBuddy(self.problems_list)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = buttons.addButton("&Copy Report", QDialogButtonBox.ButtonRole.ActionRole)
+        copy.clicked.connect(self.copy_report)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.files_view, 1)
+        layout.addWidget(self.problems_label)
+        layout.addWidget(self.problems_list, 2)
+        layout.addWidget(buttons)
+        self.resize(620, 460 if problems else 300)
+
+    def report_text(self) -> str:
+        lines = [self.headline.text(), "", self.files_view.toPlainText()]
+        if self.problems_list.count():
+            lines += ["", self.problems_label.text()]
+            lines += [self.problems_list.item(i).text() for i in range(self.problems_list.count())]
+        return "\n".join(lines)
+
+    def copy_report(self) -> None:
+        clipboard = QApplication.clipboard()
+        clipboard.setText(self.report_text())
+
+
+def _show_result(parent: QWidget | None, outcomes: list[FileOutcome]) -> QDialog | None:
+    only_failures = all(o.report is None for o in outcomes)
+    errors_only = [o for o in outcomes if o.error is not None and not o.cancelled]
+    if only_failures and len(errors_only) == 1 and len(outcomes) == 1:
+        # one unreadable file: a plain error dialog says it best (message + what to do)
+        assert errors_only[0].error is not None
+        return errors.show_error(parent, errors_only[0].error)
+    dialog = ImportSummaryDialog(outcomes, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+def run_import(
+    parent: QWidget | None,
+    db_path: Path,
+    files: list[Path],
+    runner: TaskRunner,
+    on_done: Callable[[], None],
+    *,
+    workers: int | None = None,
+) -> None:
+    """Import *files* in the background with a cancellable progress dialog, then summarise.
+
+    *on_done* runs in the GUI thread once the import ended (also after cancel or failure),
+    before the summary shows, so the inbox can reload.
+    """
+    files = [Path(f) for f in files]
+    if not files:
+        return
+    outcomes: list[FileOutcome] = []  # filled by the worker, read here only once it finished
+
+    def finished(_result: object = None) -> None:
+        on_done()
+        # files the worker never reached (cancelled between files)
+        seen = len(outcomes)
+        outcomes.extend(FileOutcome(p, not_started=True) for p in files[seen:])
+        _show_result(parent, outcomes)
+
+    def failed(exc: BaseException) -> None:
+        on_done()
+        errors.show_error(parent, exc)
+
+    title = "Importing" if len(files) == 1 else f"Importing {len(files)} files"
+    (
+        runner.op(lambda ctx: import_files(ctx, db_path, files, outcomes, workers))
+        .success(finished)
+        .cancelled(finished)
+        .failure(failed)
+        .progress(f"Importing {files[0].name}…", title=title, cancellable=True, parent=parent)
+        .start()
+    )
+
+
+def choose_and_import(
+    parent: QWidget,
+    db_path: Path,
+    runner: TaskRunner,
+    on_done: Callable[[], None],
+    start_dir: str = "",
+) -> list[Path]:
+    """Ask for files (File → Import…) and import them. Returns the chosen files."""
+    names, _filter = QFileDialog.getOpenFileNames(
+        parent, "Import mentions from files", start_dir, FILE_FILTER
+    )
+    files = [Path(n) for n in names]
+    if files:
+        run_import(parent, db_path, files, runner, on_done)
+    return files
