@@ -36,6 +36,13 @@ OFFLINE_ADVICE = (
 )
 
 
+def _client_factory() -> Callable[..., Any]:
+    """The HTTP client factory the commands use (tests swap in one with a recording sleep)."""
+    from crisisdesk.sources.http import make_client
+
+    return make_client
+
+
 def _clean_handle(platform: str, handle: str | None) -> str | None:
     if handle is None:
         return None
@@ -196,7 +203,7 @@ def cmd_accounts_test(args: argparse.Namespace, open_db: OpenDb) -> int:
     db = open_db(args)
     account = accounts.get(db, args.name)
     try:
-        who = check_account(db, account.name)
+        who = check_account(db, account.name, client_factory=_client_factory())
     except OfflineError:
         print(f"{account.name}: {OFFLINE_ADVICE}", file=sys.stderr)
         return 1
@@ -215,7 +222,7 @@ def cmd_sync(args: argparse.Namespace, open_db: OpenDb) -> int:
         print("No accounts yet. Add one with: crisisdesk accounts add PLATFORM --name NAME",
               file=sys.stderr)  # fmt: skip
         return 0
-    results = sync_accounts(db, args.names or None)
+    results = sync_accounts(db, args.names or None, client_factory=_client_factory())
     for r in results:
         if r.error is None:
             print(f"{r.name} ({r.platform}): {r.new} new, {r.updated} updated")
