@@ -1,15 +1,20 @@
 """Complaint cues: explainable rules for what VADER misses in customer-service text.
 
-Each rule is a regular expression over the lower-cased text (word boundaries throughout), an
-optional *guard* (phrases blanked out before the rule looks, e.g. "can't wait", "no complaints")
-and an optional *requires* (a second pattern that must also appear, e.g. a failure word next to
+A rule is a handful of regular expressions over a canonical form of the text, an optional
+*guard* (phrases blanked out before the rule looks, e.g. "can't wait", "no complaints") and an
+optional *requires* (a second pattern that must also appear, e.g. a failure word next to
 "thanks a lot").
 
-Speed: the import runs this on every mention next to VADER, so it must add little. The text is
-lower-cased once and split into a set of words; a rule's regex only runs when one of its *keys*
-(words every match of the rule must contain) is present. Most texts therefore run two or three
-small regexes, not all of them. ``detect(text, prefilter=False)`` runs every rule and exists so
-tests can check that the keys never hide a match.
+Canonical form: lower case, ASCII words separated by single spaces, with a space at both ends;
+``!?.;:`` and line breaks become a "." word so patterns do not run across sentences; other
+punctuation and non-ASCII characters become spaces; apostrophes inside words stay ("didn't").
+In patterns, words are separated by one space and ``~`` stands for any one word.
+
+Speed: the import runs this on every mention next to VADER, so it must add little. Each pattern
+has *keys*, words at least one of which every match contains; a pattern only runs when one of
+its keys is among the text's words. By default the keys are the literal words a pattern starts
+with; patterns starting with a common word name rarer keys explicitly. ``detect(text,
+prefilter=False)`` runs every pattern, so tests can check that the keys never hide a match.
 """
 
 from __future__ import annotations
@@ -38,501 +43,781 @@ CUE_DESCRIPTIONS: dict[str, str] = {
 }
 
 #: cues that only make a complaint when VADER does not read the text as positive
-#: ("once again, fantastic service!", "late delivery but worth it, thank you")
+#: ("third time this month, still the best cake in town!", "late but worth it, thank you")
 WEAK_CUES = frozenset({"waiting", "repeat_contact", "dissatisfied"})
 
 #: order of importance; ``Analysis.cues`` is sorted this way
 CUE_ORDER: tuple[str, ...] = tuple(CUE_DESCRIPTIONS)
 _RANK = {cue: i for i, cue in enumerate(CUE_ORDER)}
 
-_TOKEN = re.compile(r"[a-z0-9]+")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789'&/"
 
-# --- shared fragments (all lower case; "'?" accepts "didnt" as well as "didn't") ----------
-_ORDER = (
-    r"(?:order|orders|parcel|package|delivery|cake|cakes|food|shipment|items?|box|meal|pizza"
-    r"|goods|purchase|flowers|bread|groceries|takeaway|stuff)"
-)
-_NUM = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|many|few)"
-_SPAN = r"(?:hours?|hrs?|days?|weeks?|months?|mins?|minutes)"
-_POS = (
-    r"(?:great|brilliant|fantastic|perfect|awesome|wonderful|lovely|amazing|excellent|superb"
-    r"|terrific|nice|cool|marvell?ous|super|stellar|outstanding)"
-)
-_FAIL = (
-    r"\b(?:lost|late|missing|wrong|nobody|no one|ignored|ignoring|cancell?ed|broken|burnt|stale"
-    r"|cold|delayed|overcharged|refund|rude|sick|again|still|no (?:reply|answer|response|show)"
-    r"|never (?:arrived|came|showed|turned|answered|replied|called|got)|waited|waiting"
-    r"|hours|forgot|forgotten|mess|disaster|ruined|not here)\b"
-)
+
+def _canon_table() -> bytes:
+    table = bytearray(b" " * 256)  # everything else, non-ASCII bytes included, separates words
+    for ch in _WORD_CHARS:
+        table[ord(ch)] = ord(ch)
+        table[ord(ch.upper())] = ord(ch)  # lower-cases ASCII; non-ASCII letters go anyway
+    table[ord("`")] = ord("'")
+    for ch in ".!?;:\n\r":
+        table[ord(ch)] = ord(".")
+    return bytes(table)
+
+
+_TABLE = _canon_table()
+# curly apostrophes (U+2018, U+2019, U+02BC) in UTF-8
+_CURLY = ((b"\xe2\x80\x99", b"'"), (b"\xe2\x80\x98", b"'"), (b"\xca\xbc", b"'"))
+
+
+def words(text: str) -> list[bytes]:
+    """The canonical words of *text* ("." marks a sentence end)."""
+    raw = f" {text} ".encode("utf-8", "ignore")
+    if not raw.isascii():
+        for curly, straight in _CURLY:
+            raw = raw.replace(curly, straight)
+    # "." becomes a word of its own; quote marks at word edges go ("'never again'")
+    raw = raw.translate(_TABLE).replace(b".", b" . ")
+    if b"'" in raw:
+        raw = raw.replace(b" '", b" ").replace(b"' ", b" ")
+    return raw.split()
+
+
+def canonical(text: str) -> bytes:
+    """The form every pattern is matched against: b" word word . word "."""
+    return b" " + b" ".join(words(text)) + b" "
+
+
+# --- how rules are written ----------------------------------------------------------------
+
+_LITERAL_WORD = re.compile(r"[a-z0-9'&/]+")
+
+
+def _compile(pattern: str) -> re.Pattern[bytes]:
+    body = pattern.replace("~", r"[^ .]+")
+    return re.compile(f" (?:{body})(?= )".encode("ascii"))
+
+
+def _split_top(inner: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(inner):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(inner[start:i])
+            start = i + 1
+    parts.append(inner[start:])
+    return parts
+
+
+def head_keys(pattern: str) -> frozenset[str] | None:
+    """The literal words a pattern must start with, or None when it starts otherwise."""
+    if not pattern.startswith("(?:"):
+        first = pattern.split(" ", 1)[0]
+        return frozenset({first}) if _LITERAL_WORD.fullmatch(first) else None
+    depth, end = 0, 0
+    while True:
+        depth += (pattern[end] == "(") - (pattern[end] == ")")
+        if depth == 0:
+            break
+        end += 1
+    rest = pattern[end + 1 :]
+    if rest and not rest.startswith(" "):  # "(?:a|b)?" is optional: no head
+        return None
+    keys: set[str] = set()
+    for alt in _split_top(pattern[3:end]):
+        found = head_keys(alt)
+        if found is None:
+            return None
+        keys |= found
+    return frozenset(keys)
+
+
+Spec = str | tuple[str, str]  # a pattern, or (pattern, its keys separated by spaces)
+
+
+@dataclass(frozen=True, slots=True)
+class CuePattern:
+    source: str
+    keys: frozenset[bytes]
+    regex: re.Pattern[bytes]
 
 
 @dataclass(frozen=True, slots=True)
 class CueRule:
     cue: str
-    keys: frozenset[str]
-    pattern: re.Pattern[str]
-    guard: re.Pattern[str] | None = None
-    requires: re.Pattern[str] | None = None
-
-    def matches(self, low: str) -> bool:
-        if self.guard is not None:
-            low = self.guard.sub(" ", low)
-        if self.pattern.search(low) is None:
-            return False
-        return self.requires is None or self.requires.search(low) is not None
+    patterns: tuple[CuePattern, ...]
+    guard: CuePattern | None = None  # all guard phrases in one pattern, with all their keys
+    requires: re.Pattern[bytes] | None = None
 
 
-def _alt(patterns: Sequence[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+def _pattern(spec: Spec) -> CuePattern:
+    if isinstance(spec, tuple):
+        source, explicit = spec
+        keys = frozenset(explicit.split())
+    else:
+        source = spec
+        found = head_keys(source)
+        if found is None:
+            raise ValueError(f"pattern needs explicit keys: {source!r}")
+        keys = found
+    return CuePattern(source, frozenset(k.encode("ascii") for k in keys), _compile(source))
 
 
 def _rule(
     cue: str,
-    keys: str,
-    patterns: Sequence[str],
-    guard: Sequence[str] = (),
+    patterns: Sequence[Spec],
+    guard: Sequence[Spec] = (),
     requires: str | None = None,
 ) -> CueRule:
     if cue not in CUE_DESCRIPTIONS:
         raise ValueError(f"cue {cue!r} has no description")
+    guards = [_pattern(g) for g in guard]
     return CueRule(
         cue=cue,
-        keys=frozenset(keys.split()),
-        pattern=_alt(patterns),
-        guard=_alt(guard) if guard else None,
-        requires=re.compile(requires) if requires else None,
+        patterns=tuple(_pattern(p) for p in patterns),
+        guard=CuePattern(
+            "|".join(f"(?:{g.source})" for g in guards),
+            frozenset().union(*(g.keys for g in guards)),
+            _compile("|".join(f"(?:{g.source})" for g in guards)),
+        )
+        if guards
+        else None,
+        requires=_compile(requires) if requires else None,
     )
 
 
-_NEG_KEYS = "not never no didn didnt hasn hasnt haven havent yet still"
+# --- shared fragments ---------------------------------------------------------------------
+
+_ORDER = (
+    "(?:order|orders|parcel|package|delivery|cake|cakes|food|shipment|item|items|box|meal"
+    "|pizza|goods|purchase|flowers|bread|groceries|takeaway|stuff)"
+)
+_NUM = "(?:[0-9]+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|many|few)"
+_TIMES = "(?:[0-9]+|two|three|four|five|six|seven|eight|nine|ten|several|multiple|many|countless|numerous|dozens of|so many)"  # noqa: E501
+_SPAN = "(?:hour|hours|hr|hrs|day|days|week|weeks|month|months|min|mins|minute|minutes)"
+_POS = (
+    "(?:great|brilliant|fantastic|perfect|awesome|wonderful|lovely|amazing|excellent|superb"
+    "|terrific|nice|cool|marvellous|marvelous|super|stellar|outstanding|wow)"
+)
+_NEG_PAST = (
+    "(?:didn't|didnt|did not|hasn't|hasnt|has not|haven't|havent|have not|never|yet to|not yet"
+    "|still not|still hasn't|still hasnt|still haven't|still havent)"
+)
+_NOT = "(?:not|never|wasn't|wasnt|weren't|werent|isn't|isnt|aren't|arent)"
+_FAIL = (
+    "(?:lost|late|missing|wrong|nobody|no one|ignored|ignoring|cancelled|canceled|broken|burnt"
+    "|stale|cold|delayed|overcharged|refund|rude|sick|again|still|no reply|no answer"
+    "|no response|no show|never arrived|never came|never showed|never turned|never answered"
+    "|never replied|never called|never got|waited|waiting|hours|forgot|forgotten|mess"
+    "|disaster|ruined|not here)"
+)
 
 RULES: tuple[CueRule, ...] = (
     _rule(
         "non_delivery",
-        "never arrived came showed turned delivered received got lost missing sign where nothing "
-        + _NEG_KEYS,
         [
-            r"\bnever (?:arrived|came|showed up|turned up|got here|got delivered|was delivered"
-            r"|been delivered|delivered)\b",
-            r"\b(?:didn'?t|did not|hasn'?t|has not|haven'?t|have not|never|yet to|not yet"
-            r"|still not) (?:even |yet |actually )?(?:arrived?|come|came|shown up|show(?:ed)? up"
-            r"|turn(?:ed)? up|been delivered|got delivered|delivered|be delivered)\b"
-            r"(?! back| over| in\b| out| to\b| across| late)",
-            rf"\b(?:never|didn'?t|did not|haven'?t|have not|hasn'?t|has not|still not|not yet"
-            rf"|yet to) (?:received|receive|got|get|gotten) (?:my|our|the|an?|any|this)"
-            rf" (?:\w+ )?{_ORDER}\b",
-            rf"\b{_ORDER} (?:\w+ ){{0,3}}?(?:is|was|got|has been|have been|went|are|were) "
-            r"(?:\w+ )?(?:lost|missing|never delivered|not delivered)\b",
-            rf"\b(?:lost|misplaced) (?:my|our|the|an?) (?:\w+ )?{_ORDER}\b",
-            rf"\bwhere(?:'s| is| the hell is| on earth is| tf is)? (?:my|our) (?:\w+ )?{_ORDER}\b",
-            rf"\bno sign of (?:my|our|the|any) (?:\w+ )?(?:{_ORDER}|driver|courier)\b",
-            r"\bnothing (?:has )?(?:arrived|came|turned up|showed up)\b",
+            "never (?:arrived|came|showed up|turned up|got here|got delivered|was delivered"
+            "|been delivered|delivered)",
+            (
+                f"{_NEG_PAST} (?:even |yet |actually )?(?:arrive|arrived|come|came|shown up"
+                "|show up|showed up|turn up|turned up|been delivered|got delivered|delivered"
+                "|be delivered)(?! back| over| in | out| to | across| late)",
+                "arrive arrived come came shown show showed turn turned delivered",
+            ),
+            (
+                f"{_NEG_PAST} (?:received|receive|got|get|gotten) (?:my|our|the|a|an|any|this)"
+                f" (?:~ )?{_ORDER}",
+                "received receive got get gotten",
+            ),
+            (
+                f"{_ORDER} (?:~ ){{0,3}}?(?:is|was|got|has been|have been|went|are|were)"
+                " (?:~ )?(?:lost|missing|never delivered|not delivered)",
+                "lost missing delivered",
+            ),
+            f"(?:lost|misplaced) (?:my|our|the|a|an) (?:~ )?{_ORDER}",
+            f"(?:where's|wheres|where is|where the hell is|where on earth is|where) (?:my|our)"
+            f" (?:~ )?{_ORDER}",
+            (f"no sign of (?:my|our|the|any) (?:~ )?(?:{_ORDER}|driver|courier)", "sign"),
+            "nothing (?:has )?(?:arrived|came|turned up|showed up)",
         ],
     ),
     _rule(
         "waiting",
-        "wait waiting waited late delayed delay delays took still long",
         [
-            r"\b(?:been|still|keep|kept|left|am|are|were|was|is|currently|now) waiting\b",
-            rf"\bwait(?:ed|ing)? (?:for |on )?(?:my \w+ |our \w+ |it |them )?(?:for )?"
-            rf"(?:over |more than |almost |nearly |about |literally )?(?:{_NUM} |an? extra )"
-            rf"{_SPAN}\b",
-            r"\bwait(?:ed|ing)? (?:for )?(?:ages|forever|an eternity)\b",
-            rf"\b(?:{_NUM}|over an?) {_SPAN} (?:late|overdue|delayed|behind)\b",
-            r"\b(?:arrived|came|showed up|turned up|delivered|was|were|is|are|running|always|so"
-            r"|very|really|extremely|again) (?:\w+ )?(?:late|delayed|overdue)\b",
-            rf"\b(?:{_ORDER}|refund|it) (?:\w+ )?(?:keeps getting |has been |got |is |was )?"
-            r"delayed\b",
-            r"\b(?:another|huge|long|massive|endless|constant|more|ridiculous) delays?\b",
-            rf"\btook (?:forever|ages|(?:over |almost |nearly |more than )?{_NUM} {_SPAN})\b",
-            r"\bstill (?:nothing|not here|not ready|no sign)\b",
-            r"\bhow (?:much )?long(?:er)? (?:do|does|will|must|should|am|are) (?:i|we) "
-            r"(?:have to |going to |gonna )?(?:wait|be waiting)\b",
+            (
+                "(?:been|still|keep|kept|left|am|are|were|was|is|currently|now|i'm|im|we're)"
+                " waiting",
+                "waiting",
+            ),
+            f"(?:wait|waited|waiting) (?:for |on )?(?:my ~ |our ~ |it |them )?(?:for )?"
+            f"(?:over |more than |almost |nearly |about |literally )?(?:{_NUM} |an extra )"
+            f"{_SPAN}",
+            "(?:wait|waited|waiting) (?:for )?(?:ages|forever|an eternity)",
+            (
+                f"(?:{_NUM}|over an|over a) {_SPAN} (?:late|overdue|delayed|behind)",
+                "late overdue delayed behind",
+            ),
+            (
+                "(?:arrived|came|showed up|turned up|delivered|was|were|is|are|running|always"
+                "|so|very|really|extremely|again) (?:~ )?(?:late|delayed|overdue)",
+                "late delayed overdue",
+            ),
+            (
+                f"(?:{_ORDER}|refund|it) (?:~ )?(?:keeps getting |has been |got |is |was )?delayed",
+                "delayed",
+            ),
+            (
+                "(?:another|huge|long|massive|endless|constant|more|ridiculous) (?:delay|delays)",
+                "delay delays",
+            ),
+            f"took (?:forever|ages|(?:over |almost |nearly |more than )?{_NUM} {_SPAN})",
+            "still (?:nothing|not here|not ready|no sign)",
+            (
+                "how (?:much )?(?:long|longer) (?:do|does|will|must|should|am|are) (?:i|we)"
+                " (?:have to |going to |gonna )?(?:wait|be waiting)",
+                "long longer",
+            ),
         ],
         guard=[
-            r"\b(?:can'?t|cannot|couldn'?t|won'?t|no|not|never|without|didn'?t have to"
-            r"|did not have to|don'?t have to|no need to) (?:\w+ )?wait(?:ing|ed)?\b",
-            r"\bworth (?:the |every )?(?:\w+ )?wait(?:ing)?\b",
-            r"\b(?:not|never|wasn'?t|weren'?t|isn'?t|aren'?t|no) (?:\w+ )?(?:late|delayed|delay)\b",
-            r"\blate (?:night|nights|opening|hours|breakfast|lunch|afternoon|evening|shift)\b",
+            "(?:can't|cant|cannot|couldn't|couldnt|won't|wont|no|not|without|no need to"
+            "|don't have to|dont have to|didn't have to|didnt have to|did not have to"
+            "|never have to|never had to) (?:~ )?(?:wait|waiting|waited)",
+            "worth (?:the |every )?(?:~ )?(?:wait|waiting)",
+            f"(?:{_NOT}|no) (?:~ )?(?:late|delayed|delay)",
+            "late (?:night|nights|opening|hours|breakfast|lunch|afternoon|evening|shift)",
         ],
     ),
     _rule(
         "refund",
-        "refund refunded money charge chargeback dispute reverse",
         [
-            r"\b(?:want|wants|wanted|need|demand|demanding|asking for|asked for|requested|request"
-            r"|expect|deserve|owed|issue|give me|get|waiting for|waiting on|where(?:'s| is)"
-            r"|still no|no|never got|never received|didn'?t get|haven'?t (?:got|had|received)"
-            r"|not (?:got|had|received)|promised(?: me| us)?) (?:a |an |my |the |our |any )*"
-            r"(?:full )?refund\b",
-            r"\brefund (?:me|us|now|asap|immediately|please)\b",
-            r"\b(?:still|never|not|haven'?t|hasn'?t|wasn'?t|yet to be) (?:been |got |get |be )?"
-            r"refunded\b",
-            r"\bmoney back\b",
-            r"\b(?:charge ?back|dispute (?:the|this|my) (?:charge|payment|transaction)"
-            r"|reverse (?:the|this) (?:charge|payment))\b",
+            (
+                "(?:want|wants|wanted|need|demand|demanding|asking for|asked for|requested"
+                "|request|expect|deserve|owed|issue|give me|get|waiting for|waiting on|where's"
+                "|wheres|where is|still no|no|never got|never received|didn't get|didnt get"
+                "|haven't got|haven't had|haven't received|havent got|havent had"
+                "|havent received|not got|not had|not received|promised|promised me"
+                "|promised us) (?:a |an |my |the |our |any )*(?:full )?refund",
+                "refund",
+            ),
+            "refund (?:me|us|now|asap|immediately|please)",
+            (
+                "(?:still|never|not|haven't|havent|hasn't|hasnt|wasn't|wasnt|yet to be)"
+                " (?:been |got |get |be )?refunded",
+                "refunded",
+            ),
+            "money back",
+            "(?:chargeback|charge back|dispute (?:the|this|my) (?:charge|payment|transaction)"
+            "|reverse (?:the|this) (?:charge|payment))",
         ],
     ),
     _rule(
         "repeat_contact",
-        "time times calls emails messages dms attempts tweets complaints again still keep many "
-        "follow following followed chasing already",
         [
-            r"\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|tenth|nth|umpteenth"
-            r"|hundredth|\d+th) time\b",
-            r"\b(?:called|rang|phoned|emailed|messaged|written|wrote|dm'?d|dmed|contacted"
-            r"|tweeted|asked|chased|complained|tried) (?:\w+ ){0,3}?(?:\d+|two|three|four|five"
-            r"|six|seven|eight|nine|ten|several|multiple|many|countless|numerous|dozens of"
-            r"|so many) times\b",
-            r"\b(?:\d+|two|three|four|five|several|multiple|many|countless|numerous) (?:phone )?"
-            r"(?:calls|emails|messages|dms|attempts|tweets|complaints)\b",
-            r"\bstill waiting\b",
-            r"\bstill (?:no|not had an?|haven'?t had an?) (?:reply|response|answer|word|refund"
-            r"|update|news|sign|callback|call back)\b",
-            r"\b(?:yet|here we go|not) again\b",
-            r"\bagain[!?]{2,}",
-            r"\b(?:late|wrong|missing|lost|cancell?ed|broken|cold|stale|burnt|delayed|ignored"
-            r"|overcharged|charged|short|forgot|forgotten|failed|same (?:thing|problem|issue))"
-            r"(?: \w+)? again\b",
-            r"\bkeep (?:calling|emailing|messaging|asking|chasing|trying|getting)\b",
-            r"\bhow many (?:more )?times\b",
-            r"\b(?:follow(?:ing)?[- ]up on|followed up on|chasing (?:this|up|my|our))\b",
-            r"\balready (?:called|emailed|messaged|complained|asked|contacted|told|explained"
-            r"|reported|sent)\b",
+            "(?:second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|tenth|10th|nth|umpteenth"
+            "|hundredth|millionth) time",
+            (
+                "(?:called|rang|phoned|emailed|messaged|written|wrote|dm'd|dmd|dmed|contacted"
+                f"|tweeted|asked|chased|complained|tried) (?:~ ){{0,3}}?{_TIMES} times",
+                "times",
+            ),
+            (
+                f"{_TIMES} (?:phone )?(?:calls|emails|messages|dms|attempts|tweets|complaints)",
+                "calls emails messages dms attempts tweets complaints",
+            ),
+            "still waiting",
+            "still (?:no|not had a|not had an|haven't had a|haven't had an|havent had a"
+            "|havent had an) (?:reply|response|answer|word|refund|update|news|sign|callback"
+            "|call back)",
+            ("(?:yet|here we go|not) again", "again"),
+            (
+                "(?:late|wrong|missing|lost|cancelled|canceled|broken|cold|stale|burnt|delayed"
+                "|ignored|overcharged|charged|short|forgot|forgotten|failed|same thing"
+                "|same problem|same issue)(?: ~)? again",
+                "again",
+            ),
+            "keep (?:calling|emailing|messaging|asking|chasing|trying|getting)",
+            ("how many (?:more )?times", "times"),
+            "(?:follow up on|following up on|followed up on|chasing this|chasing up"
+            "|chasing my|chasing our)",
+            "already (?:called|emailed|messaged|complained|asked|contacted|told|explained"
+            "|reported|sent)",
         ],
     ),
     _rule(
         "never_again",
-        "never won wont will not gonna lost losing taking take last final elsewhere avoid away "
-        "cancel cancelling canceling cancelled canceled",
         [
-            r"\bnever (?:\w+ ){0,3}?again\b",
-            r"\b(?:won'?t|will not|not going to|never going to|not gonna|never gonna|will never"
-            r"|i'?ll never|would never|never will) (?:\w+ ){0,2}?(?:be (?:back|returning"
-            r"|ordering|coming|using|going)|come back|go back|return|order|use|buy|shop"
-            r"|recommend|set foot|visit|eat)\b",
-            r"\b(?:lost|losing) (?:a|me as an?|us as|another|one|a loyal|a regular) (?:\w+ )?"
-            r"customers?\b",
-            r"\b(?:taking|take|took) (?:my|our) (?:business|custom|money) elsewhere\b",
-            r"\b(?:last|final) time (?:i|we)(?:'ll| will| am| are|'m|'re)? (?:ever )?(?:order"
-            r"|use|buy|visit|shop|come|eat|go)\w*\b",
-            r"\b(?:going|go|switching|switch|moving|gone) (?:\w+ )?(?:elsewhere|somewhere else"
-            r"|to a competitor)\b",
-            r"\b(?:avoid|stay away from) (?:this|these|them|it|at all costs|like the plague)\b",
-            r"\bcancell?(?:ing|ed)? (?:my|our) (?:subscription|membership|account"
-            r"|standing order)\b",
+            "never (?:~ ){0,3}?again",
+            (
+                "(?:won't|wont|will not|not going to|never going to|not gonna|never gonna"
+                "|will never|i'll never|ill never|would never|never will|wouldn't|wouldnt"
+                "|would not|can't|cant|cannot|could not|couldn't|couldnt|do not|don't|dont)"
+                " (?:~ ){0,2}?recommend",
+                "recommend",
+            ),
+            "(?:won't|wont|will not|not going to|never going to|not gonna|never gonna"
+            "|will never|i'll never|ill never|would never|never will) (?:~ ){0,2}?(?:be back"
+            "|be returning|be ordering|be coming|be using|come back|go back|return|order|use"
+            "|buy|shop|set foot|visit|eat)",
+            "(?:lost|losing) (?:a|me as a|me as an|us as|another|one|a loyal|a regular) (?:~ )?"
+            "(?:customer|customers)",
+            (
+                "(?:taking|take|took) (?:my|our) (?:business|custom|money) elsewhere",
+                "elsewhere",
+            ),
+            "(?:last|final) time (?:i|we|i'll|we'll|i will|we will|i am|we are|i'm|we're)"
+            " (?:ever )?(?:order|use|buy|visit|shop|come|eat|go)[a-z]*",
+            (
+                "(?:going|go|switching|switch|moving|gone) (?:~ )?(?:elsewhere|somewhere else"
+                "|to a competitor)",
+                "elsewhere somewhere competitor",
+            ),
+            "(?:avoid|stay away from) (?:this|these|them|it|at all costs|like the plague)",
+            "(?:cancelling|canceling|cancelled|canceled|cancel) (?:my|our) (?:subscription"
+            "|membership|account|standing order)",
         ],
         guard=[
-            r"\b(?:won'?t|will never|never|would never|not going to) (?:\w+ ){0,2}?(?:use|order"
-            r"|buy|shop|go|eat|visit) (?:\w+ )?(?:anywhere else|anyone else|any other|another"
-            r"|elsewhere|other)\b",
-            r"\b(?:won'?t|will not) (?:\w+ )?(?:be )?(?:disappointed|regret)\b",
+            "(?:won't|wont|will never|never|would never|not going to) (?:~ ){0,2}?(?:use|order"
+            "|buy|shop|go|eat|visit) (?:~ )?(?:anywhere else|anyone else|any other|another"
+            "|elsewhere|other)",
+            "(?:can't|cant|cannot|couldn't|couldnt|could not) (?:~ )?recommend (?:~ ){0,3}?"
+            "(?:enough|more|highly enough)",
         ],
     ),
     _rule(
         "sarcasm",
-        "great brilliant fantastic perfect awesome wonderful lovely amazing excellent superb "
-        "terrific nice cool marvelous marvellous super stellar outstanding thanks thank thx "
-        "love loving",
         [
-            rf"\b{_POS}[,.!]* (?:yet )?(?:another|more|one more|again)\b(?: \w+){{0,3}}?"
-            rf" (?:lost|late|missing|wrong|cancell?ed|broken|delay|delays|delayed|mistake|mix-?up"
-            r"|error|excuse|excuses|disappointment|problem|issue|failure|no-?show|screw-?up|mess"
-            r"|hour|hours|day|days|week|weeks)\b",
-            rf"\b{_POS}[,.!]* (?:\w+ ){{0,2}}?(?:lost|forgot|forgotten|cancell?ed|ignored)"
-            r" (?:my|our|the|it)\b",
-            r"\bthanks? (?:you )?for (?:\w+ ){0,3}?(?:nothing|wasting|ruining|ignoring"
-            r"|the (?:\w+ )?(?:disappointment|headache|mess|food poisoning|runaround))\b",
-            r"\b(?:i )?(?:just |really |absolutely |simply )?lov(?:e|ing) (?:waiting|being "
-            r"(?:ignored|overcharged|lied to|kept waiting|put on hold|hung up on|charged)"
-            r"|it when (?:\w+ ){0,4}?(?:late|wrong|never|lost|missing|ignore|cancel\w*))\b",
-            rf"\b{_POS} (?:customer )?(?:service|job|work|communication)[.!, ]+(?:\w+ ){{0,4}}?"
-            r"(?:lost|late|wrong|missing|ignored|nobody|no one|no reply|no answer|no response"
-            r"|cancell?ed)\b",
+            (
+                f"{_POS} (?:\\. )?(?:yet )?(?:another|more|one more|again)(?: ~){{0,3}}?"
+                " (?:lost|late|missing|wrong|cancelled|canceled|broken|delay|delays|delayed"
+                "|mistake|mixup|mix up|error|excuse|excuses|disappointment|problem|issue"
+                "|failure|no show|screw up|screwup|mess|hour|hours|day|days|week|weeks)",
+                "another more again",
+            ),
+            (
+                f"{_POS} (?:\\. )?(?:~ ){{0,2}}?(?:lost|forgot|forgotten|cancelled|canceled"
+                "|ignored) (?:my|our|the|it)",
+                "lost forgot forgotten cancelled canceled ignored",
+            ),
+            (
+                "(?:thanks|thank you|thx|cheers) for (?:~ ){0,3}?(?:nothing|wasting|ruining"
+                "|ignoring|the (?:~ )?(?:disappointment|headache|mess|runaround)"
+                "|the food poisoning)",
+                "nothing wasting ruining ignoring disappointment headache mess runaround poisoning",
+            ),
+            (
+                "(?:i )?(?:just |really |absolutely |simply )?(?:love|loving) (?:waiting"
+                "|being (?:ignored|overcharged|lied to|kept waiting|put on hold|hung up on"
+                "|charged)|it when (?:~ ){0,4}?(?:late|wrong|never|lost|missing|ignore|ignored"
+                "|cancel|cancelled|canceled))",
+                "love loving",
+            ),
+            (
+                f"{_POS} (?:customer )?(?:service|job|work|communication) (?:\\. )?"
+                "(?:as always |as usual |again )?(?:~ ){0,4}?(?:lost|late|wrong|missing|ignored"
+                "|nobody|no one|no reply|no answer|no response|cancelled|canceled)",
+                "service job work communication",
+            ),
         ],
     ),
     _rule(
         "sarcasm",
-        "thanks thank cheers way well nice good great bravo oh just yeah much joke clap",
         [
-            r"\b(?:thanks a (?:lot|bunch|million)|cheers for that|way to go|well done|nice one"
-            r"|good job|great job|bravo|oh (?:great|perfect|wonderful|fantastic|brilliant|joy)"
-            r"|just (?:great|perfect|wonderful|fantastic|brilliant))\b",
-            r"\b(?:yeah right|so much for|what a joke|slow clap)\b",
+            (
+                "(?:thanks a lot|thanks a bunch|thanks a million|cheers for that|way to go"
+                "|well done|nice one|good job|great job|bravo|oh great|oh perfect|oh wonderful"
+                "|oh fantastic|oh brilliant|oh joy|just great|just perfect|just wonderful"
+                "|just fantastic|just brilliant|yeah right|so much for|what a joke|slow clap)",
+                "lot bunch million cheers way done nice job bravo oh just yeah much joke clap",
+            ),
         ],
         requires=_FAIL,
     ),
     _rule(
         "billing_error",
-        "charged billed debited taken paid double overcharged overcharging overbilled over "
-        "charges charge fees fee amount bill invoice payment transaction charging billing "
-        "scam scammed fraud fraudulent rip ripoff ripped",
         [
-            r"\b(?:charged|billed|debited|taken|paid|charging|billing) (?:me |us |my card "
-            r"|my account |for it )?(?:twice|double|two times|three times|2x|3x|more than once)\b",
-            r"\bdouble[- ]?(?:charged|billed|charge|payment)\b",
-            r"\bover-?(?:charged|charging|billed|billing|charge)\b",
-            r"\b(?:wrong|incorrect|hidden|unexpected|unauthori[sz]ed|mystery|duplicate|surprise"
-            r"|bogus|random|extra) (?:\w+ )?(?:charges?|fees?|amount|bill|invoice|payments?"
-            r"|transactions?)\b",
-            r"\bcharged (?:me |us )?(?:for (?:\w+ ){0,3}?(?:i|we) (?:never|didn'?t|did not)"
-            r"|(?:the )?wrong|(?:an? )?(?:extra|additional)|full price|after (?:\w+ )?cancel\w*)\b",
-            r"\b(?:still|keep|kept|keeps) (?:being |getting )?(?:charged|billed|charging me"
-            r"|billing me)\b",
-            r"\b(?:billing|payment) (?:error|mistake|issue|problem)\b",
-            r"\b(?:scam|scammed|scammers|fraud|fraudulent|rip[- ]?off|ripped (?:me|us) off)\b",
+            (
+                "(?:charged|billed|debited|taken|paid|charging|billing) (?:me |us |my card "
+                "|my account |for it )?(?:twice|double|two times|three times|2x|3x"
+                "|more than once)",
+                "twice double times 2x 3x once",
+            ),
+            "(?:double (?:charged|billed|charge|payment)|doublecharged|doublebilled)",
+            "(?:overcharged|overcharging|overbilled|overbilling|overcharge|over charged"
+            "|over charging|over billed)",
+            (
+                "(?:wrong|incorrect|hidden|unexpected|unauthorised|unauthorized|mystery"
+                "|duplicate|surprise|bogus|random|extra) (?:~ )?(?:charge|charges|fee|fees"
+                "|amount|bill|invoice|payment|payments|transaction|transactions)",
+                "charge charges fee fees amount bill invoice payment payments transaction "
+                "transactions",
+            ),
+            "charged (?:me |us )?(?:for (?:~ ){0,3}?(?:i|we) (?:never|didn't|didnt|did not)"
+            "|the wrong|wrong|an extra|extra|an additional|additional|full price"
+            "|after (?:~ ){0,2}?cancel[a-z]*)",
+            (
+                "(?:still|keep|kept|keeps) (?:being |getting )?(?:charged|billed|charging me"
+                "|billing me)",
+                "charged billed charging billing",
+            ),
+            "(?:billing|payment) (?:error|mistake|issue|problem)",
+            "(?:scam|scammed|scammers|fraud|fraudulent|ripoff|rip off|ripped me off|ripped us off)",
         ],
         guard=[
-            r"\b(?:is there|are there|do you|does it|will there be|any) (?:an? |any )?"
-            r"(?:extra|hidden) (?:\w+ )?(?:charges?|fees?)\b",
-            r"\bno (?:hidden |extra )(?:charges?|fees?)\b",
+            "(?:is there|are there|do you|does it|will there be|any) (?:an |any )?(?:extra"
+            "|hidden) (?:~ )?(?:charge|charges|fee|fees)",
+            "no (?:hidden |extra )(?:charge|charges|fee|fees)",
         ],
     ),
     _rule(
         "health_safety",
-        "food foodpoisoning poisoning poisoned sick ill unwell poorly vomiting throwing hair hairs "
-        "glass plastic metal bug bugs insect insects cockroach cockroaches roach roaches maggot "
-        "maggots worm worms fly flies mouse mice rat rats rodent droppings bandage plaster "
-        "fingernail found mould mold mouldy moldy rotten rancid raw undercooked uncooked spoiled "
-        "spoilt date expired past allergic anaphylaxis anaphylactic epipen epi hives free "
-        "hospital dirty filthy unhygienic unsanitary unsafe dangerous injured injury burned "
-        "cut chipped broke choked choking",
         [
-            r"\bfood ?poison(?:ing|ed)\b",
-            r"\bpoisoned (?:me|us|my|our)\b",
-            r"\b(?:got|get|gotten|made|making|makes|was|were|been|am|are|felt|feeling|fell|left)"
-            r" (?:me |us |my \w+ |him |her |them |everyone |all |really |so |very )?(?:sick|ill"
-            r"|unwell|poorly|vomiting|throwing up)\b",
-            r"\b(?:hairs?|glass|plastic|metal|bugs?|insects?|cockroach(?:es)?|roach(?:es)?"
-            r"|maggots?|worms?|fly|flies|mouse|mice|rats?|rodents?|droppings|bandage|plaster"
-            r"|fingernail) (?:\w+ ){0,2}?in (?:my|our|the|his|her) (?:\w+ )?\w+",
-            r"\bfound (?:an? |some |two |\w+ )?(?:hairs?|glass|plastic|metal|bugs?|insects?"
-            r"|cockroach|roach|maggots?|worms?|fly|flies|mouse|rat|droppings|mou?ld)\b",
-            r"\b(?:mou?ldy|mou?ld|rotten|rancid|raw in the middle|undercooked|under-cooked"
-            r"|uncooked|spoiled|spoilt)\b",
-            r"\b(?:was|were|is|are) (?:\w+ )?(?:out of date|expired|past (?:its|the) "
-            r"(?:use[- ]by|best[- ]before|expiry)(?: date)?)\b",
-            r"\b(?:allergic reaction|anaphyla(?:xis|ctic)|epi-?pen|hives)\b",
-            r"\b(?:not|wasn'?t|isn'?t|weren'?t|never) (?:\w+ )?(?:nut|gluten|dairy|egg|lactose)"
-            r"[- ]free\b",
-            r"\b(?:ended up|end up|landed|rushed|taken|went|was|were|been) (?:\w+ ){0,2}?"
-            r"(?:in|to) (?:the )?(?:hospital|a&e|a and e|er|emergency room|urgent care)\b",
-            r"\b(?:dirty|filthy|unhygienic|unsanitary|unsafe|dangerous)\b",
-            r"\b(?:injured|injury|choked|choking|chipped (?:a|my) tooth|broke (?:a|my) tooth"
-            r"|cut (?:my|his|her) (?:mouth|finger|lip|tongue|hand)|burned (?:my|his|her))\b",
+            (
+                "(?:food poisoning|food poisoned|foodpoisoning)",
+                "poisoning poisoned foodpoisoning",
+            ),
+            "poisoned (?:me|us|my|our)",
+            (
+                "(?:got|get|gotten|made|making|makes|was|were|been|am|are|felt|feeling|fell|left)"
+                " (?:me |us |my ~ |him |her |them |everyone |all |really |so |very )?(?:sick"
+                "|ill|unwell|poorly|vomiting|throwing up)",
+                "sick ill unwell poorly vomiting throwing",
+            ),
+            "(?:hair|hairs|glass|metal|bug|bugs|insect|insects|cockroach|cockroaches|roach"
+            "|roaches|maggot|maggots|worm|worms|fly|flies|mouse|mice|rat|rats|rodent|rodents"
+            "|droppings|bandage|plaster|fingernail) (?:~ ){0,2}?in (?:my|our|the|his|her)"
+            " (?:~ )?(?:food|meal|sandwich|cake|bread|roll|pie|pastry|croissant|salad|soup"
+            "|pizza|burger|drink|coffee|tea|cup|box|order|dish|plate|bowl|kitchen|shop|cafe"
+            "|restaurant|store|bakery|bag|loaf|slice|muffin|doughnut|donut|cookie|biscuit"
+            "|brownie|scone|bun|wrap|curry|rice|chips|fries|dessert|pudding|tart|quiche|bagel"
+            "|toast|mouth)",
+            "found (?:a |an |some |two |~ )?(?:hair|hairs|glass|plastic|metal|bug|bugs|insect"
+            "|insects|cockroach|roach|maggot|maggots|worm|worms|fly|flies|mouse|rat|droppings"
+            "|mould|mold)",
+            "(?:mouldy|moldy|mould|mold|rotten|rancid|raw in the middle|undercooked"
+            "|under cooked|uncooked|spoiled|spoilt)",
+            (
+                "(?:was|were|is|are) (?:~ )?(?:out of date|expired|past (?:its|the)"
+                " (?:use by|best before|expiry))",
+                "date expired expiry",
+            ),
+            "(?:allergic reaction|anaphylaxis|anaphylactic|epipen|epi pen|hives)",
+            (
+                f"(?:{_NOT}) (?:~ )?(?:nut|gluten|dairy|egg|lactose) free",
+                "nut gluten dairy egg lactose",
+            ),
+            (
+                "(?:ended up|end up|landed|rushed|taken|went|was|were|been) (?:~ ){0,2}?"
+                "(?:in|to) (?:the )?(?:hospital|a&e|a and e|er|emergency room|urgent care)",
+                "hospital a&e e er emergency urgent",
+            ),
+            "(?:dirty|filthy|unhygienic|unsanitary|unsafe|dangerous)",
+            "(?:injured|injury|choked|choking|chipped a tooth|chipped my tooth|broke a tooth"
+            "|broke my tooth|cut (?:my|his|her) (?:mouth|finger|lip|tongue|hand)"
+            "|burned (?:my|his|her)|burnt (?:my|his|her) (?:mouth|tongue|hand))",
         ],
         guard=[
-            r"\bsick (?:of|and tired)\b",
-            r"\b(?:voucher|coupon|code|card|link|offer|promo|subscription|deal|certificate"
-            r"|passport|licen[cs]e|discount|page|website|site|info|information) (?:\w+ ){0,2}?"
-            r"(?:was|is|were|are) (?:\w+ )?(?:out of date|expired)\b",
-            r"\b(?:not|never|no|nothing|wasn'?t|isn'?t) (?:\w+ )?(?:dirty|filthy|unhygienic"
-            r"|unsafe|dangerous|undercooked|raw)\b",
+            "sick (?:of|and tired)",
+            "(?:voucher|coupon|code|card|link|offer|promo|subscription|deal|certificate"
+            "|passport|licence|license|discount|page|website|site|info|information)"
+            " (?:~ ){0,2}?(?:was|is|were|are) (?:~ )?(?:out of date|expired)",
+            "(?:not|never|no|nothing|wasn't|wasnt|isn't|isnt) (?:~ )?(?:dirty|filthy"
+            "|unhygienic|unsafe|dangerous|undercooked|raw)",
+            "(?:spoiled|spoilt) (?:for choice|me|us|rotten)",
+            "dirty chai",
         ],
     ),
     _rule(
         "no_response",
-        "nobody noone one body no zero not without never still haven havent didn didnt yet "
-        "ignored ignoring ignore ghosted ghosting read hung hangs hanging hold voicemail rings "
-        "rang unanswered can cant cannot couldn couldnt unable don dont doesn doesnt won wont",
         [
-            r"\b(?:no ?one|nobody|no body) (?:\w+ )?(?:answers?|answered|answering|picks? up"
-            r"|picked up|picking up|replies|replied|replying|responds?|responded|responding"
-            r"|gets? back|got back|called back|calls? back|rang back|returns?|returned|bothered"
-            r"|cares?|helps?|helped|reads?|read)\b",
-            r"\b(?:no|zero|not an?|not one|not a single|without an?|never (?:got|had|received)"
-            r" an?|still no|haven'?t (?:had|got|received) an?|didn'?t (?:get|receive) an?"
-            r"|yet to (?:get|receive|have) an?) (?:\w+ )?(?:reply|replies|response|responses"
-            r"|answer|answers|call ?back|callback|word|acknowledg(?:e)?ment|update|updates"
-            r"|feedback)\b",
-            r"\b(?:ignored|ignoring|ignore (?:me|us|my|our)|ghosted|ghosting|left on read"
-            r"|hung up|hangs up|hanging up|put on hold|on hold for|go(?:es)? (?:straight )?to"
-            r" voicemail|went (?:straight )?to voicemail|rings? out|rang out|unanswered)\b",
-            r"\bnever (?:answer|answered|answers|reply|replied|replies|respond|responded|called"
-            r" back|call back|got back|get back|pick up|picks up|picked up)\b",
-            r"\b(?:can'?t|cannot|couldn'?t|unable to) (?:get (?:through|hold of|an? (?:answer"
-            r"|reply|response))|reach (?:you|anyone|anybody|someone|them|a human|a person)"
-            r"|contact (?:you|anyone))\b",
-            r"\b(?:don'?t|doesn'?t|didn'?t|won'?t|not) (?:even )?(?:answer|reply|respond|pick up"
-            r"|call back|get back to|return (?:my|our) (?:calls?|emails?|messages?))\b",
+            (
+                "(?:no one|noone|nobody|no body) (?:~ )?(?:answers|answer|answered|answering"
+                "|picks up|pick up|picked up|picking up|replies|replied|replying|responds"
+                "|respond|responded|responding|gets back|get back|got back|called back"
+                "|calls back|call back|rang back|returns|returned|bothered|cares|care|helps"
+                "|help|helped|reads|read)",
+                "one noone nobody body",
+            ),
+            (
+                "(?:no|zero|not|without|never|still no|haven't|havent|hasn't|hasnt|didn't"
+                "|didnt|yet to) (?:(?:got|get|had|have|received|receive|even|a|an|any|single"
+                "|one|proper|real) ){0,3}(?:reply|replies|response|responses|answer|answers"
+                "|call back|callback|word|acknowledgement|acknowledgment|update|updates"
+                "|feedback)",
+                "reply replies response responses answer answers call callback word "
+                "acknowledgement acknowledgment update updates feedback",
+            ),
+            "(?:ignored|ignoring|ignore me|ignore us|ignore my|ignore our|ghosted|ghosting"
+            "|hung up|hangs up|hanging up|unanswered)",
+            "left on read",
+            ("(?:put on hold|on hold for)", "hold"),
+            ("(?:goes|go|went) (?:straight )?to voicemail", "voicemail"),
+            "(?:rings|ring|rang) out",
+            "never (?:answer|answered|answers|reply|replied|replies|respond|responded|responds"
+            "|called back|call back|calls back|got back|get back|gets back|pick up|picks up"
+            "|picked up)",
+            (
+                "(?:can't|cant|cannot|couldn't|couldnt|could not|unable to) (?:get through"
+                "|get hold of|get a hold of|get an answer|get a reply|get a response"
+                "|reach you|reach anyone|reach anybody|reach someone|reach them|reach a human"
+                "|reach a person|contact you|contact anyone)",
+                "through hold answer reply response reach contact",
+            ),
+            (
+                "(?:don't|dont|doesn't|doesnt|didn't|didnt|won't|wont|not) (?:even )?(?:answer"
+                "|reply|respond|pick up|call back|get back to|return (?:my|our)"
+                " (?:call|calls|email|emails|message|messages))",
+                "answer reply respond pick call back return",
+            ),
         ],
-        guard=[r"\bno (?:reply|response|answer) (?:needed|necessary|required)\b"],
+        guard=["no (?:reply|response|answer) (?:needed|necessary|required)"],
     ),
     _rule(
         "rude_staff",
-        "rude impolite disrespectful condescending patronising patronizing dismissive arrogant "
-        "obnoxious aggressive hostile unprofessional unhelpful snotty snooty snarky abusive "
-        "racist sexist yelled shouted screamed swore sneered laughed rolled eye attitude "
-        "treated spoke talked staff server waiter waitress cashier manager driver courier owner "
-        "employee barista receptionist",
         [
-            r"\b(?:rude|rudely|rudest|impolite|disrespectful|condescending|patroni[sz]ing"
-            r"|dismissive|arrogant|obnoxious|hostile|unprofessional|unhelpful|snotty|snooty"
-            r"|snarky|abusive|racist|sexist|yelled at|shouted at|screamed at|swore at|sneered"
-            r"|laughed at (?:me|us)|rolled (?:her|his|their) eyes)\b",
-            r"\b(?:bad|terrible|awful|poor|horrible|stinking|such an?|what an?|nasty) attitude\b",
-            r"\b(?:staff|server|waiter|waitress|cashier|manager|driver|courier|owner|employee"
-            r"|barista|receptionist) (?:\w+ ){0,3}?(?:was|were|is|are|got|being) (?:\w+ )?"
-            r"(?:aggressive|mean|nasty|horrible|awful|snappy|short with)\b",
-            r"\b(?:treated (?:me|us) like|spoke to (?:me|us) like|talked down to)\b",
+            "(?:rude|rudely|rudest|impolite|disrespectful|condescending|patronising"
+            "|patronizing|dismissive|arrogant|obnoxious|hostile|unprofessional|unhelpful"
+            "|snotty|snooty|snarky|abusive|racist|sexist|yelled at|shouted at|screamed at"
+            "|swore at|sneered|laughed at me|laughed at us|rolled her eyes|rolled his eyes"
+            "|rolled their eyes)",
+            (
+                "(?:bad|terrible|awful|poor|horrible|stinking|such an|such a|what an|what a"
+                "|nasty) attitude",
+                "attitude",
+            ),
+            (
+                "(?:staff|server|waiter|waitress|cashier|manager|driver|courier|owner|employee"
+                "|barista|receptionist|girl|guy|lady|man|woman) (?:~ ){0,3}?(?:was|were|is"
+                "|are|got|being) (?:~ )?(?:aggressive|mean|nasty|horrible|awful|snappy"
+                "|short with)",
+                "aggressive mean nasty horrible awful snappy short",
+            ),
+            "(?:treated me like|treated us like|spoke to me like|spoke to us like|talked down to)",
         ],
         guard=[
-            r"\b(?:not|never|wasn'?t|weren'?t|isn'?t|aren'?t|nothing|no|nobody was)"
-            r" (?:\w+ )?(?:rude|unhelpful|unprofessional|dismissive|condescending|arrogant)\b",
+            f"(?:{_NOT}|nothing|no|nobody was) (?:~ )?(?:rude|unhelpful|unprofessional"
+            "|dismissive|condescending|arrogant)",
         ],
     ),
     _rule(
         "quality",
-        "stale soggy burnt overcooked rock hard tasteless bland flavourless flavorless inedible "
-        "cold lukewarm watery greasy squashed crushed smashed broken damaged cracked leaking "
-        "leaked torn ripped faulty defective shoddy cheaply quality falling fell fresh "
-        "described pictured advertised shown picture photo pic description portion portions",
         [
-            r"\b(?:stale|soggy|burnt|overcooked|rock hard|hard as a rock|tasteless|bland"
-            r"|flavou?rless|inedible|lukewarm|watery|greasy|squashed|crushed|smashed|broken"
-            r"|damaged|cracked|leaking|leaked|torn|ripped|faulty|defective|shoddy|cheaply made"
-            r"|falling apart|fell apart)\b",
-            r"\b(?:poor|low|bad|terrible|awful|shocking|dreadful) quality\b",
-            r"\b(?:stone|arrived|came|delivered|completely|totally) (?:\w+ )?cold\b",
-            rf"\b(?:{_ORDER}|coffee|soup|fries|chips|burger|tea|it|everything) (?:was|were|is"
-            r"|arrived|came) (?:\w+ )?cold\b",
-            r"\b(?:not|wasn'?t|weren'?t|isn'?t|aren'?t|far from|anything but) (?:\w+ )?fresh\b",
-            r"\b(?:not|nothing) (?:\w+ )?(?:as|like) (?:described|pictured|advertised|shown"
-            r"|the (?:picture|photo|pic|description|pictures|photos))\b",
-            r"\b(?:tiny|small|stingy|pathetic|measly) portions?\b",
+            "(?:stale|soggy|burnt|overcooked|rock hard|hard as a rock|tasteless|bland"
+            "|flavourless|flavorless|inedible|lukewarm|watery|greasy|squashed|crushed|smashed"
+            "|broken|damaged|cracked|leaking|leaked|torn|ripped|faulty|defective|shoddy"
+            "|cheaply made|falling apart|fell apart)",
+            ("(?:poor|low|bad|terrible|awful|shocking|dreadful) quality", "quality"),
+            ("(?:stone|arrived|came|delivered|completely|totally) (?:~ )?cold", "cold"),
+            (
+                f"(?:{_ORDER}|coffee|soup|fries|chips|burger|tea|it|everything) (?:was|were|is"
+                "|arrived|came) (?:~ )?cold",
+                "cold",
+            ),
+            (f"(?:{_NOT}|far from|anything but) (?:~ )?fresh", "fresh"),
+            (
+                "(?:not|nothing) (?:~ )?(?:as|like) (?:described|pictured|advertised|shown"
+                "|the picture|the photo|the pic|the description|the pictures|the photos)",
+                "described pictured advertised shown picture photo pic description pictures photos",
+            ),
+            (
+                "(?:tiny|small|stingy|pathetic|measly) (?:portion|portions)",
+                "portion portions",
+            ),
         ],
         guard=[
-            r"\b(?:not|never|wasn'?t|weren'?t|isn'?t|aren'?t|nothing|no|without|zero)"
-            r" (?:\w+ ){0,2}?(?:stale|soggy|burnt|overcooked|tasteless|bland|greasy|cold"
-            r"|broken|damaged|squashed|crushed|cracked|leaking|faulty|inedible)\b",
-            r"\bcold (?:brew|drinks?|coffee|beer|cuts|meats?|weather|day|snap|outside)\b",
-            r"\b(?:not|never|wasn'?t) (?:\w+ )?(?:small|tiny|stingy) portions?\b",
+            f"(?:{_NOT}|nothing|no|without|zero) (?:~ ){{0,2}}?(?:stale|soggy|burnt|overcooked"
+            "|tasteless|bland|greasy|cold|broken|damaged|squashed|crushed|cracked|leaking"
+            "|faulty|inedible)",
+            "cold (?:brew|drinks|drink|coffee|beer|cuts|meat|meats|weather|day|snap|outside|water)",
+            "(?:not|never|wasn't|wasnt) (?:~ )?(?:small|tiny|stingy) (?:portion|portions)",
+            "ripped (?:me|us) off",
+            "torn between",
         ],
     ),
     _rule(
         "wrong_order",
-        "wrong incorrect someone somebody else missing forgot forgotten left ordered mixed mix "
-        "mixup",
         [
-            rf"\bwrong (?:\w+ )?(?:{_ORDER}|size|colou?r|flavou?r|address|product|dish|drink"
-            r"|coffee|name|date|thing|one|toppings?|filling|change)\b",
-            r"\b(?:got|received|sent|gave|given|delivered|brought|served) (?:me |us )?(?:the |a"
-            r" |an |someone else'?s |somebody else'?s )?(?:wrong|incorrect)\b",
-            rf"\b(?:someone|somebody) else'?s {_ORDER}\b",
-            r"\b(?:missing|forgot|forgotten|left out) (?:\w+ ){0,2}?(?:items?|parts?|pieces?"
-            r"|sides?|drinks?|half|bits|toppings?|candles?|sauce)\b",
-            r"\b(?:\w+) (?:were |was |are |is )?(?:missing|left out) (?:from|of) (?:my|our|the)\b",
-            r"\bnot what (?:i|we) (?:ordered|asked for|paid for)\b",
-            rf"\b(?:mixed up (?:my|our|the) {_ORDER}|{_ORDER} (?:was |got )?mixed up"
-            rf"|mix-?up with (?:my|our|the) {_ORDER})\b",
+            f"wrong (?:~ )?(?:{_ORDER}|size|colour|color|flavour|flavor|address|product|dish"
+            "|drink|coffee|name|date|thing|one|topping|toppings|filling|change)",
+            (
+                "(?:got|received|sent|gave|given|delivered|brought|served) (?:me |us )?(?:the "
+                "|a |an |someone else's |somebody else's )?(?:wrong|incorrect)",
+                "wrong incorrect",
+            ),
+            f"(?:someone|somebody) (?:else's|elses) {_ORDER}",
+            "(?:missing|forgot|forgotten|left out) (?:~ ){0,2}?(?:item|items|part|parts|piece"
+            "|pieces|side|sides|drink|drinks|half|bits|topping|toppings|candle|candles|sauce)",
+            "(?:missing|left out) (?:from|of) (?:my|our|the)",
+            ("not what (?:i|we) (?:ordered|asked for|paid for)", "ordered asked paid"),
+            (
+                f"(?:mixed up (?:my|our|the) {_ORDER}|{_ORDER} (?:was |got )?mixed up"
+                f"|(?:mix up|mixup) with (?:my|our|the) {_ORDER})",
+                "mixed mix mixup",
+            ),
         ],
         guard=[
-            r"\b(?:nothing|not(?: \w+)?|never|can'?t|cannot|couldn'?t|won'?t) (?:go )?wrong\b",
+            "(?:nothing|not|not ~|never|can't|cant|cannot|couldn't|couldnt|won't|wont)"
+            " (?:go )?wrong",
         ],
     ),
     _rule(
         "privacy",
-        "data breach privacy personal details information info leaked gdpr protection invasion "
-        "sold spam spamming spammed unsubscribe unsubscribed card account hacked email number",
         [
-            r"\b(?:data breach|breach of (?:my |our )?(?:data|privacy)|gdpr|data protection"
-            r"|privacy (?:breach|violation|concern|issue)|invasion of privacy)\b",
-            r"\b(?:my|our) (?:personal )?(?:data|details|information|info|address|email|number)"
-            r" (?:was |were |has been |have been |got )?(?:leaked|shared|sold|exposed|stolen"
-            r"|hacked|compromised|misused|passed on)\b",
-            r"\b(?:leaked|sold|shared|exposed) (?:my|our) (?:personal )?(?:data|details"
-            r"|information|info|address|email|number)\b",
-            r"\bspam(?:ming|med)? (?:me|us)\b",
-            r"\bunsubscribed? (?:\w+ ){0,3}?(?:still|but|and still)\b",
-            r"\b(?:card|account) (?:was |got |has been )?(?:hacked|compromised|stolen|skimmed)\b",
+            "(?:data breach|breach of my data|breach of our data|breach of data"
+            "|breach of privacy|breach of my privacy|gdpr|data protection|privacy breach"
+            "|privacy violation|privacy concern|privacy issue|invasion of privacy)",
+            (
+                "(?:my|our) (?:personal )?(?:data|details|information|info|address|email"
+                "|number) (?:was |were |has been |have been |got )?(?:leaked|shared|sold"
+                "|exposed|stolen|hacked|compromised|misused|passed on)",
+                "leaked shared sold exposed stolen hacked compromised misused passed",
+            ),
+            "(?:leaked|sold|shared|exposed) (?:my|our) (?:personal )?(?:data|details"
+            "|information|info|address|email|number)",
+            "(?:spam|spamming|spammed) (?:me|us)",
+            "(?:unsubscribe|unsubscribed) (?:~ ){0,3}?(?:still|but|and still)",
+            (
+                "(?:card|account) (?:was |got |has been )?(?:hacked|compromised|stolen|skimmed)",
+                "hacked compromised stolen skimmed",
+            ),
         ],
     ),
     _rule(
         "escalation",
-        "report reporting reported trading standards bbb better ombudsman consumer small lawyer "
-        "solicitor attorney court legal sue suing lawsuit further star stars 1star 0star "
-        "1 0 one zero half minus review reviews press papers paper news media newspaper "
-        "newspapers journalist environmental food health inspector watchdog",
         [
-            r"\b(?:report(?:ing|ed)? (?:you|this|them|it|your \w+)(?: \w+)? to|reporting you"
-            r"|report you)\b",
-            r"\b(?:trading standards|bbb|better business bureau|ombudsman|consumer (?:rights"
-            r"|protection|council|affairs)|small claims|legal action|lawsuit|environmental"
-            r" health|food standards|health inspector|health department|watchdog)\b",
-            r"\b(?:my|a|see you in|take you to|taking you to) (?:lawyer|solicitor|attorney"
-            r"|court)\b",
-            r"\b(?:going to|gonna|will|i'?ll|might|could|about to|i'?m) (?:\w+ )?su(?:e|ing)\b",
-            r"\btake (?:this|it|you|them|things) (?:further|to court|legal)\b",
-            r"\b(?:1|one|zero|0|half a|minus)[- ]?stars?\b",
-            r"\b[01](?:\.\d)? ?(?:/|out of) ?(?:5|10)\b",
-            r"\b(?:bad|negative|terrible|scathing|awful|horrible|poor|honest) reviews?\b",
-            r"\b(?:tell|telling|contact|contacting|go to|going to|told|contacted) (?:the )?"
-            r"(?:local )?(?:press|papers?|news|media|newspapers?|journalists?)\b",
+            "(?:reporting|reported|report) (?:you|this|them|it|your ~)(?: ~)? to",
+            "(?:reporting you|report you)",
+            (
+                "(?:trading standards|bbb|better business bureau|ombudsman|consumer rights"
+                "|consumer protection|consumer council|consumer affairs|small claims"
+                "|legal action|lawsuit|environmental health|food standards|health inspector"
+                "|health inspectors|health department|watchdog)",
+                "standards bbb bureau ombudsman consumer claims legal lawsuit environmental "
+                "inspector inspectors department watchdog",
+            ),
+            (
+                "(?:my|a|see you in|take you to|taking you to) (?:lawyer|lawyers|solicitor"
+                "|solicitors|attorney|court)",
+                "lawyer lawyers solicitor solicitors attorney court",
+            ),
+            (
+                "(?:going to|gonna|will|i'll|ill|might|could|about to|i'm|im) (?:~ )?(?:sue|suing)",
+                "sue suing",
+            ),
+            (
+                "take (?:this|it|you|them|things) (?:further|to court|legal)",
+                "further court legal",
+            ),
+            (
+                "(?:(?:1|one|zero|0|half a|minus|no) (?:star|stars)|1star|0star|onestar)",
+                "star stars 1star 0star onestar",
+            ),
+            (
+                "(?:[01]/(?:5|10)|[01] out of (?:5|10))",
+                "1/5 1/10 0/5 0/10 5 10",
+            ),
+            (
+                "(?:bad|negative|terrible|scathing|awful|horrible|poor) (?:review|reviews)",
+                "review reviews",
+            ),
+            (
+                "(?:tell|telling|contact|contacting|go to|going to|told|contacted) (?:the )?"
+                "(?:local )?(?:press|papers|paper|news|media|newspaper|newspapers|journalist"
+                "|journalists)",
+                "press papers paper news media newspaper newspapers journalist journalists",
+            ),
         ],
     ),
     _rule(
         "dissatisfied",
-        "not unacceptable disappointed disappointing disappointment let appalling appalled "
-        "disgusted disgusting shocking shocked furious fuming livid outraged ridiculous terrible "
-        "awful horrible horrendous atrocious dreadful abysmal pathetic worst useless shambles "
-        "joke waste very so extremely really deeply hugely bitterly complaint complaints "
-        "complain complaining complained",
         [
-            r"\bnot (?:at all |very |too )?(?:happy|impressed|satisfied|acceptable|good enough"
-            r"|ok|okay|pleased)\b",
-            r"\b(?:unacceptable|disappoint(?:ed|ing|ment)|let (?:me|us) down|appall?(?:ing|ed)"
-            r"|disgust(?:ed|ing)|shock(?:ing|ed)|furious|fuming|livid|outraged|ridiculous"
-            r"|terrible|awful|horrible|horrendous|atrocious|dreadful|abysmal|pathetic|worst"
-            r"|useless|shambles|joke of an?|waste of (?:money|time))\b",
-            r"\b(?:very|so|extremely|really|deeply|hugely|bitterly) (?:unhappy|upset)\b",
-            r"\bcomplain(?:t|ts|ing|ed)?\b",
+            (
+                "not (?:at all |very |too )?(?:happy|impressed|satisfied|acceptable"
+                "|good enough|ok|okay|pleased)",
+                "happy impressed satisfied acceptable enough ok okay pleased",
+            ),
+            "(?:unacceptable|disappointed|disappointing|disappointment|let me down"
+            "|let us down|appalling|appalled|disgusted|disgusting|shocking|shocked|furious"
+            "|fuming|livid|outraged|ridiculous|terrible|awful|horrible|horrendous|atrocious"
+            "|dreadful|abysmal|pathetic|worst|useless|shambles|joke of a|joke of an"
+            "|waste of money|waste of time)",
+            (
+                "(?:very|so|extremely|really|deeply|hugely|bitterly) (?:unhappy|upset)",
+                "unhappy upset",
+            ),
+            "(?:complaint|complaints|complain|complaining|complained)",
         ],
         guard=[
-            r"\b(?:no|any|zero|without|not a single|never (?:had|have) (?:any|a)|can'?t)"
-            r" (?:\w+ )?complain(?:ts?)?\b",
-            r"\b(?:not|never|wasn'?t|weren'?t|won'?t be|never be) (?:\w+ )?"
-            r"(?:disappoint(?:ed|ing)|let (?:me|us) down)\b",
+            "(?:no|any|zero|without|not a single|never had any|never have any|never had a"
+            "|never have a|can't|cant|cannot) (?:~ )?(?:complain|complaint|complaints)",
+            "(?:not|never|wasn't|wasnt|weren't|werent|won't be|wont be|never be|didn't|didnt)"
+            " (?:~ )?(?:disappointed|disappointing|let me down|let us down|disappoint)",
         ],
     ),
 )
 
-_KEY_INDEX: dict[str, tuple[int, ...]] = {}
-for _i, _r in enumerate(RULES):
-    for _k in _r.keys:
-        _KEY_INDEX[_k] = (*_KEY_INDEX.get(_k, ()), _i)
+# every pattern with what its rule needs, in rule order (so sorting groups a rule's patterns)
+_FLAT: tuple[tuple[str, re.Pattern[bytes], CuePattern | None, re.Pattern[bytes] | None], ...] = (
+    tuple((rule.cue, p.regex, rule.guard, rule.requires) for rule in RULES for p in rule.patterns)
+)
+_PATTERN_KEYS = tuple(p.keys for rule in RULES for p in rule.patterns)
+# key word -> indexes into _FLAT
+_KEY_INDEX: dict[bytes, frozenset[int]] = {}
+for _n, _keys in enumerate(_PATTERN_KEYS):
+    for _k in _keys:
+        _KEY_INDEX[_k] = _KEY_INDEX.get(_k, frozenset()) | {_n}
 _ALL_KEYS = frozenset(_KEY_INDEX)
 
 
-def normalise(text: str) -> str:
-    """Lower-case and straighten apostrophes; what every rule looks at."""
-    low = text.lower()
-    if "\u2019" in low or "\u2018" in low or "\u02bc" in low or "`" in low:
-        low = low.translate(_APOSTROPHES)
-    return low
+_CANDIDATES: dict[frozenset[bytes], tuple[int, ...]] = {}
+_CANDIDATES_MAX = 4096
+
+
+def _candidates(present: frozenset[bytes]) -> tuple[int, ...]:
+    """Patterns to run for these key words, in rule order. Word combinations repeat a lot."""
+    found = _CANDIDATES.get(present)
+    if found is None:
+        found = tuple(sorted(frozenset().union(*map(_KEY_INDEX.__getitem__, present))))
+        if len(_CANDIDATES) >= _CANDIDATES_MAX:
+            _CANDIDATES.clear()
+        _CANDIDATES[present] = found
+    return found
 
 
 def detect(text: str, *, prefilter: bool = True) -> tuple[str, ...]:
-    """Cue ids that fire on *text*, most important first, each once."""
-    low = normalise(text)
+    """Cue ids that fire on *text*, most important first, each once.
+
+    A pattern fires when it matches the text both before and after its rule's guard phrases
+    are blanked out (the cheap unguarded search first, so guards rarely run).
+    """
+    tokens = words(text)
+    candidates: Iterable[int]
     if prefilter:
-        present = _ALL_KEYS.intersection(_TOKEN.findall(low))
+        present = _ALL_KEYS.intersection(tokens)
         if not present:
             return ()
-        candidates: Iterable[int] = sorted({i for k in present for i in _KEY_INDEX[k]})
+        candidates = _candidates(present)
     else:
-        candidates = range(len(RULES))
-    fired: set[str] = set()
-    for i in candidates:
-        rule = RULES[i]
-        if rule.cue not in fired and rule.matches(low):
-            fired.add(rule.cue)
+        candidates = range(len(_FLAT))
+    canon = b" " + b" ".join(tokens) + b" "
+    fired: list[str] = []
+    for n in candidates:
+        cue, regex, guard, requires = _FLAT[n]
+        if cue in fired or regex.search(canon) is None:
+            continue
+        target = canon
+        if guard is not None and (not prefilter or not guard.keys.isdisjoint(tokens)):
+            target = guard.regex.sub(b" ", canon)
+            if regex.search(target) is None:
+                continue
+        if requires is None or requires.search(target) is not None:
+            fired.append(cue)
     if len(fired) > 1:
-        return tuple(sorted(fired, key=_RANK.__getitem__))
+        fired.sort(key=_RANK.__getitem__)
     return tuple(fired)
 
 
 def is_complaint(cues: Sequence[str], compound: float) -> bool:
     """A strong cue makes a complaint; weak cues only when VADER does not read it as positive."""
-    return any(cue not in WEAK_CUES or compound < 0.05 for cue in cues)
+    return bool(cues) and (compound < 0.05 or not WEAK_CUES.issuperset(cues))
