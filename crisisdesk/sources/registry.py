@@ -68,7 +68,9 @@ PLATFORMS: dict[str, PlatformInfo] = {
         ),
         PlatformInfo(
             "x", "X (Twitter)", "crisisdesk.sources.x",
-            (SecretField("token", "X user access token (OAuth 2.0)"),),
+            (SecretField("token", "X Bearer Token (or OAuth 2.0 user access token)"),),
+            # the app-only Bearer Token cannot ask "who am I", so the handle finds the account
+            needs_handle=True, handle_help="your X handle, without the @",
         ),
         PlatformInfo(
             "facebook", "Facebook Page", "crisisdesk.sources.facebook",

@@ -121,6 +121,7 @@ def test_feeds_need_no_secret(run: Any, db_path: Path, memory_keyring: Any) -> N
         (["mastodon", "--name", "a", "--base-url", "mastodon.social"], "not a web address"),
         (["mastodon", "--name", "a", "--base-url", "http://mastodon.social"], "not encrypted"),
         (["bluesky", "--name", "a"], "needs --handle"),
+        (["x", "--name", "a"], "needs --handle"),
         (["facebook", "--name", "a"], "needs --page-id"),
         (["mastodon", "--name", " ", "--base-url", "https://m.social"], "needs a name"),
     ],
