@@ -334,9 +334,8 @@ class BlueskyConnector:
 
     # -- replying -----------------------------------------------------------------------------
 
-    def reply(
-        self, target: ReplyTarget, body: str, *, private: bool, idempotency_key: str
-    ) -> ReplyResult:
+    def check_reply(self, target: ReplyTarget, body: str, *, private: bool) -> None:
+        """Checks that need no network: no private channel, at most 300 graphemes."""
         text = body.strip()
         if private:
             raise SourceError(
@@ -350,6 +349,12 @@ class BlueskyConnector:
                 f"{self.reply_limit}.",
                 f"Shorten it by {length - self.reply_limit} characters.",
             )
+
+    def reply(
+        self, target: ReplyTarget, body: str, *, private: bool, idempotency_key: str
+    ) -> ReplyResult:
+        self.check_reply(target, body, private=private)
+        text = body.strip()
         parent = _load(target.raw)
         if not parent.get("cid") or not isinstance(parent.get("record"), dict):
             views = self._post_views([target.external_id])

@@ -156,6 +156,9 @@ class FeedConnector:
             "account_id": self.account.id,
         }
 
+    def check_reply(self, target: ReplyTarget, body: str, *, private: bool) -> None:
+        self.reply(target, body, private=private, idempotency_key="")
+
     def reply(
         self, target: ReplyTarget, body: str, *, private: bool, idempotency_key: str
     ) -> ReplyResult:

@@ -216,20 +216,30 @@ class MastodonConnector:
 
     # -- replying -----------------------------------------------------------------------------
 
-    def reply(
-        self, target: ReplyTarget, body: str, *, private: bool, idempotency_key: str
-    ) -> ReplyResult:
+    @staticmethod
+    def _addressed(target: ReplyTarget, body: str) -> str:
+        """*body* starting with the author's @handle (Mastodon notifies whom a post names)."""
         handle = target.author_handle.lstrip("@")
         text = body.strip()
         if handle and not text.lower().startswith(f"@{handle.lower()}"):
             text = f"@{handle} {text}"
-        length = self.reply_length(text)
+        return text
+
+    def check_reply(self, target: ReplyTarget, body: str, *, private: bool) -> None:
+        """Checks that need no network: the length including the @mention crisisdesk adds."""
+        length = self.reply_length(self._addressed(target, body))
         if self.reply_limit is not None and length > self.reply_limit:
             raise SourceError(
                 f"The reply is {length} characters long with the @mention; Mastodon accepts "
                 f"at most {self.reply_limit}.",
                 f"Shorten it by {length - self.reply_limit} characters.",
             )
+
+    def reply(
+        self, target: ReplyTarget, body: str, *, private: bool, idempotency_key: str
+    ) -> ReplyResult:
+        self.check_reply(target, body, private=private)
+        text = self._addressed(target, body)
         raw = _load(target.raw)
         status_id = self._local_id(target, raw)
         original = str(raw.get("visibility") or "public")

@@ -355,6 +355,8 @@ def test_301_graphemes_are_refused_before_any_request(
 def test_private_reply_is_refused_clearly(pds: pb.FakePDS, connector: BlueskyConnector) -> None:
     with pytest.raises(SourceError, match="no private replies"):
         connector.reply(target(pb.post_view()), "hi", private=True, idempotency_key="k")
+    with pytest.raises(SourceError, match="no private replies"):
+        connector.check_reply(target(pb.post_view()), "hi", private=True)
     assert pds.server.requests == []
 
 

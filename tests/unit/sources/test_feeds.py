@@ -194,6 +194,8 @@ def test_feeds_are_read_only(connector: FeedConnector, platform_server: Platform
     target = ReplyTarget("x", "news.example", None, "https://news.example/x", None)
     with pytest.raises(SourceError, match="Feeds are read-only; answer on the site itself"):
         connector.reply(target, "hello", private=False, idempotency_key="k")
+    with pytest.raises(SourceError, match="read-only"):
+        connector.check_reply(target, "hello", private=False)
     assert platform_server.requests == []
 
 

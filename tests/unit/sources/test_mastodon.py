@@ -285,6 +285,9 @@ def test_too_long_reply_is_refused_before_any_request(
     with pytest.raises(SourceError, match="Mastodon accepts at most 500") as info:
         connector.reply(target_for(server, st), "x" * 495, private=False, idempotency_key="k")
     assert "Shorten it by" in info.value.hint
+    with pytest.raises(SourceError, match="with the @mention"):  # the same check, before queueing
+        connector.check_reply(target_for(server, st), "x" * 495, private=False)
+    connector.check_reply(target_for(server, st), "x" * 480, private=False)
     assert server.requests == []
 
 
