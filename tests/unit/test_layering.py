@@ -1,0 +1,49 @@
+"""Layering rules that import-linter cannot express: only ui/ (and app.py) import QtWidgets."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import crisisdesk
+
+PACKAGE = Path(crisisdesk.__file__).parent
+WIDGET_MODULES = ("PySide6.QtWidgets",)
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_only_ui_and_app_import_qtwidgets() -> None:
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE)
+        if rel.parts[0] == "ui" or rel == Path("app.py"):
+            continue
+        if any(name.startswith(WIDGET_MODULES) for name in _imports(path)):
+            offenders.append(str(rel))
+    assert offenders == []
+
+
+def test_a_qtwidgets_import_outside_ui_is_caught(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from PySide6.QtWidgets import QLabel\n", encoding="utf-8")
+    assert any(n.startswith(WIDGET_MODULES) for n in _imports(bad))
+
+
+def test_no_module_grows_past_the_size_rule() -> None:
+    too_long = {
+        str(p.relative_to(PACKAGE)): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 700
+    }
+    assert too_long == {}
