@@ -39,6 +39,7 @@ CUE_DESCRIPTIONS: dict[str, str] = {
     "sarcasm": "sarcastic about a failure",
     "repeat_contact": "has had to chase more than once",
     "waiting": "kept waiting or late",
+    "contempt": "calls it a joke or a disgrace",
     "dissatisfied": "says they are unhappy",
 }
 
@@ -196,6 +197,11 @@ _ORDER = (
 )
 _NUM = "(?:[0-9]+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|many|few)"
 _TIMES = "(?:[0-9]+|two|three|four|five|six|seven|eight|nine|ten|several|multiple|many|countless|numerous|dozens of|so many)"  # noqa: E501
+_ORDINAL_KEYS = (
+    "second 2nd third 3rd fourth 4th fifth 5th sixth 6th tenth 10th nth umpteenth hundredth "
+    "millionth"
+)
+_ORDINAL = "(?:" + _ORDINAL_KEYS.replace(" ", "|") + ")"
 _SPAN = "(?:hour|hours|hr|hrs|day|days|week|weeks|month|months|min|mins|minute|minutes)"
 _POS = (
     "(?:great|brilliant|fantastic|perfect|awesome|wonderful|lovely|amazing|excellent|superb"
@@ -211,7 +217,7 @@ _FAIL = (
     "|stale|cold|delayed|overcharged|refund|rude|sick|again|still|no reply|no answer"
     "|no response|no show|never arrived|never came|never showed|never turned|never answered"
     "|never replied|never called|never got|waited|waiting|hours|forgot|forgotten|mess"
-    "|disaster|ruined|not here)"
+    "|disaster|ruined|not here|days|week|weeks)"
 )
 
 RULES: tuple[CueRule, ...] = (
@@ -221,10 +227,15 @@ RULES: tuple[CueRule, ...] = (
             "never (?:arrived|came|showed up|turned up|got here|got delivered|was delivered"
             "|been delivered|delivered)",
             (
-                f"{_NEG_PAST} (?:even |yet |actually )?(?:arrive|arrived|come|came|shown up"
-                "|show up|showed up|turn up|turned up|been delivered|got delivered|delivered"
-                "|be delivered)(?! back| over| in | out| to | across| late)",
-                "arrive arrived come came shown show showed turn turned delivered",
+                f"{_NEG_PAST} (?:even |yet |actually )?(?:arrive|arrived|shown up|show up"
+                "|showed up|turn up|turned up|been delivered|got delivered|delivered"
+                "|be delivered)(?! late| early)",
+                "arrive arrived shown show showed turn turned delivered",
+            ),
+            (  # "come" is in too many phrases ("didn't come with a receipt"): clause end only
+                f"{_NEG_PAST} (?:even |yet |actually )?(?:come|came)(?: (?:today|yesterday"
+                "|at all|on time|in the end|either|again)){0,2}(?= \\.| $)",
+                "come came",
             ),
             (
                 f"{_NEG_PAST} (?:received|receive|got|get|gotten) (?:my|our|the|a|an|any|this)"
@@ -247,8 +258,7 @@ RULES: tuple[CueRule, ...] = (
         "waiting",
         [
             (
-                "(?:been|still|keep|kept|left|am|are|were|was|is|currently|now|i'm|im|we're)"
-                " waiting",
+                "(?:been|still|keep|kept|left) (?:~ )?waiting",
                 "waiting",
             ),
             f"(?:wait|waited|waiting) (?:for |on )?(?:my ~ |our ~ |it |them )?(?:for )?"
@@ -315,8 +325,12 @@ RULES: tuple[CueRule, ...] = (
     _rule(
         "repeat_contact",
         [
-            "(?:second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|tenth|10th|nth|umpteenth"
-            "|hundredth|millionth) time",
+            (
+                f"(?:for the {_ORDINAL} time|{_ORDINAL} time (?:i've|ive|i|we've|weve|we|i'm|im"
+                "|i'd|we'd|this|that|in|today|now|asking|calling|emailing|messaging|writing"
+                "|chasing|complaining|contacting|it's|its|it has|you've|youve|they've|running))",
+                _ORDINAL_KEYS,
+            ),
             (
                 "(?:called|rang|phoned|emailed|messaged|written|wrote|dm'd|dmd|dmed|contacted"
                 f"|tweeted|asked|chased|complained|tried) (?:~ ){{0,3}}?{_TIMES} times",
@@ -383,6 +397,7 @@ RULES: tuple[CueRule, ...] = (
             "|elsewhere|other)",
             "(?:can't|cant|cannot|couldn't|couldnt|could not) (?:~ )?recommend (?:~ ){0,3}?"
             "(?:enough|more|highly enough)",
+            "never (?:~ )?again (?:will|would|shall) (?:i|we) (?:doubt|question|underestimate)",
         ],
     ),
     _rule(
@@ -428,8 +443,8 @@ RULES: tuple[CueRule, ...] = (
                 "(?:thanks a lot|thanks a bunch|thanks a million|cheers for that|way to go"
                 "|well done|nice one|good job|great job|bravo|oh great|oh perfect|oh wonderful"
                 "|oh fantastic|oh brilliant|oh joy|just great|just perfect|just wonderful"
-                "|just fantastic|just brilliant|yeah right|so much for|what a joke|slow clap)",
-                "lot bunch million cheers way done nice job bravo oh just yeah much joke clap",
+                "|just fantastic|just brilliant|yeah right|so much for|slow clap)",
+                "lot bunch million cheers way done nice job bravo oh just yeah much clap",
             ),
         ],
         requires=_FAIL,
@@ -462,7 +477,7 @@ RULES: tuple[CueRule, ...] = (
                 "charged billed charging billing",
             ),
             "(?:billing|payment) (?:error|mistake|issue|problem)",
-            "(?:scam|scammed|scammers|fraud|fraudulent|ripoff|rip off|ripped me off|ripped us off)",
+            "(?:scam|scammed|scammers|fraud|fraudulent|ripoff|rip off|ripped (?:me |us )?off)",
         ],
         guard=[
             "(?:is there|are there|do you|does it|will there be|any) (?:an |any )?(?:extra"
@@ -605,8 +620,8 @@ RULES: tuple[CueRule, ...] = (
         [
             "(?:stale|soggy|burnt|overcooked|rock hard|hard as a rock|tasteless|bland"
             "|flavourless|flavorless|inedible|lukewarm|watery|greasy|squashed|crushed|smashed"
-            "|broken|damaged|cracked|leaking|leaked|torn|ripped|faulty|defective|shoddy"
-            "|cheaply made|falling apart|fell apart)",
+            "|broken|damaged|cracked|leaking|leaked (?:everywhere|all over|out|through)|torn"
+            "|ripped|faulty|defective|shoddy|cheaply made|falling apart|fell apart)",
             ("(?:poor|low|bad|terrible|awful|shocking|dreadful) quality", "quality"),
             ("(?:stone|arrived|came|delivered|completely|totally) (?:~ )?cold", "cold"),
             (
@@ -631,7 +646,7 @@ RULES: tuple[CueRule, ...] = (
             "|faulty|inedible)",
             "cold (?:brew|drinks|drink|coffee|beer|cuts|meat|meats|weather|day|snap|outside|water)",
             "(?:not|never|wasn't|wasnt) (?:~ )?(?:small|tiny|stingy) (?:portion|portions)",
-            "ripped (?:me|us) off",
+            "ripped (?:~ )?off",
             "torn between",
         ],
     ),
@@ -730,6 +745,33 @@ RULES: tuple[CueRule, ...] = (
         ],
     ),
     _rule(
+        "contempt",
+        [
+            (
+                "(?:absolute|absolutely|complete|completely|total|totally|utter|utterly|such a"
+                "|what a|a|an|bloody|fucking|effing) (?:joke|shambles|disgrace|farce"
+                "|nightmare|scandal|circus|con|shambolic|disgraceful|scandalous|unacceptable)",
+                "joke shambles disgrace farce nightmare scandal circus con shambolic "
+                "disgraceful scandalous unacceptable",
+            ),
+            "(?:unacceptable|disgraceful|shambolic|scandalous|appalling|joke of a|joke of an"
+            "|shambles)",
+            (
+                "(?:shocking|terrible|awful|appalling|horrendous|atrocious|abysmal|dreadful"
+                "|worst|pathetic|disgusting|diabolical) (?:~ )?(?:customer )?(?:service"
+                "|experience|company|business|bakery|shop|cafe|restaurant|management)",
+                "service experience company business bakery shop cafe restaurant management",
+            ),
+        ],
+        guard=[
+            f"(?:{_NOT}|no|nothing|far from) (?:~ )?(?:a |an )?(?:unacceptable|disgraceful"
+            "|shambolic|appalling|shambles|joke|disgrace|shocking|terrible|awful|worst)",
+            "(?:worst|terrible|awful) (?:~ )?(?:joke|jokes|pun|puns)",
+            "(?:told|tell|telling|tells|heard|made|make|cracked|crack) (?:me |us |them )?(?:a|an"
+            "|the) (?:~ )?joke",
+        ],
+    ),
+    _rule(
         "dissatisfied",
         [
             (
@@ -737,11 +779,10 @@ RULES: tuple[CueRule, ...] = (
                 "|good enough|ok|okay|pleased)",
                 "happy impressed satisfied acceptable enough ok okay pleased",
             ),
-            "(?:unacceptable|disappointed|disappointing|disappointment|let me down"
-            "|let us down|appalling|appalled|disgusted|disgusting|shocking|shocked|furious"
-            "|fuming|livid|outraged|ridiculous|terrible|awful|horrible|horrendous|atrocious"
-            "|dreadful|abysmal|pathetic|worst|useless|shambles|joke of a|joke of an"
-            "|waste of money|waste of time)",
+            "(?:disappointed|disappointing|disappointment|let me down|let us down|appalled"
+            "|disgusted|disgusting|shocking|shocked|furious|fuming|livid|outraged|ridiculous"
+            "|terrible|awful|horrible|horrendous|atrocious|dreadful|abysmal|pathetic|worst"
+            "|useless|waste of money|waste of time)",
             (
                 "(?:very|so|extremely|really|deeply|hugely|bitterly) (?:unhappy|upset)",
                 "unhappy upset",
@@ -753,6 +794,8 @@ RULES: tuple[CueRule, ...] = (
             "|never have a|can't|cant|cannot) (?:~ )?(?:complain|complaint|complaints)",
             "(?:not|never|wasn't|wasnt|weren't|werent|won't be|wont be|never be|didn't|didnt)"
             " (?:~ )?(?:disappointed|disappointing|let me down|let us down|disappoint)",
+            f"(?:{_NOT}|nothing) (?:~ )?(?:that |so |too |the )?(?:terrible|awful|horrible|worst"
+            "|ridiculous|useless|disappointing|dreadful|pathetic)",
         ],
     ),
 )

@@ -2,12 +2,15 @@
 
 Three parts, each non-decreasing in what it measures, so the total is monotonic:
 
-* concern (up to 60): complaint 30, how negative VADER reads it (up to 20), and for complaints a
+* concern (up to 65): complaint 40, how negative VADER reads it (up to 15), and for complaints a
   severity bonus for the gravest cue (health and safety, escalation threats...; up to 10);
-* reach (up to 25): author followers (up to 15) and engagement (likes, reposts, replies; up to
-  10), both on a log scale so 10 -> 1,000 followers counts as much as 1,000 -> 100,000;
+* reach (up to 20): author followers (up to 12) and engagement (likes, reposts, replies; up to
+  8), both on a log scale so 10 -> 1,000 followers counts as much as 1,000 -> 100,000;
 * waiting (up to 15): time without an answer, log-scaled so the first hours count most, capped
   at :data:`WAITING_CAP_HOURS`. ``None`` means answered or closed: no waiting part.
+
+Complaints come first: the mildest complaint (40) outranks any mention that is not negative,
+whatever its reach and waiting time (at most 35).
 """
 
 from __future__ import annotations
@@ -20,11 +23,11 @@ from crisisdesk.analysis.cues import CUE_DESCRIPTIONS, CUE_ORDER
 
 WAITING_CAP_HOURS: float = 48.0
 
-COMPLAINT_POINTS = 30.0
-NEGATIVITY_POINTS = 20.0
+COMPLAINT_POINTS = 40.0
+NEGATIVITY_POINTS = 15.0
 SEVERITY_POINTS = 10.0
-FOLLOWER_POINTS = 15.0
-ENGAGEMENT_POINTS = 10.0
+FOLLOWER_POINTS = 12.0
+ENGAGEMENT_POINTS = 8.0
 WAITING_POINTS = 15.0
 
 #: followers at which the follower part is full; engagement likewise
@@ -44,6 +47,7 @@ SEVERITY: dict[str, float] = {
     "wrong_order": 0.3,
     "no_response": 0.3,
     "repeat_contact": 0.3,
+    "contempt": 0.3,
 }
 
 _RANK = {cue: i for i, cue in enumerate(CUE_ORDER)}
