@@ -1,0 +1,462 @@
+"""Reading mention files: encoding, format (CSV, JSON array, NDJSON), records with line numbers.
+
+Everything here streams: a file of a million rows is never held in memory at once. A file that
+cannot be read at all raises :class:`ImportFileError` with a message an owner understands; a
+single bad row becomes a :class:`RowProblem` and reading goes on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+from crisisdesk.errors import ImportFileError
+
+#: a cell (or NDJSON line / JSON item) longer than this is not a post: the row is skipped.
+#: The longest posts platforms allow are ~63,000 characters (Facebook); 100,000 leaves room.
+MAX_CELL_CHARS = 100_000
+#: the csv module refuses fields over its limit (128 KiB by default). We raise it so a huge cell
+#: is read to its end (keeping the quote state, so the rows after it are read correctly) and
+#: then skipped by the cap above. Beyond this the csv module stops the row itself.
+CSV_FIELD_LIMIT = 256 * 1024 * 1024
+csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+
+_SCAN_CHUNK = 1 << 20
+_SAMPLE_CHARS = 64 * 1024
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+# magic numbers of files people pick by mistake, with what to do instead
+_MAGIC = (
+    (b"PK\x03\x04", "an Excel workbook or a zip archive", "In Excel use File › Save As › CSV."),
+    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) workbook", "In Excel use File › Save As › CSV."),
+    (b"%PDF", "a PDF document", "Export the data as CSV or JSON instead."),
+    (b"\x1f\x8b", "a compressed (gzip) file", "Unpack it first, then import the file inside."),
+    (b"SQLite format 3", "a database file", "Export the data as CSV or JSON instead."),
+    (b"\x89PNG", "a picture", "Choose the CSV or JSON export instead."),
+    (b"\xff\xd8\xff", "a picture", "Choose the CSV or JSON export instead."),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that was skipped: its physical line number in the file (1-based) and why."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row as found in the file: flattened fields for mapping, the original for ``raw``."""
+
+    line: int
+    fields: Mapping[str, Any]
+    raw: Any
+
+
+def _name(path: Path) -> str:
+    return path.name or str(path)
+
+
+# --- encoding -----------------------------------------------------------------------------
+
+
+def _scan(fh: BinaryIO, encoding: str) -> bool:
+    """True if the whole rest of *fh* decodes as *encoding* and holds no NUL character."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    check_nul_bytes = encoding not in ("utf-16",)
+    try:
+        while chunk := fh.read(_SCAN_CHUNK):
+            if check_nul_bytes and b"\x00" in chunk:
+                return False
+            text = decoder.decode(chunk)
+            if not check_nul_bytes and "\x00" in text:
+                return False
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: Path) -> tuple[str, list[str]]:
+    """Pick the codec for *path*: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252.
+
+    Returns the Python codec name and warnings for the report. Empty files, binary files and
+    files in no encoding we can read raise :class:`ImportFileError`; nothing is written.
+    """
+    name = _name(path)
+    try:
+        fh = path.open("rb")
+    except FileNotFoundError as exc:
+        raise ImportFileError(f"{name} does not exist.", hint="Check the file name.") from exc
+    except IsADirectoryError as exc:
+        raise ImportFileError(f"{name} is a folder, not a file.") from exc
+    except OSError as exc:
+        raise ImportFileError(f"{name} cannot be opened: {exc.strerror}.") from exc
+    with fh:
+        head = fh.read(4096)
+        if not head.strip():
+            raise ImportFileError(
+                f"{name} is empty.", hint="Export the mentions again and choose the new file."
+            )
+        for magic, what, hint in _MAGIC:
+            if head.startswith(magic):
+                raise ImportFileError(f"{name} is {what}, not a CSV or JSON file.", hint=hint)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            candidates = ["utf-16"]
+        elif head.startswith(codecs.BOM_UTF8):
+            candidates = ["utf-8-sig"]
+        else:
+            candidates = ["utf-8", "cp1252"]
+        for encoding in candidates:
+            fh.seek(0)
+            if _scan(fh, encoding):
+                break
+        else:
+            raise ImportFileError(
+                f"{name} does not look like a text file (it may be damaged or binary).",
+                hint="Import a CSV, JSON or NDJSON export of your mentions.",
+            )
+        fh.seek(0)
+        sample = fh.read(_SAMPLE_CHARS).decode(encoding, errors="ignore")
+    controls = len(_CONTROL.findall(sample))
+    if controls > max(8, len(sample) // 100):
+        raise ImportFileError(
+            f"{name} does not look like a text file (it holds many control characters).",
+            hint="Import a CSV, JSON or NDJSON export of your mentions.",
+        )
+    warnings = []
+    if encoding == "cp1252":
+        warnings.append(
+            "Read as Windows-1252 because it is not valid UTF-8; check accented letters."
+        )
+    return encoding, warnings
+
+
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252",
+}
+
+
+# --- format -------------------------------------------------------------------------------
+
+
+def open_text(path: Path, encoding: str) -> TextIO:
+    # newline="" so the csv module sees quoted newlines as they are; line numbers still count
+    # \n, \r\n and lone \r as line ends, as editors do
+    return path.open(encoding=encoding, newline="")
+
+
+class _TextSource:
+    """A text file whose byte position can be asked while it is read line by line."""
+
+    def __init__(self, path: Path, encoding: str, newline: str | None) -> None:
+        self._raw = path.open("rb")
+        self._fh = io.TextIOWrapper(self._raw, encoding=encoding, newline=newline)
+
+    def position(self) -> int:
+        return self._raw.tell()  # read-ahead makes it up to one buffer early: fine for progress
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def detect_format(path: Path, encoding: str) -> str:
+    """``"json"`` (an array of objects), ``"ndjson"`` (one object per line) or ``"csv"``.
+
+    Decided by content, not by the file name.
+    """
+    with open_text(path, encoding) as fh:
+        sample = fh.read(_SAMPLE_CHARS)
+    start = sample.lstrip()
+    if re.match(r"\[\s*(\{|\]|$)", start):
+        return "json"
+    if start.startswith("{"):
+        for line in start.splitlines()[:20]:
+            try:
+                if isinstance(json.loads(line), dict):
+                    return "ndjson"
+            except ValueError:
+                continue
+        raise ImportFileError(
+            f"{_name(path)} looks like JSON, but not like a list of posts crisisdesk can read.",
+            hint="Use a JSON array of objects ([{...}, {...}]) or one object per line (NDJSON).",
+        )
+    return "csv"
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def _rows_of(sample: str, delimiter: str) -> list[list[str]]:
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(sample), delimiter=delimiter):
+            if row:
+                rows.append(row)
+            if len(rows) > 50:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+def sniff_delimiter(sample: str) -> str:
+    """Which of comma, semicolon, tab or pipe separates the columns of this CSV sample.
+
+    The header must split into more than one column, and the rows after it should have as
+    many cells; ties go to the more usual delimiter. One-column files read as comma-separated.
+    """
+    if len(sample) >= _SAMPLE_CHARS and "\n" in sample:
+        sample = sample[: sample.rfind("\n")]  # the last line may be cut off
+    best, best_key = ",", (-1.0, 0)
+    for delimiter in DELIMITERS:
+        rows = _rows_of(sample, delimiter)
+        if not rows or len(rows[0]) < 2:
+            continue
+        body = rows[1:-1] if len(rows) > 2 else rows[1:]
+        consistent = sum(len(r) == len(rows[0]) for r in body) / len(body) if body else 1.0
+        key = (consistent, len(rows[0]))
+        if key > best_key:
+            best, best_key = delimiter, key
+    return best
+
+
+def unique_header(cells: list[str]) -> list[str]:
+    """Header names as keys: blanks become 'column N', repeats get ' (2)', ' (3)'..."""
+    seen: dict[str, int] = {}
+    out = []
+    for index, cell in enumerate(cells, 1):
+        name = cell.strip() or f"column {index}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+class CsvReader(_TextSource):
+    """Streams records of a CSV file; ``position()`` is the byte offset read so far."""
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        super().__init__(path, encoding, "")
+        self.path = path
+        self.delimiter = sniff_delimiter(self._fh.read(_SAMPLE_CHARS))
+        self._fh.seek(0)
+        self._reader = csv.reader(self._fh, delimiter=self.delimiter, strict=False)
+        self.header: list[str] = []
+        for row in self._reader:
+            if any(cell.strip() for cell in row):
+                self.header = unique_header(row)
+                break
+        if not self.header:
+            raise ImportFileError(f"{_name(path)} has no column names and no rows.")
+
+    def __iter__(self) -> Iterator[Record | RowProblem]:
+        reader, header = self._reader, self.header
+        width = len(header)
+        while True:
+            line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield RowProblem(line, f"the row could not be read ({exc})")
+                continue
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue  # blank line
+            longest = max(map(len, row))
+            if longest > MAX_CELL_CHARS:
+                yield RowProblem(line, _too_long_reason(longest, reader.line_num - line + 1))
+                continue
+            if len(row) > width:
+                if any(cell.strip() for cell in row[width:]):
+                    yield RowProblem(
+                        line,
+                        f"the row has {len(row)} cells but there are {width} column names"
+                        f" (is there an unquoted '{self.delimiter}' in a cell?)",
+                    )
+                    continue
+                row = row[:width]
+            fields = dict(zip(header, row, strict=False))
+            yield Record(line, fields, fields)
+
+
+def _too_long_reason(length: int, lines: int) -> str:
+    reason = f"a cell is {length:,} characters long, far longer than any post"
+    if lines > 50:
+        reason += f" (it runs over {lines:,} lines: probably a quote mark that is never closed)"
+    return reason
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def flatten(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """Top-level keys as they are, nested objects as 'user.screen_name' (two levels deep)."""
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        if isinstance(value, dict):
+            for sub, subvalue in value.items():
+                if isinstance(subvalue, dict):
+                    for subsub, leaf in subvalue.items():
+                        out.setdefault(f"{key}.{sub}.{subsub}", leaf)
+                else:
+                    out.setdefault(f"{key}.{sub}", subvalue)
+        else:
+            out[key] = value
+    return out
+
+
+def _record(line: int, item: Any, what: str) -> Record | RowProblem:
+    if not isinstance(item, dict):
+        kind = type(item).__name__.replace("NoneType", "null").replace("str", "text")
+        return RowProblem(line, f"{what} is {kind}, not an object with fields")
+    return Record(line, flatten(item), item)
+
+
+class NdjsonReader(_TextSource):
+    """One JSON object per line; a bad line is a problem, the others are read."""
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        super().__init__(path, encoding, None)  # universal newlines: line numbers as editors
+
+    def __iter__(self) -> Iterator[Record | RowProblem]:
+        for number, text in enumerate(self._fh, 1):
+            if not text.strip():
+                continue
+            if len(text) > MAX_CELL_CHARS * 2:
+                yield RowProblem(number, f"the line is {len(text):,} characters long, far longer"
+                                 " than any post")  # fmt: skip
+                continue
+            try:
+                item = json.loads(text)
+            except ValueError as exc:
+                yield RowProblem(number, f"the line is not valid JSON ({_json_reason(exc)})")
+                continue
+            yield _record(number, item, "the line")
+
+
+def _json_reason(exc: ValueError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at column {exc.colno}"
+    return str(exc)
+
+
+_WS = re.compile(r"\s*")
+
+
+class JsonArrayReader(_TextSource):
+    """Streams the items of a top-level JSON array without loading the whole file.
+
+    Items are decoded one at a time from a growing window; a syntax error means the file
+    cannot be read reliably past that point, so it raises :class:`ImportFileError` (and the
+    caller's transaction is rolled back).
+    """
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        super().__init__(path, encoding, "")
+        self.path = path
+        self._decoder = json.JSONDecoder()
+        self._buf = ""
+        self._pos = 0  # index into _buf
+        self._line = 1  # line number at _buf[_line_pos]
+        self._line_pos = 0
+        self._eof = False
+
+    def _more(self) -> bool:
+        """Read more text (at least as much as is buffered, so big items cost linear time)."""
+        if self._eof:
+            return False
+        self._line_at(self._pos)
+        self._buf = self._buf[self._pos :]
+        self._line_pos -= self._pos
+        self._pos = 0
+        chunk = self._fh.read(max(_SCAN_CHUNK, len(self._buf)))
+        if not chunk:
+            self._eof = True
+            return False
+        self._buf += chunk
+        return True
+
+    def _line_at(self, pos: int) -> int:
+        self._line += self._buf.count("\n", self._line_pos, pos)
+        self._line += self._buf.count("\r", self._line_pos, pos) - self._buf.count(
+            "\r\n", self._line_pos, pos
+        )
+        self._line_pos = pos
+        return self._line
+
+    def _skip_ws(self) -> str:
+        while True:
+            self._pos = _WS.match(self._buf, self._pos).end()  # type: ignore[union-attr]
+            if self._pos < len(self._buf):
+                return self._buf[self._pos]
+            if not self._more():
+                return ""
+
+    def _broken(self, message: str) -> ImportFileError:
+        line = self._line_at(min(self._pos, len(self._buf)))
+        return ImportFileError(
+            f"{_name(self.path)} is not valid JSON: {message} at line {line}.",
+            hint="Nothing from this file was stored. Export it again, or fix it there.",
+        )
+
+    def __iter__(self) -> Iterator[Record | RowProblem]:
+        if self._skip_ws() != "[":
+            raise self._broken("it does not start with [")
+        self._pos += 1
+        if self._skip_ws() == "]":
+            return
+        while True:
+            if not self._skip_ws():
+                raise self._broken("the file ends before the list is closed with ]")
+            start = self._pos
+            while True:
+                try:
+                    item, end = self._decoder.raw_decode(self._buf, self._pos)
+                    break
+                except json.JSONDecodeError as exc:
+                    if not self._more():
+                        self._pos = exc.pos if exc.pos > self._pos else self._pos
+                        raise self._broken(exc.msg) from exc
+                    start = self._pos
+            line = self._line_at(start)
+            if end - start > MAX_CELL_CHARS * 2:
+                yield RowProblem(line, f"the item is {end - start:,} characters long, far"
+                                 " longer than any post")  # fmt: skip
+            else:
+                yield _record(line, item, "the item")
+            self._pos = end
+            after = self._skip_ws()
+            if after == ",":
+                self._pos += 1
+            elif after == "]":
+                return
+            else:
+                raise self._broken("expected , or ] between items")
+
+
+Reader = CsvReader | NdjsonReader | JsonArrayReader
+
+
+def open_reader(path: Path, encoding: str, fmt: str) -> Reader:
+    if fmt == "json":
+        return JsonArrayReader(path, encoding)
+    if fmt == "ndjson":
+        return NdjsonReader(path, encoding)
+    return CsvReader(path, encoding)

@@ -1,0 +1,91 @@
+"""Scoring imported texts: in-process for small files, a process pool for big ones.
+
+The pool uses the 'spawn' start method on every platform, so what runs on Linux is what runs
+on Windows and macOS, and no worker inherits the importer's SQLite connection or GUI threads.
+Workers import only this module and ``crisisdesk.analysis``: the task function and the
+tuples it exchanges are plain data, cheap to pickle.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Protocol
+
+#: what a worker needs per mention: text, followers, likes, reposts, replies, waiting hours
+ScoreInput = tuple[str, int, int, int, int, float]
+#: what it sends back: sentiment, label, complaint, cues, priority
+ScoreOutput = tuple[float, str, bool, tuple[str, ...], int]
+
+
+def score_batch(items: Sequence[ScoreInput]) -> list[ScoreOutput]:
+    """Sentiment, complaint cues and priority for each item (runs in a worker or inline)."""
+    from crisisdesk.analysis import priority, sentiment
+
+    analyses = sentiment.analyze_many([item[0] for item in items])
+    out: list[ScoreOutput] = []
+    for (_text, followers, likes, reposts, replies, waiting), a in zip(
+        items, analyses, strict=True
+    ):
+        cues = tuple(a.cues)
+        prio = priority.score(
+            sentiment=a.sentiment,
+            complaint=a.complaint,
+            cues=cues,
+            followers=followers,
+            likes=likes,
+            reposts=reposts,
+            replies=replies,
+            waiting_hours=waiting,
+        )
+        out.append((a.sentiment, a.label, bool(a.complaint), cues, int(prio.score)))
+    return out
+
+
+class Scorer(Protocol):
+    #: how many submitted batches may wait for their results before the caller must store one
+    max_in_flight: int
+
+    def submit(self, items: Sequence[ScoreInput]) -> Future[list[ScoreOutput]]: ...
+
+    def close(self, *, cancel: bool) -> None: ...
+
+
+class InlineScorer:
+    """Scores at submit time in this process: no start-up cost, for small files."""
+
+    max_in_flight = 1
+
+    def submit(self, items: Sequence[ScoreInput]) -> Future[list[ScoreOutput]]:
+        future: Future[list[ScoreOutput]] = Future()
+        try:
+            future.set_result(score_batch(items))
+        except Exception as exc:  # a bug in analysis: re-raised by result() in the caller
+            future.set_exception(exc)
+        return future
+
+    def close(self, *, cancel: bool) -> None:
+        pass
+
+
+class PoolScorer:
+    """Scores batches in worker processes while the caller parses and stores.
+
+    At most ``max_in_flight`` batches are queued or running, which bounds memory however big
+    the file is, and keeps every worker busy while the caller writes the batch before.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.max_in_flight = workers * 2 + 1
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        )
+
+    def submit(self, items: Sequence[ScoreInput]) -> Future[list[ScoreOutput]]:
+        return self._pool.submit(score_batch, list(items))
+
+    def close(self, *, cancel: bool) -> None:
+        """Stop the workers. ``cancel`` drops queued batches; a running one (a fraction of a
+        second of work) is let finish so no process is killed mid-write to a pipe."""
+        self._pool.shutdown(wait=True, cancel_futures=cancel)
