@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,6 +32,25 @@ def _date(value: str) -> str:
         return normalise(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of 1 or more")
+    return number
+
+
+# terminal controls (escape sequences) and bidi overrides that could disguise what is shown
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _printable(text: str) -> str:
+    """One line without control characters: internet text must not drive the terminal."""
+    return " ".join(_CONTROLS.sub(" ", text).split())
 
 
 # --- import -------------------------------------------------------------------------------
@@ -84,12 +104,12 @@ def cmd_mentions(args: argparse.Namespace) -> int:
             print(json.dumps(data, ensure_ascii=False))
         else:
             flag = "!" if m.complaint else " "
-            text = " ".join(m.text.split())
+            text = _printable(m.text)
             if len(text) > 80:
                 text = text[:79] + "…"
             print(
                 f"{m.id:>7} {m.priority:>3}{flag} {m.label[:3]} {m.status:<8} "
-                f"{m.created_at[:16]} {m.source:<9} @{m.author_handle[:18]:<18} {text}"
+                f"{m.created_at[:16]} {m.source:<9} @{_printable(m.author_handle)[:18]:<18} {text}"
             )
     if not args.json and not rows:
         print("No mentions match.", file=sys.stderr)
@@ -173,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", type=_date, metavar="DATE")
     p.add_argument("--until", type=_date, metavar="DATE")
     p.add_argument("--sort", choices=list(SORTS), default="priority")
-    p.add_argument("--limit", type=int, default=50, metavar="N")
+    p.add_argument("--limit", type=_positive, default=50, metavar="N")
     p.set_defaults(handler=cmd_mentions)
 
     p = sub.add_parser("analyze", help="score texts (arguments, or stdin lines)")
