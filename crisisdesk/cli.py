@@ -122,6 +122,8 @@ def cmd_mentions(args: argparse.Namespace) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from crisisdesk.analysis.sentiment import analyze
 
+    if not args.text and hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")  # a non-UTF-8 file piped in is still scored
     texts: Sequence[str] = args.text or [line.rstrip("\r\n") for line in sys.stdin]
     for text in texts:
         if not text.strip() and not args.text:
@@ -130,7 +132,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(
             json.dumps(
                 {
-                    "text": text,
+                    # undecodable bytes (argv) print as "?" rather than a traceback
+                    "text": text.encode("utf-8", "replace").decode("utf-8"),
                     "sentiment": result.sentiment,
                     "label": result.label,
                     "complaint": result.complaint,

@@ -37,9 +37,9 @@ CUE_DESCRIPTIONS: dict[str, str] = {
     "never_again": "says they will not come back",
     "quality": "poor quality",
     "sarcasm": "sarcastic about a failure",
+    "contempt": "calls it a joke or a disgrace",
     "repeat_contact": "has had to chase more than once",
     "waiting": "kept waiting or late",
-    "contempt": "calls it a joke or a disgrace",
     "dissatisfied": "says they are unhappy",
 }
 
@@ -729,7 +729,7 @@ RULES: tuple[CueRule, ...] = (
                 "star stars 1star 0star onestar",
             ),
             (
-                "(?:[01]/(?:5|10)|[01] out of (?:5|10))",
+                "(?:1/5|1/10|0/5|0/10|(?:1|0) out of (?:5|10))",
                 "1/5 1/10 0/5 0/10 5 10",
             ),
             (

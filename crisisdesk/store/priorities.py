@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -22,11 +22,24 @@ from crisisdesk.timeutil import now_utc, parse_iso, to_iso
 #: last refresh, provided one ran within this margin (the app refreshes far more often)
 REFRESH_MARGIN_HOURS = 24.0
 
+# "+status" keeps SQLite off the status index: nearly every imported mention is "new", so that
+# index would walk most of the table; the created_at index narrows to the recent slice.
+REFRESH_SQL = (
+    "SELECT id, sentiment, complaint, cues, author_followers, likes, reposts, replies,"
+    " created_at, status, priority FROM mentions"
+    f" WHERE created_at >= ? AND +status IN ({', '.join('?' for _ in UNANSWERED)})"
+)
+
 
 def waiting_hours(created_at: str, status: str, now: datetime) -> float | None:
-    """Hours without an answer, or ``None`` once answered or closed. Never negative."""
+    """Hours without an answer, or ``None`` once answered or closed. Never negative.
+
+    A naive *now* is taken as UTC, like every stored time.
+    """
     if status not in UNANSWERED:
         return None
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
     try:
         created = parse_iso(created_at)
     except ValueError:  # not in the stored form; treat as just arrived rather than fail
@@ -90,16 +103,8 @@ def refresh_priorities(db: sqlite_utils.Database, now: datetime | None = None) -
     """
     now = now or now_utc()
     since = to_iso(now - timedelta(hours=WAITING_CAP_HOURS + REFRESH_MARGIN_HOURS))
-    statuses = ", ".join("?" for _ in UNANSWERED)
     with db.atomic():
-        rows = db.execute(
-            # "+status" keeps SQLite off the status index: nearly every imported mention is
-            # "new", so that index would scan the whole table; created_at narrows to the slice
-            "SELECT id, sentiment, complaint, cues, author_followers, likes, reposts, replies,"
-            " created_at, status, priority FROM mentions"
-            f" WHERE created_at >= ? AND +status IN ({statuses})",
-            [since, *UNANSWERED],
-        ).fetchall()
+        rows = db.execute(REFRESH_SQL, [since, *UNANSWERED]).fetchall()
         changes: list[tuple[int, int]] = []
         for (
             mention_id,
