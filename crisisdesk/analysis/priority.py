@@ -61,10 +61,10 @@ class Priority:
     reason: str  # one plain-English sentence naming the main drivers
 
 
-def _log_share(value: float, full: float) -> float:
-    if value <= 0:
-        return 0.0
-    return min(1.0, math.log1p(value) / math.log1p(full))
+# points per unit of log1p(value) for the log-scaled parts (full marks at the *_FULL value)
+_FOLLOWER_SCALE = FOLLOWER_POINTS / math.log1p(FOLLOWERS_FULL)
+_ENGAGEMENT_SCALE = ENGAGEMENT_POINTS / math.log1p(ENGAGEMENT_FULL)
+_WAITING_SCALE = WAITING_POINTS / math.log1p(WAITING_CAP_HOURS)
 
 
 def _engagement(likes: int, reposts: int, replies: int) -> int:
@@ -84,18 +84,8 @@ def score(
     waiting_hours: float | None,
 ) -> Priority:
     """Score one mention; see the module docstring for the parts."""
-    total = points(
-        sentiment=sentiment,
-        complaint=complaint,
-        cues=cues,
-        followers=followers,
-        likes=likes,
-        reposts=reposts,
-        replies=replies,
-        waiting_hours=waiting_hours,
-    )
     return Priority(
-        total,
+        _points(sentiment, complaint, cues, followers, likes, reposts, replies, waiting_hours),
         _reason(sentiment, complaint, cues, followers, likes, reposts, replies, waiting_hours),
     )
 
@@ -111,20 +101,52 @@ def points(
     replies: int,
     waiting_hours: float | None,
 ) -> int:
-    """Just the 0..100 score of :func:`score`, without building the reason (bulk updates)."""
-    negativity = min(1.0, max(0.0, -sentiment)) if math.isfinite(sentiment) else 0.0
-    concern = NEGATIVITY_POINTS * negativity
+    """Just ``score(...).score``, without building the reason: use it for bulk work (import,
+    sync, refresh), where the sentence would cost twice the arithmetic."""
+    return _points(sentiment, complaint, cues, followers, likes, reposts, replies, waiting_hours)
+
+
+def _points(
+    sentiment: float,
+    complaint: bool,
+    cues: Sequence[str],
+    followers: int,
+    likes: int,
+    reposts: int,
+    replies: int,
+    waiting_hours: float | None,
+) -> int:
+    total = 0.0  # every part is >= 0; comparisons with NaN are False, so NaN adds nothing
+    if sentiment < 0:
+        total = NEGATIVITY_POINTS * (1.0 if sentiment <= -1.0 else -sentiment)
     if complaint:
-        concern += COMPLAINT_POINTS
-        concern += SEVERITY_POINTS * max((SEVERITY.get(c, 0.0) for c in cues), default=0.0)
-    reach = FOLLOWER_POINTS * _log_share(followers, FOLLOWERS_FULL)
-    reach += ENGAGEMENT_POINTS * _log_share(_engagement(likes, reposts, replies), ENGAGEMENT_FULL)
-    waiting = 0.0
-    if waiting_hours is not None and waiting_hours > 0:  # NaN compares False: no waiting
-        waiting = WAITING_POINTS * _log_share(
-            min(waiting_hours, WAITING_CAP_HOURS), WAITING_CAP_HOURS
+        total += COMPLAINT_POINTS
+        worst = 0.0
+        for cue in cues:
+            severity = SEVERITY.get(cue, 0.0)
+            if severity > worst:
+                worst = severity
+        total += SEVERITY_POINTS * worst
+    if followers > 0:
+        total += (
+            FOLLOWER_POINTS
+            if followers >= FOLLOWERS_FULL
+            else _FOLLOWER_SCALE * math.log1p(followers)
         )
-    return min(100, max(0, math.floor(concern + reach + waiting + 0.5)))
+    engagement = _engagement(likes, reposts, replies)
+    if engagement > 0:
+        total += (
+            ENGAGEMENT_POINTS
+            if engagement >= ENGAGEMENT_FULL
+            else _ENGAGEMENT_SCALE * math.log1p(engagement)
+        )
+    if waiting_hours is not None and waiting_hours > 0:
+        total += (
+            WAITING_POINTS
+            if waiting_hours >= WAITING_CAP_HOURS
+            else _WAITING_SCALE * math.log1p(waiting_hours)
+        )
+    return min(100, int(total + 0.5))
 
 
 # --- the reason sentence ------------------------------------------------------------------
@@ -132,33 +154,31 @@ def points(
 
 def _compact(n: int) -> str:
     """12 -> '12', 1_234 -> '1.2k', 12_345 -> '12k', 3_400_000 -> '3.4M'."""
-    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
-        if n >= size:
-            value = n / size
-            text = f"{value:.1f}" if value < 10 else f"{value:.0f}"
-            return text.removesuffix(".0") + suffix
-    return str(n)
+    if n < 1_000:
+        return str(n)
+    value, suffix = (n / 1_000_000, "M") if n >= 1_000_000 else (n / 1_000, "k")
+    text = f"{value:.1f}" if value < 10 else f"{value:.0f}"
+    return text.removesuffix(".0") + suffix
 
 
-def _plural(n: int, word: str, plural: str = "") -> str:
-    return f"{_compact(n)} {word if n == 1 else plural or word + 's'}"
+def _count(n: int, one: str, many: str) -> str:
+    return f"{_compact(n)} {one if n == 1 else many}"
 
 
 def _duration(hours: float) -> str:
     if hours < 1:
-        minutes = max(1, int(hours * 60))
-        return _plural(minutes, "minute")
+        return _count(max(1, int(hours * 60)), "minute", "minutes")
     if hours < 48:
-        return _plural(int(hours), "hour")
-    return _plural(int(hours // 24), "day")
+        return _count(int(hours), "hour", "hours")
+    return _count(int(hours // 24), "day", "days")
 
 
 def _subject(sentiment: float, complaint: bool, cues: Sequence[str]) -> str:
     if complaint:
-        known = sorted((c for c in set(cues) if c in CUE_DESCRIPTIONS), key=_RANK.__getitem__)
-        if known:
-            return f"Complaint ({'; '.join(CUE_DESCRIPTIONS[c] for c in known[:2])})"
-        return "Complaint"
+        if len(cues) == 1 and cues[0] in CUE_DESCRIPTIONS:
+            return f"Complaint ({CUE_DESCRIPTIONS[cues[0]]})"
+        known = [CUE_DESCRIPTIONS[c] for c in CUE_ORDER if c in cues][:2]
+        return f"Complaint ({'; '.join(known)})" if known else "Complaint"
     if sentiment <= -0.6:
         return "Very negative mention"
     if sentiment <= -0.05:
@@ -178,24 +198,24 @@ def _reason(
     replies: int,
     waiting_hours: float | None,
 ) -> str:
-    parts = [_subject(sentiment, complaint, cues)]
+    sentence = _subject(sentiment, complaint, cues)
+    reach = []
     if followers >= _NOTABLE_FOLLOWERS:
-        parts.append(f"from an account with {_plural(followers, 'follower')}")
+        reach.append(f"from an account with {_count(followers, 'follower', 'followers')}")
     if _engagement(likes, reposts, replies) >= _NOTABLE_ENGAGEMENT:
-        counts = [
-            _plural(n, word, plural)
-            for n, word, plural in (
-                (likes, "like", "likes"),
-                (reposts, "repost", "reposts"),
-                (replies, "reply", "replies"),
-            )
-            if n > 0
-        ]
-        joined = counts[0] if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
-        parts.append(f"with {joined}")
-    sentence = parts[0] + (" " + ", ".join(parts[1:]) if len(parts) > 1 else "")
+        counts = []
+        if likes > 0:
+            counts.append(_count(likes, "like", "likes"))
+        if reposts > 0:
+            counts.append(_count(reposts, "repost", "reposts"))
+        if replies > 0:
+            counts.append(_count(replies, "reply", "replies"))
+        joined = counts[-1] if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
+        reach.append("with " + joined)
+    if reach:
+        sentence += " " + ", ".join(reach)
     if waiting_hours is None:
-        sentence += ", already answered"
-    elif waiting_hours > 0:  # NaN compares False
-        sentence += f", waiting {_duration(min(waiting_hours, 1e6))}"
+        return sentence + ", already answered."
+    if waiting_hours > 0:  # NaN compares False
+        return f"{sentence}, waiting {_duration(min(waiting_hours, 1e6))}."
     return sentence + "."
