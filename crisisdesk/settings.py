@@ -53,6 +53,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("inbox/filter", str, "", "last inbox filter, as JSON"),
     Setting("inbox/sort", str, "priority", "last inbox sort order (a store sort key)"),
     Setting("geometry/*", bytes, b"", "size and position of a dialog, keyed by dialog name"),
+    Setting("sync/interval", int, 0, "minutes between automatic syncs; 0 = off (5, 15, 30, 60)"),
 )
 
 

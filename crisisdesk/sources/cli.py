@@ -8,7 +8,6 @@ and the account row is written only if that worked. Exit codes: 0 done, 1 some a
 from __future__ import annotations
 
 import argparse
-import contextlib
 import getpass
 import json
 import sys
@@ -19,13 +18,8 @@ import sqlite_utils
 
 from crisisdesk import secrets
 from crisisdesk.errors import CredentialError, CrisisdeskError, OfflineError, SourceError
-from crisisdesk.sources.registry import (
-    PLATFORMS,
-    PlatformInfo,
-    check_base_url,
-    encode_secret,
-    platform_info,
-)
+from crisisdesk.sources import account_setup
+from crisisdesk.sources.registry import PLATFORMS, PlatformInfo
 from crisisdesk.store import accounts
 
 OpenDb = Callable[[argparse.Namespace], Any]
@@ -41,35 +35,6 @@ def _client_factory() -> Callable[..., Any]:
     from crisisdesk.sources.http import make_client
 
     return make_client
-
-
-def _clean_handle(platform: str, handle: str | None) -> str | None:
-    if handle is None:
-        return None
-    text = handle.strip()
-    if platform == "reddit":
-        text = text.removeprefix("/").removeprefix("u/")
-    return text.removeprefix("@") or None
-
-
-def _options(info: PlatformInfo, args: argparse.Namespace) -> dict[str, Any]:
-    options: dict[str, Any] = {}
-    if args.query:
-        options["queries"] = [q.strip() for q in args.query if q.strip()]
-    if args.hashtag:
-        options["hashtags"] = [t.strip().lstrip("#") for t in args.hashtag if t.strip("# ")]
-    if args.subreddit:
-        options["subreddit"] = args.subreddit.strip().removeprefix("/").removeprefix("r/")
-    if args.page_id:
-        options["page_id"] = args.page_id.strip()
-    for key in info.required_options:
-        if not options.get(key):
-            flag = "--" + key.replace("_", "-")
-            raise CrisisdeskError(
-                f"A {info.label} account needs {flag}.",
-                hint="See 'Getting credentials' in the README for where to find it.",
-            )
-    return options
 
 
 def _read_secret_values(info: PlatformInfo) -> dict[str, str]:
@@ -89,41 +54,23 @@ def _read_secret_values(info: PlatformInfo) -> dict[str, str]:
 
 
 def cmd_accounts_add(args: argparse.Namespace, open_db: OpenDb) -> int:
-    info = platform_info(args.platform)
-    name = args.name.strip()
-    base_url = args.base_url or info.default_base_url
-    if info.needs_base_url and not base_url:
-        raise CrisisdeskError(
-            f"A {info.label} account needs --base-url ({info.base_url_help}).",
-        )
-    if base_url:
-        base_url = check_base_url(base_url, carries_secret=bool(info.secret_fields))
-    handle = _clean_handle(info.name, args.handle)
-    if info.needs_handle and not handle:
-        raise CrisisdeskError(f"A {info.label} account needs --handle ({info.handle_help}).")
-    options = _options(info, args)
+    draft = account_setup.prepare(
+        args.platform,
+        args.name,
+        base_url=args.base_url,
+        handle=args.handle,
+        queries=args.query or (),
+        hashtags=args.hashtag or (),
+        subreddit=args.subreddit,
+        page_id=args.page_id,
+    )
+    info = draft.info
     if info.secret_fields:
         secrets.require_keyring()  # before asking for the token or touching the database
-
     db: sqlite_utils.Database = open_db(args)
-    if accounts.exists(db, name):
-        raise accounts.AccountExistsError(
-            f"There is already an account called '{name}'.",
-            hint="Choose another --name, or remove the old one with: crisisdesk accounts remove",
-        )
-    key = secrets.account_key(name)
-    if info.secret_fields:
-        # keyring first: if it cannot hold the secret, no account row is written at all
-        secrets.set_secret(key, encode_secret(info, _read_secret_values(info)))
-    try:
-        account = accounts.add(
-            db, platform=info.name, name=name, base_url=base_url, handle=handle, options=options
-        )
-    except BaseException:
-        if info.secret_fields:
-            with contextlib.suppress(CrisisdeskError):
-                secrets.delete_secret(key)
-        raise
+    account_setup.ensure_new(db, draft.name)
+    values = _read_secret_values(info) if info.secret_fields else {}
+    account = account_setup.add_account(db, draft, values)
     where = account.handle or account.base_url or ""
     print(f"Added {info.label} account '{account.name}' {where}".rstrip() + ".")
     if info.secret_fields:
@@ -183,15 +130,12 @@ def cmd_accounts_remove(args: argparse.Namespace, open_db: OpenDb) -> int:
     ):
         print("Nothing removed.")
         return 0
-    accounts.remove(db, account.name)
+    removal = account_setup.remove_account(db, account.name)
     print(f"Removed account '{account.name}'. Its mentions are still in the inbox.")
-    try:
-        secrets.delete_secret(secrets.account_key(account.name))
-        secrets.delete_secret(secrets.session_key(account.name))
-    except CrisisdeskError as exc:
+    if removal.keyring_warning:
         print(
             "warning: the credential could not be removed from the system keyring: "
-            f"{exc.user_text()}",
+            f"{removal.keyring_warning}",
             file=sys.stderr,
         )
     return 0

@@ -37,6 +37,8 @@ class PlatformInfo:
     handle_help: str = ""
     #: required keys of options (e.g. Facebook's page_id)
     required_options: tuple[str, ...] = ()
+    #: options the connector reads when given: queries, hashtags, subreddit
+    optional_options: tuple[str, ...] = ()
 
 
 PLATFORMS: dict[str, PlatformInfo] = {
@@ -46,12 +48,14 @@ PLATFORMS: dict[str, PlatformInfo] = {
             "mastodon", "Mastodon", "crisisdesk.sources.mastodon",
             (SecretField("token", "Mastodon access token"),),
             needs_base_url=True, base_url_help="your server, e.g. https://mastodon.social",
+            optional_options=("hashtags", "queries"),
         ),
         PlatformInfo(
             "bluesky", "Bluesky", "crisisdesk.sources.bluesky",
             (SecretField("app_password", "Bluesky app password"),),
             default_base_url="https://bsky.social",
             needs_handle=True, handle_help="your handle, e.g. bakery.bsky.social",
+            optional_options=("queries",),
         ),
         PlatformInfo(
             "feeds", "RSS/Atom feed", "crisisdesk.sources.feeds", (),
@@ -65,12 +69,14 @@ PLATFORMS: dict[str, PlatformInfo] = {
                 SecretField("password", "Reddit account password"),
             ),
             needs_handle=True, handle_help="your Reddit username, without u/",
+            optional_options=("queries", "hashtags", "subreddit"),
         ),
         PlatformInfo(
             "x", "X (Twitter)", "crisisdesk.sources.x",
             (SecretField("token", "X Bearer Token (or OAuth 2.0 user access token)"),),
             # the app-only Bearer Token cannot ask "who am I", so the handle finds the account
             needs_handle=True, handle_help="your X handle, without the @",
+            optional_options=("queries", "hashtags"),
         ),
         PlatformInfo(
             "facebook", "Facebook Page", "crisisdesk.sources.facebook",

@@ -41,6 +41,9 @@ ClientFactory = Callable[..., httpx.Client]
 #: progress(done, total, name of the account being synced or None when finished)
 Progress = Callable[[int, int, str | None], None]
 
+#: while a cancellable sync waits (Retry-After, backoff), it checks for a cancel this often
+STOP_CHECK_S = 0.25
+
 OFFLINE_TEXT = "Offline: the network cannot be reached. Stored mentions are still here."
 
 
@@ -106,34 +109,86 @@ def account_config(account: Account) -> AccountConfig:
     )
 
 
-def _secret_values(account: Account) -> tuple[str | None, list[str]]:
-    """The keyring secret of *account* and the values to redact from logs."""
-    info = platform_info(account.platform)
-    if not info.secret_fields:
-        return None, []
-    secret = secrets.get_secret(secrets.account_key(account.name))
-    values = decode_secret(info, secret)
-    return secret, [v for v in values.values() if v]
+class SyncStopped(Exception):
+    """Raised inside a connector's HTTP client once the sync was cancelled (never shown)."""
+
+
+def _stoppable(factory: ClientFactory, cancelled: Callable[[], bool]) -> ClientFactory:
+    """Clients that refuse new requests, and cut retry waits short, once *cancelled* is true.
+
+    A request already on the wire still runs to its timeout; everything after it stops.
+    """
+
+    def stop_if_cancelled(*_request: object) -> None:
+        if cancelled():
+            raise SyncStopped()
+
+    def make(**kwargs: Any) -> httpx.Client:
+        client = factory(**kwargs)
+        client.event_hooks["request"].append(stop_if_cancelled)
+        inner = getattr(client, "sleep", None)
+        if callable(inner):
+
+            def sleep(seconds: float) -> None:
+                remaining = seconds
+                while remaining > 0:
+                    stop_if_cancelled()
+                    step = min(remaining, STOP_CHECK_S)
+                    inner(step)
+                    remaining -= step
+                stop_if_cancelled()
+
+            client.sleep = sleep  # type: ignore[attr-defined]
+        return client
+
+    return make
+
+
+@contextmanager
+def connect(
+    config: AccountConfig,
+    secret: str | None,
+    client_factory: ClientFactory = make_client,
+    *,
+    session_store: Any = None,
+) -> Iterator[Connector]:
+    """A ready connector for *config* with *secret* and an HTTP client (closed after).
+
+    *session_store* keeps a connector's session tokens (Bluesky) between runs; without one they
+    stay in memory. CredentialError when the platform needs a secret and *secret* is unusable.
+    """
+    info = platform_info(config.platform)
+    redact = [v for v in decode_secret(info, secret).values() if v]
+    cls = connector_class(config.platform)
+    kwargs: dict[str, Any] = {}
+    if session_store is not None:
+        try:
+            if "session_store" in inspect.signature(cls).parameters:
+                kwargs["session_store"] = session_store
+        except (TypeError, ValueError):
+            pass
+    client = client_factory(secrets=redact)
+    try:
+        yield cls(config, secret if info.secret_fields else None, client, **kwargs)
+    finally:
+        client.close()
 
 
 @contextmanager
 def open_connector(
     account: Account, client_factory: ClientFactory = make_client
 ) -> Iterator[Connector]:
-    """A ready connector for *account* with its secret and an HTTP client (closed after)."""
-    secret, redact = _secret_values(account)
-    cls = connector_class(account.platform)
-    kwargs: dict[str, Any] = {}
-    try:
-        if "session_store" in inspect.signature(cls).parameters:
-            kwargs["session_store"] = _KeyringSessionStore(account.name)
-    except (TypeError, ValueError):
-        pass
-    client = client_factory(secrets=redact)
-    try:
-        yield cls(account_config(account), secret, client, **kwargs)
-    finally:
-        client.close()
+    """A ready connector for a stored *account*, its secret read from the keyring."""
+    secret: str | None = None
+    if platform_info(account.platform).secret_fields:
+        secret = secrets.get_secret(secrets.account_key(account.name))
+    with connect(
+        account_config(account),
+        secret,
+        client_factory,
+        session_store=_KeyringSessionStore(account.name),
+    ) as connector:
+        yield connector
 
 
 def _waiting_hours(created_at: str, now: datetime) -> float:
@@ -211,12 +266,20 @@ def sync_accounts(
     progress: Progress | None = None,
     now: datetime | None = None,
     cancelled: Callable[[], bool] | None = None,
+    on_result: Callable[[AccountSyncResult], None] | None = None,
 ) -> list[AccountSyncResult]:
     """Sync the named accounts (all when *names* is empty/None), one after the other.
 
     Unknown names raise AccountNotFoundError before anything is fetched. Every other problem is
     reported per account in the result (and saved as the account's ``last_error``).
+
+    *on_result* is called after each account (its mentions are committed by then). Once
+    *cancelled* returns true, no new request is sent, retry waits end, and the account being
+    synced is left as it was (no mentions, no cursor move, no error recorded); the results of
+    the accounts finished before are returned.
     """
+    if cancelled is not None:
+        client_factory = _stoppable(client_factory, cancelled)
     with _database(db) as conn:
         if names:
             targets = [accounts.get(conn, n) for n in dict.fromkeys(names)]
@@ -230,13 +293,19 @@ def sync_accounts(
                 progress(done, len(targets), account.name)
             at = now or now_utc()
             try:
-                results.append(_sync_one(conn, account, client_factory, at))
+                result = _sync_one(conn, account, client_factory, at)
             except Exception as exc:
-                results.append(_failure(conn, account, exc))
+                if cancelled is not None and cancelled():
+                    log.info("sync of %s stopped by the user", account.name)
+                    break  # not the account's fault: record nothing
+                result = _failure(conn, account, exc)
+            results.append(result)
             log.info(
                 "synced %s: %s", account.name,
-                results[-1].error or f"{results[-1].new} new, {results[-1].updated} updated",
+                result.error or f"{result.new} new, {result.updated} updated",
             )  # fmt: skip
+            if on_result is not None:
+                on_result(result)
         if progress is not None:
             progress(len(results), len(targets), None)
     return results

@@ -244,17 +244,59 @@ def test_progress_reports_each_account(
     assert calls == [(0, 2, "a"), (1, 2, "b"), (2, 2, None)]
 
 
-def test_cancel_stops_between_accounts(
+def test_cancel_stops_before_the_next_account(
     db: Any, memory_keyring: Any, reddit: rd.RedditSite, factory: Any
 ) -> None:
     add_reddit(db, reddit, name="a")
     add_reddit(db, reddit, name="b")
-    done: list[str] = []
+    finished: list[str] = []
     results = sync_accounts(
-        db, client_factory=factory, progress=lambda i, n, name: done.append(str(name)),
-        cancelled=lambda: len(done) >= 1,
+        db, client_factory=factory, on_result=lambda r: finished.append(r.name),
+        cancelled=lambda: len(finished) >= 1,
     )  # fmt: skip
-    assert [r.name for r in results] == ["a"]
+    assert [r.name for r in results] == finished == ["a"]
+    assert accounts.get(db, "b").last_sync_at is None
+
+
+def test_cancel_during_an_account_leaves_it_untouched(
+    db: Any, memory_keyring: Any, reddit: rd.RedditSite, factory: Any, waits: Waits
+) -> None:
+    add_reddit(db, reddit, name="a")
+    reddit.mentions = [rd.inbox_mention("u/bakery hello")]
+    started: list[str] = []
+    results = sync_accounts(
+        db, client_factory=factory, progress=lambda i, n, name: started.append(str(name)),
+        cancelled=lambda: bool(started),  # cancelled as soon as the account started
+    )  # fmt: skip
+    assert results == []
+    a = accounts.get(db, "a")
+    # no request went out, nothing stored, no error blamed on the account, cursor unchanged
+    assert reddit.server.requests == []
+    assert (a.last_error, a.last_sync_at, a.state) == (None, None, {})
+    assert mentions.count(db) == 0
+
+
+def test_cancel_cuts_a_retry_wait_short(
+    db: Any, memory_keyring: Any, platform_server: PlatformServer, waits: Waits
+) -> None:
+    site = px.XSite(platform_server)
+    add_x(db, site)
+    platform_server.route(
+        "GET", f"/2/users/{site.me['id']}/mentions",
+        Reply.json({"title": "Too Many Requests"}, status=429, headers={"Retry-After": "30"}),
+    )  # fmt: skip
+    stop = threading.Event()
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if sum(waits) >= 1.0:
+            stop.set()  # the user presses Stop one second into the 30 s wait
+
+    factory = functools.partial(make_client, sleep=sleep, timeout=3.0)
+    results = sync_accounts(db, client_factory=factory, cancelled=stop.is_set)
+    assert results == []
+    assert sum(waits) < 2.0  # the 30 s wait ended soon after the cancel
+    assert accounts.get(db, "bakery-x").last_error is None
 
 
 def test_worker_thread_with_its_own_connection(
