@@ -34,10 +34,11 @@ CUE_DESCRIPTIONS: dict[str, str] = {
     "refund": "wants their money back",
     "rude_staff": "rude staff",
     "no_response": "no answer from the business",
+    "apology": "expects an apology",
     "never_again": "says they will not come back",
     "quality": "poor quality",
     "sarcasm": "sarcastic about a failure",
-    "contempt": "calls it a joke or a disgrace",
+    "contempt": "says it is unacceptable",
     "repeat_contact": "has had to chase more than once",
     "waiting": "kept waiting or late",
     "dissatisfied": "says they are unhappy",
@@ -217,7 +218,8 @@ _FAIL = (
     "|stale|cold|delayed|overcharged|refund|rude|sick|again|still|no reply|no answer"
     "|no response|no show|never arrived|never came|never showed|never turned|never answered"
     "|never replied|never called|never got|waited|waiting|hours|forgot|forgotten|mess"
-    "|disaster|ruined|not here|days|week|weeks)"
+    "|disaster|ruined|not here|days|week|weeks|not our problem|not my problem"
+    "|not their problem|your problem|is the problem|are the problem|wrong reasons|excuses)"
 )
 
 RULES: tuple[CueRule, ...] = (
@@ -252,6 +254,8 @@ RULES: tuple[CueRule, ...] = (
             f" (?:~ )?{_ORDER}",
             (f"no sign of (?:my|our|the|any) (?:~ )?(?:{_ORDER}|driver|courier)", "sign"),
             "nothing (?:has )?(?:arrived|came|turned up|showed up)",
+            "(?:delivered nothing|never delivered anything|didn't deliver anything"
+            "|didnt deliver anything)",
         ],
     ),
     _rule(
@@ -304,7 +308,8 @@ RULES: tuple[CueRule, ...] = (
         [
             (
                 "(?:want|wants|wanted|need|demand|demanding|asking for|asked for|requested"
-                "|request|expect|deserve|owed|issue|give me|get|waiting for|waiting on|where's"
+                "|request|expect|deserve|deserves|deserved|owed|issue|give me|get|waiting for"
+                "|waiting on|where's"
                 "|wheres|where is|still no|no|never got|never received|didn't get|didnt get"
                 "|haven't got|haven't had|haven't received|havent got|havent had"
                 "|havent received|not got|not had|not received|promised|promised me"
@@ -388,6 +393,11 @@ RULES: tuple[CueRule, ...] = (
                 "elsewhere somewhere competitor",
             ),
             "(?:avoid|stay away from) (?:this|these|them|it|at all costs|like the plague)",
+            (
+                "(?:never|won't|wont|will not|not) (?:~ )?(?:set|setting|step|stepping) foot",
+                "foot",
+            ),
+            "(?:unfollowing|unfollowed|unfollow) (?:~|you|them)",
             "(?:cancelling|canceling|cancelled|canceled|cancel) (?:my|our) (?:subscription"
             "|membership|account|standing order)",
         ],
@@ -429,6 +439,11 @@ RULES: tuple[CueRule, ...] = (
                 "love loving",
             ),
             (
+                "would (?:be )?(?:insulted|ignored|robbed|overcharged|let down|poisoned"
+                "|disappointed|ghosted) again",
+                "insulted ignored robbed overcharged let poisoned disappointed ghosted",
+            ),
+            (
                 f"{_POS} (?:customer )?(?:service|job|work|communication) (?:\\. )?"
                 "(?:as always |as usual |again )?(?:~ ){0,4}?(?:lost|late|wrong|missing|ignored"
                 "|nobody|no one|no reply|no answer|no response|cancelled|canceled)",
@@ -443,8 +458,10 @@ RULES: tuple[CueRule, ...] = (
                 "(?:thanks a lot|thanks a bunch|thanks a million|cheers for that|way to go"
                 "|well done|nice one|good job|great job|bravo|oh great|oh perfect|oh wonderful"
                 "|oh fantastic|oh brilliant|oh joy|just great|just perfect|just wonderful"
-                "|just fantastic|just brilliant|yeah right|so much for|slow clap)",
-                "lot bunch million cheers way done nice job bravo oh just yeah much clap",
+                "|just fantastic|just brilliant|yeah right|so much for|slow clap|love how"
+                "|loving how|oh good|good one|nothing says)",
+                "lot bunch million cheers way done nice job bravo oh just yeah much clap how one "
+                "says",
             ),
         ],
         requires=_FAIL,
@@ -559,9 +576,9 @@ RULES: tuple[CueRule, ...] = (
                 "|didnt|yet to) (?:(?:got|get|had|have|received|receive|even|a|an|any|single"
                 "|one|proper|real) ){0,3}(?:reply|replies|response|responses|answer|answers"
                 "|call back|callback|word|acknowledgement|acknowledgment|update|updates"
-                "|feedback)",
+                "|feedback|confirmation)",
                 "reply replies response responses answer answers call callback word "
-                "acknowledgement acknowledgment update updates feedback",
+                "acknowledgement acknowledgment update updates feedback confirmation",
             ),
             "(?:ignored|ignoring|ignore me|ignore us|ignore my|ignore our|ghosted|ghosting"
             "|hung up|hangs up|hanging up|unanswered)",
@@ -587,6 +604,25 @@ RULES: tuple[CueRule, ...] = (
             ),
         ],
         guard=["no (?:reply|response|answer) (?:needed|necessary|required)"],
+    ),
+    _rule(
+        "apology",
+        [
+            (
+                "(?:where's|wheres|where is|still waiting for|still no|no|not even|not a single"
+                "|without|zero|owe|owes|demand|demanding|want|wants|deserve|deserves|expect"
+                "|expected|expecting) (?:~ ){0,2}?apology",
+                "apology",
+            ),
+            (
+                "(?:non apology|nonapology|fake apology|pathetic apology|half hearted apology"
+                "|halfhearted apology|not even sorry|didn't even apologise"
+                "|didn't even apologize|never apologised|never apologized|refused to apologise"
+                "|refused to apologize)",
+                "apology sorry apologise apologize apologised apologized",  # "not even sorry"
+            ),
+        ],
+        guard=["no (?:~ )?apology (?:needed|necessary|required)"],
     ),
     _rule(
         "rude_staff",
@@ -755,7 +791,15 @@ RULES: tuple[CueRule, ...] = (
                 "disgraceful scandalous unacceptable",
             ),
             "(?:unacceptable|disgraceful|shambolic|scandalous|appalling|joke of a|joke of an"
-            "|shambles)",
+            "|shambles|shameful|unforgivable|inexcusable|outrageous|not good enough)",
+            ("(?:do|does) better", "better"),
+            (
+                "wasted (?:a |my |our |the |an )?(?:trip|journey|morning|afternoon|evening|day"
+                "|time|money|drive|hour)",
+                "wasted",
+            ),
+            ("(?:the )?audacity", "audacity"),
+            ("delete your (?:account|page|business)", "delete"),
             (
                 "(?:shocking|terrible|awful|appalling|horrendous|atrocious|abysmal|dreadful"
                 "|worst|pathetic|disgusting|diabolical) (?:~ )?(?:customer )?(?:service"
@@ -769,20 +813,23 @@ RULES: tuple[CueRule, ...] = (
             "(?:worst|terrible|awful) (?:~ )?(?:joke|jokes|pun|puns)",
             "(?:told|tell|telling|tells|heard|made|make|cracked|crack) (?:me |us |them )?(?:a|an"
             "|the) (?:~ )?joke",
+            "(?:can't|cant|cannot|couldn't|couldnt|could not|won't|wont|never|we|we'll|i'll|i"
+            "|we're|will|promise to|try to|trying to|determined to) (?:~ )?do better",
         ],
     ),
     _rule(
         "dissatisfied",
         [
             (
-                "not (?:at all |very |too )?(?:happy|impressed|satisfied|acceptable"
-                "|good enough|ok|okay|pleased)",
-                "happy impressed satisfied acceptable enough ok okay pleased",
+                "not (?:at all |very |too )?(?:happy|impressed|satisfied|acceptable|ok|okay"
+                "|pleased)",
+                "happy impressed satisfied acceptable ok okay pleased",
             ),
             "(?:disappointed|disappointing|disappointment|let me down|let us down|appalled"
             "|disgusted|disgusting|shocking|shocked|furious|fuming|livid|outraged|ridiculous"
             "|terrible|awful|horrible|horrendous|atrocious|dreadful|abysmal|pathetic|worst"
             "|useless|waste of money|waste of time)",
+            ("not in a good way", "good"),
             (
                 "(?:very|so|extremely|really|deeply|hugely|bitterly) (?:unhappy|upset)",
                 "unhappy upset",

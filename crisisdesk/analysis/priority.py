@@ -48,6 +48,7 @@ SEVERITY: dict[str, float] = {
     "no_response": 0.3,
     "repeat_contact": 0.3,
     "contempt": 0.3,
+    "apology": 0.3,
 }
 
 _RANK = {cue: i for i, cue in enumerate(CUE_ORDER)}
