@@ -804,7 +804,8 @@ RULES: tuple[CueRule, ...] = (
                 "(?:shocking|terrible|awful|appalling|horrendous|atrocious|abysmal|dreadful"
                 "|worst|pathetic|disgusting|diabolical) (?:~ )?(?:customer )?(?:service"
                 "|experience|company|business|bakery|shop|cafe|restaurant|management)",
-                "service experience company business bakery shop cafe restaurant management",
+                "shocking terrible awful appalling horrendous atrocious abysmal dreadful worst "
+                "pathetic disgusting diabolical",
             ),
         ],
         guard=[

@@ -40,6 +40,41 @@ def test_sentiment_is_vaders_compound_unmodified(text: str) -> None:
     assert analyze(text).sentiment == _VADER.polarity_scores(text)["compound"]
 
 
+# fmt: off
+_VOCABULARY = [
+    "good", "bad", "not", "never", "kind", "of", "but", "very", "GREAT", "terrible", "love",
+    "hate", "cake", "late",
+]
+# fmt: on
+_EMOJI = sorted(k for k in _VADER.emojis if len(k) == 1)
+_MIXED_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(_EMOJI),
+        st.sampled_from([" ", "  ", "\t", "\n", "!", "?", ".", ",", ":)", ":(", "\u2764\ufe0f"]),
+        st.sampled_from(_VOCABULARY),
+        st.text(max_size=3),
+    ),
+    max_size=40,
+).map("".join)
+
+
+def test_the_quick_path_is_in_use() -> None:
+    """It agreed with the library on its probes, so the equality tests below exercise it."""
+    assert sentiment._compound().__name__ == "quick"
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MIXED_TEXT)
+def test_quick_compound_equals_vader_with_emoji(text: str) -> None:
+    assert analyze(text).sentiment == _VADER.polarity_scores(text)["compound"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_quick_compound_equals_vader_on_any_text(text: str) -> None:
+    assert analyze(text).sentiment == _VADER.polarity_scores(text)["compound"]
+
+
 def test_the_issue_examples() -> None:
     """VADER alone reads both as not negative; the customer-service layer flags them."""
     cake = analyze("Ordered a cake ... it never showed up. Nobody answers the phone.")
@@ -139,41 +174,13 @@ def test_analyze_never_raises_and_is_consistent(text: str) -> None:
     _check(analyze(text))
 
 
-_WORDS = st.sampled_from(
-    [
-        "never",
-        "arrived",
-        "great",
-        "another",
-        "lost",
-        "thanks",
-        "nothing",
-        "refund",
-        "waiting",
-        "hours",
-        "rude",
-        "staff",
-        "not",
-        "happy",
-        "love",
-        "the",
-        "my",
-        "order",
-        "was",
-        "cake",
-        "again",
-        "😡",
-        "!",
-        "?",
-        ".",
-        ",",
-        "1",
-        "star",
-        "wrong",
-        "late",
-        "cold",
-    ]
-)
+# fmt: off
+_WORDS = st.sampled_from([
+    "never", "arrived", "great", "another", "lost", "thanks", "nothing", "refund", "waiting",
+    "hours", "rude", "staff", "not", "happy", "love", "the", "my", "order", "was", "cake",
+    "again", "😡", "!", "?", ".", ",", "1", "star", "wrong", "late", "cold",
+])
+# fmt: on
 
 
 @settings(max_examples=300, deadline=None)
