@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crisisdesk.analysis import cues
+from crisisdesk.analysis import cue_base, cues
 from crisisdesk.analysis.sentiment import analyze
 
 # (text, the cues that must fire, most important first)
@@ -301,9 +301,9 @@ def test_head_keys(pattern: str, expected: set[str] | None) -> None:
 
 def test_a_pattern_without_derivable_keys_is_refused() -> None:
     with pytest.raises(ValueError, match="explicit keys"):
-        cues._rule("waiting", ["(?:i )?love waiting"])
+        cue_base.rule("waiting", ["(?:i )?love waiting"])
     with pytest.raises(ValueError, match="no description"):
-        cues._rule("made_up", ["never again"])
+        cue_base.rule("made_up", ["never again"])
 
 
 # --- the key prefilter never hides a match --------------------------------------------------
