@@ -147,7 +147,10 @@ _ORDER = (
     "|pizza|goods|purchase|flowers|bread|groceries|takeaway|stuff)"
 )
 _NUM = "(?:[0-9]+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|many|few)"
-_TIMES = "(?:[0-9]+|two|three|four|five|six|seven|eight|nine|ten|several|multiple|many|countless|numerous|dozens of|so many)"  # noqa: E501
+_TIMES = (
+    "(?:[0-9]+|two|three|four|five|six|seven|eight|nine|ten|several|multiple|many|countless"
+    "|numerous|dozens of|so many)"
+)
 _ORDINAL_KEYS = (
     "second 2nd third 3rd fourth 4th fifth 5th sixth 6th tenth 10th nth umpteenth hundredth "
     "millionth"
