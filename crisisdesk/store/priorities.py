@@ -16,7 +16,7 @@ import sqlite_utils
 
 from crisisdesk.analysis.priority import WAITING_CAP_HOURS, Priority, points, score
 from crisisdesk.store.mentions import UNANSWERED, Mention
-from crisisdesk.timeutil import now_utc, parse_iso, to_iso
+from crisisdesk.timeutil import now_utc, to_iso
 
 #: how far past the cap a refresh still looks: covers mentions that crossed the cap since the
 #: last refresh, provided one ran within this margin (the app refreshes far more often)
@@ -41,9 +41,12 @@ def waiting_hours(created_at: str, status: str, now: datetime) -> float | None:
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     try:
-        created = parse_iso(created_at)
-    except ValueError:  # not in the stored form; treat as just arrived rather than fail
+        # the stored form ("2026-11-23T15:04:05Z"); fromisoformat is ~30x faster than strptime
+        created = datetime.fromisoformat(created_at)
+    except (TypeError, ValueError):  # not a stored timestamp: treat as just arrived
         return 0.0
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
     return max(0.0, (now - created).total_seconds() / 3600.0)
 
 
@@ -122,7 +125,7 @@ def refresh_priorities(db: sqlite_utils.Database, now: datetime | None = None) -
             new = points(
                 sentiment=sentiment,
                 complaint=bool(complaint),
-                cues=_cues(cues),
+                cues=_cues(cues) if complaint else (),  # cues only weigh on complaints
                 followers=followers,
                 likes=likes,
                 reposts=reposts,
