@@ -16,7 +16,15 @@ from typing import Any
 
 import sqlite_utils
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QIcon,
+    QKeySequence,
+    QShortcut,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -42,9 +50,11 @@ from crisisdesk.settings import Settings
 from crisisdesk.store import mentions
 from crisisdesk.timeutil import now_utc, parse_iso
 from crisisdesk.ui.geometry import RememberGeometry
+from crisisdesk.ui.inbox.detail import MentionDetail
 from crisisdesk.ui.inbox.filter_bar import SAVED_VIEWS
 from crisisdesk.ui.inbox.model import duration_text, icon
 from crisisdesk.ui.inbox.page import InboxPage
+from crisisdesk.ui.inbox.triage import TriageController
 from crisisdesk.ui.tasks import TaskHandle, TaskRunner
 from crisisdesk.ui.welcome import WelcomePanel
 
@@ -57,6 +67,7 @@ EXTRA_KEYS = (
     ("J / Down", "Next mention"),
     ("K / Up", "Previous mention"),
     ("Esc / Down in search", "Back to the list"),
+    ("Enter", "Open the selected post in the browser (no link: go to its details)"),
 )
 
 
@@ -122,6 +133,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
+        self._add_triage(db)
         self.inbox.filter_bar.viewChanged.connect(self._sync_view_actions)
         self._sync_view_actions(self.inbox.filter_bar.current_view())
 
@@ -294,6 +306,30 @@ class MainWindow(QMainWindow):
         self.mention_menu.addActions(actions)
         assert self.mention_toolbar is not None
         self.mention_toolbar.addActions(actions)
+
+    def _add_triage(self, db: sqlite_utils.Database) -> None:
+        """The selected mention's details beside the list, and the undoable triage actions."""
+        self.detail = MentionDetail(db, self)
+        self.inbox.set_detail_widget(self.detail)
+        self.triage = TriageController(db, self.undo_stack, self.inbox.selected_ids, self)
+        self.add_mention_actions(self.triage.actions())
+        table = self.inbox.table
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        table.addActions(self.triage.actions())
+        self.inbox.selectionChanged.connect(self.detail.show_selection)
+        self.inbox.selectionChanged.connect(self.triage.update_enabled)
+        self.triage.mentionsChanged.connect(self.on_mentions_changed)
+        self.triage.mentionsChanged.connect(self.detail.refresh)
+        self.triage.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(key), table)
+            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+            enter.activated.connect(self.open_selected)
+
+    def open_selected(self) -> None:
+        """Enter in the list: open the post in the browser, or (no web link) go to its details."""
+        if not self.detail.open_link():
+            self.detail.focus_content()
 
     def on_mentions_changed(self, ids: list[int]) -> None:
         """After triage changed these mentions: repaint their rows and the counts."""

@@ -349,3 +349,14 @@ def test_describe_event_reads_like_a_sentence(db):
     assert describe_event(ev("follow_up", "2026-11-21T09:00:00Z", None)) == "Follow-up cleared"
     assert describe_event(ev("follow_up", None, "2026-11-21T09:00:00Z", detail={"note": "n"}))
     assert describe_event(ev("sent", "queued", "sent", entity="reply")) == "Reply sent"
+
+
+def test_follows_a_selection_of_one_many_or_none(detail, db):
+    a, b = insert_mentions(db, [mention_row(text="first"), mention_row(text="second")])
+    detail.show_selection([b])
+    assert detail.mention_id == b and detail.text_view.toPlainText() == "second"
+    detail.show_selection([a, b])
+    assert detail.mention_id is None
+    assert detail.empty_label.text().startswith("2 mentions selected.")
+    detail.show_selection([])
+    assert "Select a mention" in detail.empty_label.text()

@@ -306,6 +306,18 @@ class MentionDetail(QWidget):
         self._stack.setCurrentWidget(self.scroll_area)
         self.scroll_area.verticalScrollBar().setValue(0)
 
+    def show_selection(self, ids: list[int]) -> None:
+        """Follow the list's selection: one mention → it; several → how many; none → empty."""
+        if len(ids) > 1:
+            self._mention = None
+            self.empty_label.setText(
+                f"{len(ids)} mentions selected.\nStatus, assign, labels and follow-up "
+                "actions apply to all of them."
+            )
+            self._stack.setCurrentWidget(self.empty_label)
+            return
+        self.show_mention(ids[0] if ids else None)
+
     def refresh(self, ids: list[int] | None = None) -> None:
         """Re-read the shown mention (when *ids* is given, only if it is among them)."""
         if self._mention is not None and (ids is None or self._mention.id in ids):
