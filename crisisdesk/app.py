@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 from PySide6.QtCore import QByteArray, QSettings
@@ -19,6 +20,9 @@ from crisisdesk import APP_NAME, __version__, paths
 from crisisdesk.errors import CrisisdeskError
 from crisisdesk.settings import Settings, SettingValue
 from crisisdesk.store import open_database
+
+if TYPE_CHECKING:
+    from crisisdesk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +114,11 @@ def open_interactively(
             path = chosen
 
 
-def run_gui(db_path: Path) -> int:
-    """Start the desktop app on *db_path*. Returns the process exit code."""
+def start_gui(db_path: Path) -> tuple[QApplication, MainWindow, sqlite_utils.Database] | None:
+    """Build and show the app on *db_path* (without entering the event loop).
+
+    Returns ``None`` when the database cannot be used and the user chose to quit.
+    """
     from crisisdesk.ui import errors
     from crisisdesk.ui.main_window import MainWindow
     from crisisdesk.ui.tasks import TaskRunner
@@ -127,12 +134,21 @@ def run_gui(db_path: Path) -> int:
 
     opened = open_interactively(db_path)
     if opened is None:
-        return 2
+        return None
     db, db_path = opened
     settings = ini_settings(paths.config_dir() / SETTINGS_FILE)
     runner = TaskRunner(db_path)
     window = MainWindow(db, db_path, settings, runner)
     window.show()
+    return app, window, db
+
+
+def run_gui(db_path: Path) -> int:
+    """Start the desktop app on *db_path*. Returns the process exit code."""
+    started = start_gui(db_path)
+    if started is None:
+        return 2
+    app, _window, db = started
     try:
         return app.exec()
     finally:

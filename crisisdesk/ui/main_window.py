@@ -55,7 +55,7 @@ from crisisdesk.ui.inbox.filter_bar import SAVED_VIEWS
 from crisisdesk.ui.inbox.model import duration_text, icon
 from crisisdesk.ui.inbox.page import InboxPage
 from crisisdesk.ui.inbox.triage import TriageController
-from crisisdesk.ui.tasks import TaskHandle, TaskRunner
+from crisisdesk.ui.tasks import TaskContext, TaskHandle, TaskRunner
 from crisisdesk.ui.welcome import WelcomePanel
 
 DEMO_COUNT = 3000
@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Sections")
         self.nav.setIconSize(QSize(18, 18))
-        self.nav.setFixedWidth(148)
+        self.nav.setFixedWidth(132)
         self.pages = QStackedWidget(self)
         self._page_keys: list[str] = []
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
             icon_name="import",
             tip="Import mentions from a CSV, JSON or NDJSON file (Ctrl+O)",
         )
-        self.quit_action = self._action("&Quit", self.close, [QKeySequence.StandardKey.Quit])
+        self.quit_action = self._action("&Quit", self.close, ["Ctrl+Q"])
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -374,7 +374,16 @@ class MainWindow(QMainWindow):
             from crisisdesk.ui import errors
 
             self.welcome.set_busy("")
-            errors.show_error(self, exc)
+            if not isinstance(exc, ImportCancelled):  # cancelled: nothing stored, say nothing
+                errors.show_error(self, exc)
+
+        def work(ctx: TaskContext) -> Any:
+            def progress(done: int, total: int) -> bool:
+                ctx.report(done, total, f"Scoring and storing demo mentions… {done:,} of {total:,}")
+                return not ctx.cancelled
+
+            return load_demo(ctx.db, count=DEMO_COUNT, progress=progress)
+            from crisisdesk.errors import ImportCancelled
 
         def done(report: Any) -> None:
             self.welcome.set_busy("")
@@ -384,10 +393,11 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(summary(), 10_000)
 
         (
-            self._runner.op(lambda ctx: load_demo(ctx.db, count=DEMO_COUNT))
+            self._runner.op(work)
             .success(done)
             .failure(failed)
-            .progress("Adding demo mentions for a small bakery…", cancellable=False, parent=self)
+            .cancelled(lambda: self.welcome.set_busy(""))
+            .progress("Adding demo mentions for a small bakery…", parent=self)
             .start()
         )
 

@@ -43,6 +43,8 @@ T = TypeVar("T")
 PROGRESS_INTERVAL_S = 0.05
 #: a progress dialog appears only for work that takes longer than this
 PROGRESS_DIALOG_DELAY_MS = 400
+#: SQLite virtual-machine steps between cancel checks inside one statement
+SQLITE_CANCEL_CHECK_OPS = 20_000
 
 
 class TaskCancelled(CrisisdeskError):
@@ -78,6 +80,8 @@ class TaskContext:
 
             # the GUI opened (and migrated) the file already; a task only connects
             db = connect(self._db_path, migrate=False)
+            # a cancel that lands between statements still stops the next one
+            db.conn.set_progress_handler(self._cancel.is_set, SQLITE_CANCEL_CHECK_OPS)
             with self._lock:
                 self._db = db
         return self._db

@@ -30,7 +30,8 @@ class WelcomePanel(QWidget):
         text.setObjectName("welcomeText")
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        text.setMaximumWidth(560)
+        # a fixed width lets the layout ask the wrapped label for its real height
+        text.setFixedWidth(min(560, text.fontMetrics().averageCharWidth() * 80))
 
         self.demo_button = QPushButton("Load demo data", self)
         self.demo_button.setObjectName("loadDemo")
@@ -56,7 +57,11 @@ class WelcomePanel(QWidget):
         layout.addStretch(2)
         layout.addWidget(title)
         layout.addSpacing(12)
-        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(text)
+        centred.addStretch(1)
+        layout.addLayout(centred)
         layout.addSpacing(20)
         layout.addLayout(buttons)
         layout.addWidget(self.busy_label)

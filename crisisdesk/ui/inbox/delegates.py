@@ -7,7 +7,7 @@ word and the icon carry the meaning, so colour is never the only signal.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from crisisdesk.ui.inbox.model import BadgeRole, badge_icon_name, badge_text, icon
@@ -54,9 +54,11 @@ class BadgeDelegate(QStyledItemDelegate):
         kind = badge_icon_name(label, complaint)
         background, foreground = BADGE_COLOURS.get(kind, BADGE_COLOURS["sentiment-neutral"])
         text = badge_text(label, complaint)
-        metrics = opt.fontMetrics
+        font = QFont(opt.font)
+        font.setBold(False)  # the pill is the emphasis
+        metrics = QFontMetrics(font)
         rect = option.rect.adjusted(4, 4, -4, -4)
-        pill_width = min(rect.width(), H_PAD * 2 + ICON_SIZE + 4 + metrics.horizontalAdvance(text))
+        pill_width = min(rect.width(), _pill_width(metrics, text))
         pill = QRect(rect.left(), rect.top(), pill_width, rect.height())
 
         painter.save()
@@ -71,7 +73,6 @@ class BadgeDelegate(QStyledItemDelegate):
         icon(kind).paint(painter, icon_rect)
         text_rect = pill.adjusted(H_PAD + ICON_SIZE + 4, 0, -H_PAD, 0)
         painter.setPen(QColor(foreground))
-        font = opt.font
         painter.setFont(font)
         elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
         painter.drawText(
@@ -86,6 +87,16 @@ class BadgeDelegate(QStyledItemDelegate):
         base = super().sizeHint(option, index)
         if not value:
             return base
-        text = badge_text(*value)
-        width = 8 + H_PAD * 2 + ICON_SIZE + 4 + option.fontMetrics.horizontalAdvance(text)
+        width = _pill_width(option.fontMetrics, badge_text(*value)) + 8
         return QSize(width, max(base.height(), ICON_SIZE + 12))
+
+
+def _pill_width(metrics: QFontMetrics, text: str) -> int:
+    return H_PAD * 2 + ICON_SIZE + 4 + metrics.horizontalAdvance(text) + 3  # + rounding slack
+
+
+def badge_column_width(metrics: QFontMetrics) -> int:
+    """Room for the widest badge in this font, so no badge word is ever cut."""
+    words = [badge_text(label, False) for label in ("negative", "neutral", "positive")]
+    words.append(badge_text("negative", True))
+    return max(_pill_width(metrics, word) for word in words) + 8 + 4

@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtGui import QIcon
 
 from crisisdesk import paths
 from crisisdesk.store import mentions
@@ -50,15 +50,17 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("time", "Time", 88, "When it was posted (your local time)"),
-    Column("platform", "Platform", 92, "Where it was posted"),
-    Column("author", "Author", 150, "Who posted it"),
+    Column("time", "Time", 72, "When it was posted (your local time)"),
+    Column("platform", "Platform", 80, "Where it was posted"),
+    Column("author", "Author", 136, "Who posted it"),
     Column("text", "Mention", 320, "What they wrote (first line)"),
-    Column("badge", "Tone", 168, "Sentiment, and whether it reads as a complaint"),
-    Column("priority", "Priority", 64, "How urgently it needs attention (0–100)"),
-    Column("status", "Status", 104, "Where it is in your triage"),
-    Column("waiting", "Waiting", 76, "How long it has waited for an answer"),
+    Column("badge", "Tone", 116, "Sentiment, and whether it reads as a complaint"),
+    Column("priority", "Priority", 66, "How urgently it needs attention (0–100)"),
+    Column("status", "Status", 96, "Where it is in your triage"),
+    Column("waiting", "Waiting", 64, "How long it has waited for an answer"),
 )
+#: on a narrow list these make room for the mention text first (the user can show them again)
+AUTO_HIDE_ORDER = ("waiting", "platform", "priority")
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 
 Order = Qt.SortOrder
@@ -104,8 +106,14 @@ def platform_text(source: str) -> str:
 
 
 def badge_text(label: str, complaint: bool) -> str:
-    text = LABEL_TEXT.get(label, label)
-    return f"{text} · Complaint" if complaint else text
+    """The word on the badge: a complaint says so; otherwise the sentiment."""
+    return "Complaint" if complaint else LABEL_TEXT.get(label, label)
+
+
+def tone_text(label: str, complaint: bool) -> str:
+    """The full description (tooltip, screen readers): sentiment and complaint."""
+    text = f"{LABEL_TEXT.get(label, label)} sentiment"
+    return f"Complaint, {text.lower()}" if complaint else text
 
 
 def duration_text(seconds: float) -> str:
@@ -405,12 +413,8 @@ class InboxModel(QAbstractTableModel):
             if key == "priority":
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and m.status == "new":
-            font = QFont()
-            font.setBold(True)  # unread stands out by weight, not colour alone
-            return font
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._display(m, key)
+            return tone_text(m.label, m.complaint) if key == "badge" else self._display(m, key)
         if role == MentionIdRole:
             return m.id
         if role == MentionRole:
@@ -456,7 +460,7 @@ class InboxModel(QAbstractTableModel):
         if key == "badge":
             score = f"sentiment score {m.sentiment:+.2f}"
             cues = ("\ncues: " + ", ".join(m.cues)) if m.cues else ""
-            return plain_tooltip(f"{badge_text(m.label, m.complaint)} ({score}){cues}")
+            return plain_tooltip(f"{tone_text(m.label, m.complaint)} ({score}){cues}")
         if key == "waiting" and m.status in mentions.UNANSWERED:
             return "Waiting for an answer since " + html.escape(
                 local_time_text(parse_iso(m.created_at))

@@ -39,12 +39,22 @@ from crisisdesk.store import labels as store_labels
 from crisisdesk.store import mentions
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui import errors
-from crisisdesk.ui.inbox.delegates import BadgeDelegate
+from crisisdesk.ui.inbox.delegates import BadgeDelegate, badge_column_width
 from crisisdesk.ui.inbox.filter_bar import FilterBar, FilterState
-from crisisdesk.ui.inbox.model import COLUMN_INDEX, COLUMNS, InboxModel
+from crisisdesk.ui.inbox.model import AUTO_HIDE_ORDER, COLUMN_INDEX, COLUMNS, InboxModel
 from crisisdesk.ui.tasks import TaskRunner
 
 TIME_REFRESH_MS = 60_000
+#: the widest text a column usually shows, to size it in the user's font
+WIDEST_TEXT = {
+    "time": "59 min ago",
+    "platform": "Facebook",
+    "priority": "100",
+    "status": "Taken offline",
+    "waiting": "59 min",
+}
+#: the mention text keeps at least this much room before other columns step aside
+TEXT_MIN_WIDTH = 220
 
 
 class InboxPage(QWidget):
@@ -71,6 +81,8 @@ class InboxPage(QWidget):
         self._settings = settings
         self._now = now
         self._reselect: list[int] = []
+        #: columns hidden for lack of room (not by the user) → their width
+        self._auto_hidden: dict[int, int] = {}
 
         self.filter_bar = FilterBar(self, now=now)
         self.model = InboxModel(db, runner, now=now, parent=self)
@@ -155,20 +167,60 @@ class InboxPage(QWidget):
         header.customContextMenuRequested.connect(self._header_menu)
 
     def _default_columns(self) -> None:
+        """Column widths that fit their widest usual content in the current font."""
         header = self.table.horizontalHeader()
+        cell = self.table.fontMetrics()
+        head = header.fontMetrics()
         for index, column in enumerate(COLUMNS):
+            width = max(column.width, head.horizontalAdvance(column.title) + 28)  # + sort arrow
+            if column.key == "badge":
+                width = max(width, badge_column_width(cell))
+            elif column.key in WIDEST_TEXT:
+                width = max(width, cell.horizontalAdvance(WIDEST_TEXT[column.key]) + 16)
             header.setSectionResizeMode(index, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(index, column.width)
+            header.resizeSection(index, width)
         header.setSectionResizeMode(COLUMN_INDEX["text"], QHeaderView.ResizeMode.Stretch)
 
     def set_detail_widget(self, widget: QWidget) -> None:
         """Put the mention detail on the right of the list (restores the remembered split)."""
         self.splitter.addWidget(widget)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 1)
         saved = self._settings.get("inbox/splitter")
-        if saved:
-            self.splitter.restoreState(QByteArray(saved))
+        if not saved or not self.splitter.restoreState(QByteArray(saved)):
+            self.splitter.setSizes([700, 300])  # the list gets most of the room
+
+    def _fit_columns(self) -> None:
+        """Narrow list: hide waiting, platform, priority (in that order) before squeezing the
+        mention text; show them again when there is room. The user's own choices stay."""
+        header = self.table.horizontalHeader()
+        available = self.table.viewport().width()
+        text = COLUMN_INDEX["text"]
+
+        def needed() -> int:
+            return TEXT_MIN_WIDTH + sum(
+                header.sectionSize(i)
+                for i in range(len(COLUMNS))
+                if i != text and not header.isSectionHidden(i)
+            )
+
+        for key in AUTO_HIDE_ORDER:
+            if needed() <= available:
+                break
+            index = COLUMN_INDEX[key]
+            if not header.isSectionHidden(index):
+                self._auto_hidden[index] = header.sectionSize(index)
+                header.setSectionHidden(index, True)
+        while self._auto_hidden:
+            index, width = next(reversed(self._auto_hidden.items()))
+            if needed() + width > available:
+                break
+            del self._auto_hidden[index]
+            header.setSectionHidden(index, False)
+
+    @property
+    def auto_hidden_columns(self) -> list[str]:
+        return [COLUMNS[i].key for i in self._auto_hidden]
 
     # --- public API ---------------------------------------------------------------------------
 
@@ -222,7 +274,12 @@ class InboxPage(QWidget):
         if not rows:
             return
         current = self.table.currentIndex()
-        row = 0 if not current.isValid() else min(max(current.row() + delta, 0), rows - 1)
+        if not current.isValid():
+            row = 0
+        elif not self.table.selectionModel().hasSelection():
+            row = current.row()  # the first key press selects the row the cursor is on
+        else:
+            row = min(max(current.row() + delta, 0), rows - 1)
         index = self.model.index(row, current.column() if current.isValid() else 0)
         self.table.selectionModel().setCurrentIndex(
             index,
@@ -249,7 +306,14 @@ class InboxPage(QWidget):
         self.reload()
 
     def save_settings(self) -> None:
-        self._settings.set("inbox/header", bytes(self.table.horizontalHeader().saveState().data()))
+        header = self.table.horizontalHeader()
+        # remember the user's columns, not the ones stepped aside for a narrow window
+        for index in self._auto_hidden:
+            header.setSectionHidden(index, False)
+        state = bytes(header.saveState().data())
+        for index in self._auto_hidden:
+            header.setSectionHidden(index, True)
+        self._settings.set("inbox/header", state)
         if self.splitter.count() > 1:
             self._settings.set("inbox/splitter", bytes(self.splitter.saveState().data()))
         self._settings.set("inbox/filter", self.filter_bar.state().to_json())
@@ -294,6 +358,7 @@ class InboxPage(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
             self.empty_label.setGeometry(self.table.viewport().rect())
+            self._fit_columns()
         return super().eventFilter(watched, event)
 
     def _header_sort(self, column: int, order: Qt.SortOrder) -> None:
@@ -316,12 +381,17 @@ class InboxPage(QWidget):
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(index))
             action.setEnabled(column.key != "text")  # the mention itself always shows
-            action.toggled.connect(lambda shown, i=index: header.setSectionHidden(i, not shown))
+            action.toggled.connect(lambda shown, i=index: self._set_column_shown(i, shown))
         menu.addSeparator()
         menu.addAction("Reset columns", self._default_columns_shown)
         menu.popup(header.mapToGlobal(pos))
 
+    def _set_column_shown(self, index: int, shown: bool) -> None:
+        self._auto_hidden.pop(index, None)  # the user decides for this column now
+        self.table.horizontalHeader().setSectionHidden(index, not shown)
+
     def _default_columns_shown(self) -> None:
+        self._auto_hidden.clear()
         header = self.table.horizontalHeader()
         for index in range(len(COLUMNS)):
             header.setSectionHidden(index, False)

@@ -1,0 +1,293 @@
+"""The background task runner: success, failure (handled and not), cancel, progress, threads."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
+
+from crisisdesk.errors import CrisisdeskError
+from crisisdesk.ui import errors
+from crisisdesk.ui.tasks import SyncTaskRunner, TaskCancelled, TaskContext, TaskRunner
+from tests.helpers.builders import insert_mentions, mention_row
+
+
+def _open_boxes() -> list[QMessageBox]:
+    return [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
+
+
+@pytest.fixture
+def pool(qtbot):
+    pool = QThreadPool()
+    pool.setMaxThreadCount(2)
+    yield pool
+    pool.waitForDone(5000)
+
+
+@pytest.fixture
+def parent_widget(qtbot) -> QWidget:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_sync_runner_delivers_result_before_start_returns(db, db_path: Path, qtbot) -> None:
+    insert_mentions(db, [mention_row(), mention_row()])
+    runner = SyncTaskRunner(db_path)
+    seen: list[object] = []
+    contexts: list[TaskContext] = []
+
+    def work(ctx: TaskContext) -> int:
+        contexts.append(ctx)
+        assert ctx.db.conn is not db.conn  # the task has its own connection
+        return ctx.db.execute("SELECT count(*) FROM mentions").fetchone()[0]
+
+    handle = runner.op(work).success(seen.append).start()
+    assert seen == [2]
+    assert handle.done and not handle.cancelled
+    assert runner.active_count == 0
+    # the task's connection was closed when it finished
+    assert contexts[0]._db is None
+
+
+def test_threaded_runner_runs_off_the_gui_thread_and_answers_on_it(
+    db, db_path: Path, qtbot, pool
+) -> None:
+    insert_mentions(db, [mention_row(text="one"), mention_row(text="two")])
+    runner = TaskRunner(db_path, pool=pool)
+    gui_thread = threading.get_ident()
+    worker_threads: list[int] = []
+    callback_threads: list[int] = []
+    results: list[list[str]] = []
+
+    def work(ctx: TaskContext) -> list[str]:
+        worker_threads.append(threading.get_ident())
+        return [r[0] for r in ctx.db.execute("SELECT text FROM mentions ORDER BY id")]
+
+    def done(rows: list[str]) -> None:
+        callback_threads.append(threading.get_ident())
+        results.append(rows)
+
+    with qtbot.waitSignal(runner.taskFinished, timeout=5000):
+        runner.op(work).success(done).start()
+    assert results == [["one", "two"]]
+    assert worker_threads and worker_threads[0] != gui_thread
+    assert callback_threads == [gui_thread]
+
+
+def test_failure_handler_gets_the_exception_and_no_dialog_opens(db_path: Path, qtbot) -> None:
+    runner = SyncTaskRunner(db_path)
+    failures: list[BaseException] = []
+    successes: list[object] = []
+
+    def work(ctx: TaskContext) -> None:
+        raise CrisisdeskError("The file is empty.", hint="Pick another file.")
+
+    runner.op(work).success(successes.append).failure(failures.append).start()
+    assert successes == []
+    assert [str(e) for e in failures] == ["The file is empty."]
+    assert _open_boxes() == []
+
+
+def test_unhandled_user_error_shows_its_message_and_hint(
+    db_path: Path, qtbot, parent_widget: QWidget
+) -> None:
+    runner = SyncTaskRunner(db_path)
+    runner.set_error_parent(lambda: parent_widget)
+
+    def work(ctx: TaskContext) -> None:
+        raise CrisisdeskError("That search is not valid.", hint="Close the quote.")
+
+    runner.op(work).start()
+    boxes = _open_boxes()
+    assert len(boxes) == 1
+    box = boxes[0]
+    assert box.text() == "That search is not valid."
+    assert box.informativeText() == "Close the quote."
+    assert box.detailedText() == ""  # a user error is not a bug: no traceback
+    assert box.parent() is parent_widget
+    box.close()
+
+
+def test_unhandled_bug_shows_something_went_wrong_with_details(db_path: Path, qtbot) -> None:
+    runner = SyncTaskRunner(db_path)
+
+    def work(ctx: TaskContext) -> float:
+        return 1 / 0
+
+    runner.op(work).start()
+    boxes = _open_boxes()
+    assert len(boxes) == 1
+    box = boxes[0]
+    assert box.windowTitle() == errors.BUG_TITLE
+    assert "Your data is safe" in box.text()
+    assert "ZeroDivisionError" in box.detailedText()
+    assert "Traceback" in box.detailedText()
+    box.close()
+    qtbot.waitUntil(lambda: not _open_boxes())
+
+
+def test_unhandled_failure_in_a_thread_reaches_the_user(db_path: Path, qtbot, pool) -> None:
+    runner = TaskRunner(db_path, pool=pool)
+
+    def work(ctx: TaskContext) -> None:
+        raise KeyError("missing")
+
+    with qtbot.waitSignal(runner.taskFinished, timeout=5000):
+        runner.op(work).start()
+    boxes = _open_boxes()
+    assert len(boxes) == 1 and "KeyError" in boxes[0].detailedText()
+    boxes[0].close()
+
+
+def test_cancel_stops_a_cooperative_task(db_path: Path, qtbot, pool) -> None:
+    runner = TaskRunner(db_path, pool=pool)
+    started = threading.Event()
+    outcome: list[str] = []
+
+    def work(ctx: TaskContext) -> str:
+        started.set()
+        for _ in range(10_000):
+            ctx.raise_if_cancelled()
+            threading.Event().wait(0.001)
+        return "finished"
+
+    handle = (
+        runner.op(work)
+        .success(lambda _r: outcome.append("success"))
+        .failure(lambda _e: outcome.append("failure"))
+        .cancelled(lambda: outcome.append("cancelled"))
+        .start()
+    )
+    assert started.wait(5)
+    with qtbot.waitSignal(runner.taskFinished, timeout=5000):
+        handle.cancel()
+    assert outcome == ["cancelled"]
+    assert handle.done and handle.cancelled
+    assert _open_boxes() == []
+
+
+def test_cancel_interrupts_a_running_sqlite_query(db, db_path: Path, qtbot, pool) -> None:
+    runner = TaskRunner(db_path, pool=pool)
+    started = threading.Event()
+    outcome: list[str] = []
+    slow = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000)"
+        " SELECT count(*) FROM n"
+    )
+
+    def work(ctx: TaskContext) -> int:
+        ctx.db.execute("SELECT 1")  # connection open before we say we started
+        started.set()
+        return ctx.db.execute(slow).fetchone()[0]
+
+    handle = (
+        runner.op(work)
+        .success(lambda _r: outcome.append("success"))
+        .cancelled(lambda: outcome.append("cancelled"))
+        .start()
+    )
+    assert started.wait(5)
+    with qtbot.waitSignal(runner.taskFinished, timeout=5000):
+        handle.cancel()
+    assert outcome == ["cancelled"]
+    assert _open_boxes() == []  # an interrupted query after cancel is not an error
+
+
+def test_task_raising_task_cancelled_counts_as_cancelled_not_failed(db_path: Path, qtbot) -> None:
+    runner = SyncTaskRunner(db_path)
+    outcome: list[str] = []
+
+    def work(ctx: TaskContext) -> None:
+        raise TaskCancelled()
+
+    runner.op(work).success(lambda _r: outcome.append("success")).cancelled(
+        lambda: outcome.append("cancelled")
+    ).start()
+    assert outcome == ["cancelled"]
+    assert _open_boxes() == []
+
+
+def test_a_task_queued_behind_others_and_cancelled_never_runs(db_path: Path, qtbot) -> None:
+    pool = QThreadPool()
+    pool.setMaxThreadCount(1)
+    runner = TaskRunner(db_path, pool=pool)
+    release = threading.Event()
+    ran: list[str] = []
+    runner.op(lambda ctx: release.wait(5)).start()
+    queued = runner.op(lambda ctx: ran.append("queued")).start()
+    queued.cancel()
+    with qtbot.waitSignal(runner.taskFinished, timeout=5000):
+        release.set()
+    qtbot.waitUntil(lambda: runner.active_count == 0)
+    pool.waitForDone(5000)
+    assert ran == []
+    assert queued.cancelled
+
+
+def test_progress_reaches_the_gui_with_the_last_update(db_path: Path, qtbot) -> None:
+    runner = SyncTaskRunner(db_path)
+    updates: list[tuple[int, int, str]] = []
+
+    def work(ctx: TaskContext) -> str:
+        for i in range(1, 101):
+            ctx.report(i, 100, f"row {i}")
+        return "ok"
+
+    result: list[str] = []
+    runner.op(work).on_progress_update(
+        lambda done, total, text: updates.append((done, total, text))
+    ).success(result.append).progress("Working…").start()
+    assert result == ["ok"]
+    assert updates[0] == (1, 100, "row 1")
+    assert updates[-1] == (100, 100, "row 100")  # the final update is never dropped
+    assert [u[0] for u in updates] == sorted(u[0] for u in updates)
+
+
+def test_progress_dialog_cancel_button_cancels(db_path: Path, qtbot, pool, parent_widget) -> None:
+    runner = TaskRunner(db_path, pool=pool)
+    started = threading.Event()
+    outcome: list[str] = []
+
+    def work(ctx: TaskContext) -> None:
+        started.set()
+        for _ in range(2500):  # bounded, so a broken cancel fails instead of hanging
+            ctx.raise_if_cancelled()
+            threading.Event().wait(0.002)
+
+    handle = (
+        runner.op(work)
+        .cancelled(lambda: outcome.append("cancelled"))
+        .progress("Importing…", parent=parent_widget)
+        .start()
+    )
+    assert started.wait(5)
+    dialog = handle._job.dialog
+    assert dialog is not None and dialog.labelText() == "Importing…"
+    cancel_button = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Cancel")
+    with qtbot.waitSignal(runner.taskFinished, timeout=5000):
+        qtbot.mouseClick(cancel_button, Qt.MouseButton.LeftButton)
+    assert outcome == ["cancelled"]
+    assert handle._job.dialog is None
+
+
+def test_shutdown_cancels_running_tasks(db_path: Path, qtbot, pool) -> None:
+    runner = TaskRunner(db_path, pool=pool)
+    started = threading.Event()
+
+    def work(ctx: TaskContext) -> None:
+        started.set()
+        for _ in range(2500):
+            ctx.raise_if_cancelled()
+            threading.Event().wait(0.002)
+
+    runner.op(work).start()
+    assert started.wait(5)
+    runner.shutdown(5000)
+    assert pool.activeThreadCount() == 0
+    qtbot.waitUntil(lambda: runner.active_count == 0)
