@@ -360,3 +360,28 @@ def test_follows_a_selection_of_one_many_or_none(detail, db):
     assert detail.empty_label.text().startswith("2 mentions selected.")
     detail.show_selection([])
     assert "Select a mention" in detail.empty_label.text()
+
+
+def test_a_huge_thread_shows_the_messages_around_this_mention(detail, db):
+    from crisisdesk.ui.inbox.detail import THREAD_AFTER, THREAD_BEFORE
+
+    rows = [
+        mention_row(
+            external_id="root" if i == 0 else f"t{i}",
+            thread_root=None if i == 0 else "root",
+            in_reply_to=None if i == 0 else "root",
+            text=f"message {i:03d}",
+            created_at=f"2026-11-20T{10 + i // 60:02d}:{i % 60:02d}:00Z",
+        )
+        for i in range(80)
+    ]
+    ids = insert_mentions(db, rows)
+    detail.show_mention(ids[50])
+    text = detail.thread_view.toPlainText()
+    first_shown = 50 - THREAD_BEFORE
+    last_shown = 50 + THREAD_AFTER
+    assert text.startswith(f"… {first_shown} earlier messages not shown")
+    assert text.endswith(f"… {80 - last_shown - 1} later messages not shown")
+    assert f"message {first_shown:03d}" in text and f"message {first_shown - 1:03d}" not in text
+    assert f"message {last_shown:03d}" in text and f"message {last_shown + 1:03d}" not in text
+    assert "▶ This mention: " in text

@@ -37,6 +37,10 @@ from crisisdesk.store.events import Event
 from crisisdesk.store.mentions import Mention
 from crisisdesk.timeutil import now_utc, parse_iso
 
+#: conversation entries shown before and after the selected mention
+THREAD_BEFORE = 30
+THREAD_AFTER = 10
+
 STATUS_TITLES = {
     "new": "New",
     "open": "Open",
@@ -67,6 +71,13 @@ def _aware(value: str | datetime) -> datetime:
 def local_time_text(value: str | datetime) -> str:
     """A stored UTC time in the user's local zone: 'Fri 20 Nov 2026, 11:00'."""
     return _aware(value).astimezone().strftime("%a %d %b %Y, %H:%M")
+
+
+def short_time_text(value: str | datetime, now: datetime | None = None) -> str:
+    """Compact local time for lists: '2 Nov, 17:04' this year, '2 Nov 2025, 17:04' otherwise."""
+    local = _aware(value).astimezone()
+    this_year = (now or now_utc()).astimezone().year == local.year
+    return f"{local.day} " + local.strftime("%b, %H:%M" if this_year else "%b %Y, %H:%M")
 
 
 def relative_text(value: str | datetime, now: datetime | None = None) -> str:
@@ -275,12 +286,13 @@ class MentionDetail(QWidget):
             facts.addRow(title, widget)
         layout.addLayout(facts)
 
-        layout.addWidget(_heading("Conversation"))
-        self.thread_view = PlainTextView("Conversation")
-        layout.addWidget(self.thread_view)
+        # the history is short and the conversation can be long: history first
         layout.addWidget(_heading("History"))
         self.history_view = PlainTextView("Status history")
         layout.addWidget(self.history_view)
+        layout.addWidget(_heading("Conversation"))
+        self.thread_view = PlainTextView("Conversation")
+        layout.addWidget(self.thread_view)
         layout.addStretch(1)
         self.scroll_area.setWidget(content)
 
@@ -407,26 +419,40 @@ class MentionDetail(QWidget):
         plain = QTextCharFormat()
         bold = QTextCharFormat()
         bold.setFontWeight(QFont.Weight.Bold)
+        grey = QTextCharFormat()
+        grey.setForeground(view.palette().placeholderText())
         if len(entries) <= 1 and entries[0].is_current:
             cursor.insertText("No earlier messages or replies.", plain)
             return
-        for index, entry in enumerate(entries):
+        # a viral thread can hold hundreds of posts: show those around this mention
+        current = next(i for i, e in enumerate(entries) if e.is_current)
+        start = max(0, current - THREAD_BEFORE)
+        end = min(len(entries), current + THREAD_AFTER + 1)
+        if start:
+            cursor.insertText(f"… {start} earlier messages not shown", grey)
+            cursor.insertBlock()
+            cursor.insertBlock()
+        for index, entry in enumerate(entries[start:end]):
             if index:
                 cursor.insertBlock()
                 cursor.insertBlock()
-            when = local_time_text(entry.at) if entry.at else ""
+            when = short_time_text(entry.at) if entry.at else ""
             if entry.kind == "reply":
                 state = {"sent": "", "draft": " (draft)", "queued": " (sending)"}.get(
                     entry.reply_state or "", f" ({entry.reply_state})"
                 )
                 private = " privately" if entry.reply_channel == "private" else ""
-                header = f"You replied{private}{state} · {when}"
+                cursor.insertText(f"You replied{private}{state}", bold)
             else:
-                marker = "▶ This mention · " if entry.is_current else ""
-                header = f"{marker}{entry.author} · {when}"
-            cursor.insertText(header, bold)
+                marker = "▶ This mention: " if entry.is_current else ""
+                cursor.insertText(f"{marker}{entry.author}", bold)
+            cursor.insertText(f"  {when}", grey)
             cursor.insertBlock()
             cursor.insertText(entry.text, plain)
+        if end < len(entries):
+            cursor.insertBlock()
+            cursor.insertBlock()
+            cursor.insertText(f"… {len(entries) - end} later messages not shown", grey)
 
     def _fill_history(self, mention_id: int) -> None:
         found = conversation.history(self._db, mention_id)
@@ -435,12 +461,17 @@ class MentionDetail(QWidget):
         if not found:
             view.setPlainText("No changes yet.")
             return
-        lines = []
-        for event in found:
+        cursor = QTextCursor(view.document())
+        grey = QTextCharFormat()
+        grey.setForeground(view.palette().placeholderText())
+        plain = QTextCharFormat()
+        for index, event in enumerate(found):
+            if index:
+                cursor.insertBlock()
             try:
-                when = local_time_text(event.at)
+                when = short_time_text(event.at)
             except ValueError:
                 when = event.at
             who = "" if event.actor in ("me", "") else f" ({event.actor})"
-            lines.append(f"{when}  {describe_event(event)}{who}")
-        view.setPlainText("\n".join(lines))
+            cursor.insertText(when, grey)
+            cursor.insertText(f"  {describe_event(event)}{who}", plain)

@@ -25,13 +25,14 @@ from crisisdesk.ui.dialogs.follow_up_dialog import FollowUpDialog
 from crisisdesk.ui.dialogs.label_picker import LabelPicker
 from crisisdesk.ui.inbox.detail import STATUS_TITLES
 
-#: status → (menu text, single-key shortcut). Letters avoid j/k (move) and / (search).
-STATUS_ACTIONS: dict[str, tuple[str, str]] = {
-    "open": ("Mark &Open", "O"),
-    "replied": ("Mark &Replied", "R"),
-    "offline": ("Mark &Taken Offline", "T"),
-    "resolved": ("Mark Resolved (&Done)", "D"),
-    "archived": ("&Archive", "E"),
+#: status → (menu text, single-key shortcut, short toolbar text). Letters are mnemonic where
+#: they can be, E archives as in most mail programs, and none clashes with j/k (move) or /.
+STATUS_ACTIONS: dict[str, tuple[str, str, str]] = {
+    "open": ("Mark &Open", "O", "Open"),
+    "replied": ("Mark &Replied", "R", "Replied"),
+    "offline": ("Mark &Taken Offline", "T", "Offline"),
+    "resolved": ("Mark Resolved (&Done)", "D", "Done"),
+    "archived": ("&Archive", "E", "Archive"),
 }
 ASSIGN_SHORTCUT = "A"
 LABELS_SHORTCUT = "L"
@@ -108,35 +109,43 @@ class TriageController(QObject):
         self.undo_stack = undo_stack
         self._selected_ids = selected_ids
         self.status_actions: dict[str, QAction] = {}
-        for status, (text, key) in STATUS_ACTIONS.items():
-            action = self._action(text, key, f"Set the status of the selected mentions to {status}")
+        for status, (text, key, short) in STATUS_ACTIONS.items():
+            title = STATUS_TITLES[status].lower()
+            action = self._action(text, key, f"Mark the selected mentions as {title}", short)
             action.triggered.connect(lambda _checked=False, s=status: self.set_status(s))
             self.status_actions[status] = action
         self.assign_action = self._action(
-            "A&ssign To…", ASSIGN_SHORTCUT, "Choose who handles the selected mentions"
+            "A&ssign To…", ASSIGN_SHORTCUT, "Choose who handles the selected mentions", "Assign"
         )
         self.assign_action.triggered.connect(self.assign)
         self.labels_action = self._action(
-            "&Labels…", LABELS_SHORTCUT, "Add or remove labels on the selected mentions"
+            "&Labels…", LABELS_SHORTCUT, "Add or remove labels on the selected mentions", "Labels"
         )
         self.labels_action.triggered.connect(self.edit_labels)
         self.follow_up_action = self._action(
-            "&Follow Up…", FOLLOW_UP_SHORTCUT, "Set a date to check back on the selected mentions"
+            "&Follow Up…",
+            FOLLOW_UP_SHORTCUT,
+            "Set a date to check back on the selected mentions",
+            "Follow up",
         )
         self.follow_up_action.triggered.connect(self.follow_up)
         self.clear_follow_up_action = self._action(
-            "&Clear Follow-Up", CLEAR_FOLLOW_UP_SHORTCUT, "Remove the follow-up date"
+            "&Clear Follow-Up",
+            CLEAR_FOLLOW_UP_SHORTCUT,
+            "Remove the follow-up date",
+            "Clear follow-up",
         )
         self.clear_follow_up_action.triggered.connect(self.clear_follow_up)
         self._separator = QAction(self)
         self._separator.setSeparator(True)
         self.update_enabled()
 
-    def _action(self, text: str, key: str, tip: str) -> QAction:
+    def _action(self, text: str, key: str, tip: str, short: str) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(key))
         action.setStatusTip(tip)
-        action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({key})")
+        action.setToolTip(f"{tip} ({key})")
+        action.setIconText(short or text.replace("&", ""))  # the toolbar's shorter label
         return action
 
     # --- what the window wires up ----------------------------------------------------------------
