@@ -70,20 +70,24 @@ def _name(path: Path) -> str:
 
 
 def _scan(fh: BinaryIO, encoding: str) -> bool:
-    """True if the whole rest of *fh* decodes as *encoding* and holds no NUL character."""
+    """True if the whole rest of *fh* decodes as *encoding* (read in chunks, never all at once)."""
     decoder = codecs.getincrementaldecoder(encoding)()
-    check_nul_bytes = encoding not in ("utf-16",)
     try:
         while chunk := fh.read(_SCAN_CHUNK):
-            if check_nul_bytes and b"\x00" in chunk:
-                return False
-            text = decoder.decode(chunk)
-            if not check_nul_bytes and "\x00" in text:
-                return False
+            decoder.decode(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """Mostly-ASCII UTF-16 text has a NUL in every other byte; which half says the byte order."""
+    if head.count(0) < len(head) // 4:
+        return None
+    odd = head[1::2].count(0)
+    even = head[0::2].count(0)
+    return "utf-16-le" if odd > 3 * even else "utf-16-be" if even > 3 * odd else None
 
 
 def detect_encoding(path: Path) -> tuple[str, list[str]]:
@@ -114,6 +118,8 @@ def detect_encoding(path: Path) -> tuple[str, list[str]]:
             candidates = ["utf-16"]
         elif head.startswith(codecs.BOM_UTF8):
             candidates = ["utf-8-sig"]
+        elif utf16 := _utf16_without_bom(head):
+            candidates = [utf16]
         else:
             candidates = ["utf-8", "cp1252"]
         for encoding in candidates:
@@ -127,6 +133,7 @@ def detect_encoding(path: Path) -> tuple[str, list[str]]:
             )
         fh.seek(0)
         sample = fh.read(_SAMPLE_CHARS).decode(encoding, errors="ignore")
+    # binary data decodes as cp1252 too, but is full of control characters (NUL included)
     controls = len(_CONTROL.findall(sample))
     if controls > max(8, len(sample) // 100):
         raise ImportFileError(
@@ -145,6 +152,8 @@ ENCODING_NAMES = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 with BOM",
     "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
     "cp1252": "Windows-1252",
 }
 
@@ -431,9 +440,10 @@ class JsonArrayReader(_TextSource):
                     item, end = self._decoder.raw_decode(self._buf, self._pos)
                     break
                 except json.JSONDecodeError as exc:
-                    if not self._more():
-                        self._pos = exc.pos if exc.pos > self._pos else self._pos
-                        raise self._broken(exc.msg) from exc
+                    if self._eof:  # the whole rest of the file is buffered: a real error
+                        self._pos = max(exc.pos, self._pos)
+                        raise self._broken(exc.msg.removesuffix(" at").lower()) from exc
+                    self._more()  # maybe the item is only cut off by the window: retry
                     start = self._pos
             line = self._line_at(start)
             if end - start > MAX_CELL_CHARS * 2:

@@ -226,7 +226,7 @@ def _scalar_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        return (value.replace("\x00", "") if "\x00" in value else value).strip()
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise RowError("a field holds a list or object where a single value belongs")
     if isinstance(value, float) and value.is_integer():

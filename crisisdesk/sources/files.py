@@ -233,8 +233,14 @@ def import_file(
         ctx = RowContext(source_default=source_default.strip().lower() or "import",
                        fetched_at=to_iso(now), now=now)  # fmt: skip
 
+        reported = 0
+
         def tick(done: int) -> None:
-            if progress is not None and progress(min(done, total), total) is False:
+            nonlocal reported
+            reported = max(
+                reported, min(done, total)
+            )  # batches are stored after later ones are read
+            if progress is not None and progress(reported, total) is False:
                 raise ImportCancelled(
                     f"The import of {path.name} was cancelled; nothing from it was stored."
                 )
@@ -281,29 +287,40 @@ def _run(
     scorer: Scorer = PoolScorer(count) if second is not None and count > 1 else InlineScorer()
     pending: deque[tuple[_Batch, Future[list[ScoreOutput]]]] = deque()
 
-    def store_oldest() -> None:
+    def fall_back_inline() -> None:
+        # a worker died (out of memory, killed, or an app entry point that is not safe to
+        # re-import): finish in this process rather than lose the import
         nonlocal scorer
-        batch, future = pending.popleft()
+        scorer.close(cancel=True)
+        scorer = InlineScorer()
+        report.warnings.append(
+            "Scoring in parallel failed, so the rest was scored in one process (slower)."
+        )
+        for index, (waiting, _) in enumerate(pending):
+            pending[index] = (waiting, scorer.submit(waiting.inputs))
+
+    def submit(batch: _Batch) -> None:
+        try:
+            pending.append((batch, scorer.submit(batch.inputs)))
+        except BrokenProcessPool:
+            fall_back_inline()
+            pending.append((batch, scorer.submit(batch.inputs)))
+
+    def store_oldest() -> None:
+        batch, future = pending[0]
         try:
             scores = future.result()
         except BrokenProcessPool:
-            # a worker died (out of memory, killed, or an app entry point that is not safe to
-            # re-import): finish in this process rather than lose the import
-            scorer.close(cancel=True)
-            scorer = InlineScorer()
-            report.warnings.append(
-                "Scoring in parallel failed, so the rest was scored in one process (slower)."
-            )
-            scores = scorer.submit(batch.inputs).result()
-            for index, (waiting, _) in enumerate(pending):
-                pending[index] = (waiting, scorer.submit(waiting.inputs))
+            fall_back_inline()
+            scores = pending[0][1].result()
+        pending.popleft()
         _store(inserter, batch, scores, report)
         tick(batch.position)
 
     cancelled = True
     try:
         for batch in _chain([first] if second is None else [first, second], batches):
-            pending.append((batch, scorer.submit(batch.inputs)))
+            submit(batch)
             tick(batch.position)
             while len(pending) > scorer.max_in_flight:
                 store_oldest()

@@ -76,6 +76,9 @@ class PoolScorer:
     the file is, and keeps every worker busy while the caller writes the batch before.
     """
 
+    #: how long a cancelled import lets a running batch finish before stopping its worker
+    STOP_GRACE_SECONDS = 5.0
+
     def __init__(self, workers: int) -> None:
         self.max_in_flight = workers * 2 + 1
         self._pool = ProcessPoolExecutor(
@@ -86,6 +89,20 @@ class PoolScorer:
         return self._pool.submit(score_batch, list(items))
 
     def close(self, *, cancel: bool) -> None:
-        """Stop the workers. ``cancel`` drops queued batches; a running one (a fraction of a
-        second of work) is let finish so no process is killed mid-write to a pipe."""
-        self._pool.shutdown(wait=True, cancel_futures=cancel)
+        """Stop the workers; return when none is left running.
+
+        ``cancel`` drops queued batches; a running one (a fraction of a second of work) may
+        finish. A worker that does not stop in time is terminated: after a worker died,
+        CPython 3.11 can start a replacement that its own clean-up never stops (``submit``
+        racing the broken-pool shutdown), which would otherwise hang here for ever.
+        """
+        # the executor forgets its processes on shutdown: keep them to make sure they end
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        broken = bool(getattr(self._pool, "_broken", False))
+        self._pool.shutdown(wait=not (cancel or broken), cancel_futures=cancel or broken)
+        grace = 0.0 if broken else self.STOP_GRACE_SECONDS
+        for process in processes:
+            process.join(grace)
+            if process.is_alive():
+                process.terminate()
+                process.join(5)
