@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk import __version__
 from crisisdesk.settings import Settings
+from crisisdesk.store import labels as store_labels
 from crisisdesk.store import mentions
 from crisisdesk.timeutil import now_utc, parse_iso
 from crisisdesk.ui.geometry import RememberGeometry
@@ -320,6 +321,10 @@ class MainWindow(QMainWindow):
         self.inbox.selectionChanged.connect(self.triage.update_enabled)
         self.triage.mentionsChanged.connect(self.on_mentions_changed)
         self.triage.mentionsChanged.connect(self.detail.refresh)
+        # a label created while triaging can be filtered on at once
+        self.triage.mentionsChanged.connect(
+            lambda _ids: self.inbox.filter_bar.set_tags(store_labels.all_names(db))
+        )
         self.triage.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             enter = QShortcut(QKeySequence(key), table)

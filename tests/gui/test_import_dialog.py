@@ -199,3 +199,30 @@ def test_database_the_worker_cannot_open_is_reported(qtbot, parent, stored, db_p
     assert "folder" in box.text()
     assert _snapshot(stored) == before
     box.close()
+
+
+def test_file_import_through_the_main_window(qtbot, stored, db_path, tmp_path):
+    from crisisdesk.settings import DictStorage, Settings
+    from crisisdesk.ui.main_window import MainWindow
+
+    window = MainWindow(stored, db_path, Settings(DictStorage()), SyncTaskRunner(db_path))
+    qtbot.addWidget(window)
+    window.show()
+    rows_before = window.inbox.model.rowCount()
+    before = _snapshot(stored)
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"text": "unterminated', encoding="utf-8")
+
+    window.import_files([bad])
+
+    (box,) = _boxes(window, QMessageBox)
+    assert "bad.json" in box.text()
+    assert _snapshot(stored) == before
+    box.close()
+
+    window.import_files([write_csv(tmp_path / "good.csv", HEADER, GOOD_ROWS)])
+
+    (dialog,) = _boxes(window, ImportSummaryDialog)
+    assert dialog.problems_list.count() == 3
+    qtbot.waitUntil(lambda: window.inbox.model.rowCount() == rows_before + 2)
+    dialog.close()

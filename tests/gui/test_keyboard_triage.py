@@ -199,3 +199,20 @@ def test_assign_from_the_keyboard_and_context_menu_has_the_actions(window, qtbot
     menu_texts = [act.text() for act in window.mention_menu.actions()]
     assert "Mark &Replied" in menu_texts
     assert window.triage.status_actions["replied"].shortcut().toString() == "R"
+
+
+def test_new_label_from_the_keyboard_becomes_a_filter_choice(window, qtbot, db, ids):
+    from crisisdesk.store import labels
+    from crisisdesk.ui.dialogs.label_picker import LabelPicker
+
+    def add_label(dialog):
+        qtbot.keyClicks(dialog.new_edit, "cakegate")
+        qtbot.keyClick(dialog.new_edit, Qt.Key.Key_Return)  # adds it, ticked
+        dialog.accept()
+
+    when_modal(LabelPicker, add_label)
+    _key(qtbot, window, Qt.Key.Key_L)
+    assert labels.for_mention(db, ids[0]) == ["cakegate"]
+    tag_box = window.inbox.filter_bar.tag
+    assert tag_box.findData("cakegate") >= 0
+    assert window.detail.labels_label.text() == "cakegate"

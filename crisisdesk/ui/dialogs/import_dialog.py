@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QListWidget,
     QPlainTextEdit,
@@ -32,7 +31,6 @@ from crisisdesk.ui.tasks import TaskContext, TaskRunner
 
 #: the summary lists at most this many skipped rows (the counts stay exact)
 MAX_LISTED_PROBLEMS = 5000
-FILE_FILTER = "Mention files (*.csv *.tsv *.txt *.json *.ndjson *.jsonl);;All files (*)"
 
 
 @dataclass
@@ -240,20 +238,3 @@ def run_import(
         .progress(f"Importing {files[0].name}…", title=title, cancellable=True, parent=parent)
         .start()
     )
-
-
-def choose_and_import(
-    parent: QWidget,
-    db_path: Path,
-    runner: TaskRunner,
-    on_done: Callable[[], None],
-    start_dir: str = "",
-) -> list[Path]:
-    """Ask for files (File → Import…) and import them. Returns the chosen files."""
-    names, _filter = QFileDialog.getOpenFileNames(
-        parent, "Import mentions from files", start_dir, FILE_FILTER
-    )
-    files = [Path(n) for n in names]
-    if files:
-        run_import(parent, db_path, files, runner, on_done)
-    return files
