@@ -68,7 +68,8 @@ def _norm(key: str) -> str:
 
 
 def resolve_columns(keys: list[str]) -> dict[str, str]:
-    """Map our fields to the file's column names (first matching alias wins, each column once)."""
+    """Map our fields to the file's column names (first matching alias wins, each column once),
+    listed in the file's column order."""
     by_norm: dict[str, str] = {}
     for key in keys:
         by_norm.setdefault(_norm(key), key)
@@ -81,7 +82,8 @@ def resolve_columns(keys: list[str]) -> dict[str, str]:
                 columns[ours] = found
                 used.add(found)
                 break
-    return columns
+    order = {key: index for index, key in enumerate(keys)}
+    return dict(sorted(columns.items(), key=lambda item: order[item[1]]))  # in the file's order
 
 
 # --- one row ------------------------------------------------------------------------------
