@@ -336,12 +336,17 @@ def get_raw(db: sqlite_utils.Database, mention_id: int) -> str | None:
 def thread(db: sqlite_utils.Database, mention: Mention) -> list[Mention]:
     """Other mentions of the same conversation, oldest first (excluding *mention*)."""
     root = mention.thread_root or mention.external_id
+    # three indexed lookups; one OR over the columns made SQLite scan the whole source
+    # (~100 ms per selected mention at 300k rows)
     rows = db.execute(
-        f"SELECT {_SELECT} FROM mentions m WHERE m.source = ? AND m.id != ?"
-        " AND (m.thread_root = ? OR m.external_id = ? OR m.in_reply_to = ?)"
-        " ORDER BY m.created_at, m.id LIMIT 200",
-        [mention.source, mention.id, root, root, mention.external_id],
-    ).fetchall()
+        f"SELECT {_SELECT} FROM mentions m WHERE m.id IN ("
+        " SELECT id FROM mentions WHERE source = ? AND thread_root = ?"
+        " UNION ALL SELECT id FROM mentions WHERE source = ? AND external_id = ?"
+        " UNION ALL SELECT id FROM mentions WHERE source = ? AND in_reply_to = ?"
+        ") AND m.id != ? ORDER BY m.created_at, m.id LIMIT 200",
+        [mention.source, root, mention.source, root, mention.source, mention.external_id,
+         mention.id],
+    ).fetchall()  # fmt: skip
     return [_row_to_mention(r) for r in rows]
 
 

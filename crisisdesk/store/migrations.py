@@ -138,6 +138,16 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m002_reply_index(db: sqlite_utils.Database) -> None:
+    # direct replies by parent, for a mention's conversation (mentions.thread); partial, so
+    # the many mentions that reply to nothing cost no index space and no import time
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_mentions_reply ON mentions (source, in_reply_to)"
+        " WHERE in_reply_to IS NOT NULL"
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names of applied migrations this version does not know: the file is from the future.
 
