@@ -10,11 +10,13 @@ import importlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from crisisdesk.errors import CredentialError, CrisisdeskError
-from crisisdesk.sources.base import Connector
+
+if TYPE_CHECKING:  # base imports httpx; the GUI reads platform names without it
+    from crisisdesk.sources.base import Connector
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def connector_class(platform: str) -> type[Connector]:
             and getattr(value, "platform", None) == info.name
             and callable(getattr(value, "fetch", None))
         ):
-            return cast(type[Connector], value)
+            return cast("type[Connector]", value)
     raise RuntimeError(f"{info.module} defines no connector for {info.name}")  # a bug
 
 

@@ -44,7 +44,7 @@ Progress = Callable[[int, int, str | None], None]
 #: while a cancellable sync waits (Retry-After, backoff), it checks for a cancel this often
 STOP_CHECK_S = 0.25
 
-OFFLINE_TEXT = "Offline: the network cannot be reached. Stored mentions are still here."
+OFFLINE_TEXT = accounts.OFFLINE_TEXT
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,10 @@ from crisisdesk.errors import CrisisdeskError
 from crisisdesk.store import events
 from crisisdesk.timeutil import now_iso
 
+#: the last_error of an account whose last sync found no network (the Accounts page and the
+#: status bar say "offline" for it rather than "failed")
+OFFLINE_TEXT = "Offline: the network cannot be reached. Stored mentions are still here."
+
 
 class AccountNotFoundError(CrisisdeskError):
     """No account has that name."""

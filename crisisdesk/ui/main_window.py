@@ -50,6 +50,7 @@ from crisisdesk.settings import Settings
 from crisisdesk.store import labels as store_labels
 from crisisdesk.store import mentions
 from crisisdesk.timeutil import now_utc, parse_iso
+from crisisdesk.ui.accounts import attach_accounts
 from crisisdesk.ui.geometry import RememberGeometry
 from crisisdesk.ui.inbox.detail import MentionDetail
 from crisisdesk.ui.inbox.filter_bar import SAVED_VIEWS
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
+        self.accounts_page, self.sync = attach_accounts(self, runner, settings)
         self._add_triage(db)
         self.inbox.filter_bar.viewChanged.connect(self._sync_view_actions)
         self._sync_view_actions(self.inbox.filter_bar.current_view())
@@ -285,6 +287,8 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> None:
         if key in self._page_keys:
             self.nav.setCurrentRow(self._page_keys.index(key))
+            if key != "inbox" and self.showing_welcome:
+                self.central.setCurrentWidget(self._shell)  # e.g. Accounts on an empty database
 
     def current_page(self) -> str:
         row = self.nav.currentRow()

@@ -1,0 +1,52 @@
+"""Accounts in the GUI: the Accounts page, the add/change-token dialogs, and their wiring.
+
+:func:`attach_accounts` is what the main window calls: it adds the page to the navigation, the
+Sync action to the File menu and the toolbar, the sync status to the status bar, and reloads
+the inbox as each account's mentions arrive.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from crisisdesk.settings import Settings
+from crisisdesk.ui.accounts.page import AccountsPage
+from crisisdesk.ui.inbox.model import icon
+from crisisdesk.ui.sync import SyncController
+from crisisdesk.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from crisisdesk.sources.sync import AccountSyncResult
+    from crisisdesk.ui.main_window import MainWindow
+
+__all__ = ["AccountsPage", "SyncController", "attach_accounts"]
+
+
+def attach_accounts(
+    window: MainWindow,
+    runner: TaskRunner,
+    settings: Settings,
+    *,
+    client_factory: Any = None,
+) -> tuple[AccountsPage, SyncController]:
+    """Build the Accounts page and the sync controller and hook them into *window*."""
+    sync = SyncController(runner, settings, client_factory=client_factory, parent=window)
+    page = AccountsPage(runner, settings, sync, client_factory=client_factory, parent=window)
+    window.add_page("accounts", "Accounts", icon("accounts"), page)
+
+    menu = window.file_menu
+    separator = next((a for a in menu.actions() if a.isSeparator()), None)
+    menu.insertActions(separator, [sync.sync_action, sync.stop_action])  # type: ignore[arg-type]
+    window.main_toolbar.addAction(sync.sync_action)
+    status = window.statusBar()
+    for position, widget in enumerate(sync.widgets()):
+        status.insertPermanentWidget(position, widget)
+
+    def account_synced(result: AccountSyncResult) -> None:
+        if result.new or result.updated:
+            window.reload()  # the inbox shows them while the other accounts still sync
+
+    sync.accountSynced.connect(account_synced)
+    sync.accountsNeeded.connect(lambda: window.show_page("accounts"))
+    sync.sync_soon_if_scheduled()
+    return page, sync
