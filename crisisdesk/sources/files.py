@@ -49,6 +49,9 @@ __all__ = ["ImportReport", "RowProblem", "import_file"]
 
 #: rows per scoring batch; files with fewer rows are scored in-process (no pool start cost)
 BATCH_ROWS = 2000
+#: default scoring processes: one per CPU, but no more than this. This process parses and
+#: stores about as fast as three workers score, so more would only cost memory (~60 MB each)
+MAX_DEFAULT_WORKERS = 4
 #: problems listed one by one in a report; the count of skipped rows is always exact
 MAX_LISTED_PROBLEMS = 10_000
 
@@ -210,7 +213,8 @@ def import_file(
     ``progress(done_bytes, total_bytes)`` is called regularly; returning ``False`` cancels: the
     transaction is rolled back and :class:`ImportCancelled` raised. A file that cannot be read
     at all raises :class:`ImportFileError`; in both cases nothing is written.
-    ``workers`` processes score big files (default: one per CPU; 0 or 1 scores in-process).
+    ``workers`` processes score big files (default: one per CPU, at most
+    :data:`MAX_DEFAULT_WORKERS`; 0 or 1 scores in-process).
     """
     path = Path(path)
     encoding, warnings = fileformats.detect_encoding(path)
@@ -283,7 +287,7 @@ def _run(
         raise _no_text_column(report.path, mapper.keys_seen)
     tick(first.position)
     second = next(batches, None)
-    count = (os.cpu_count() or 1) if workers is None else workers
+    count = min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS) if workers is None else workers
     scorer: Scorer = PoolScorer(count) if second is not None and count > 1 else InlineScorer()
     pending: deque[tuple[_Batch, Future[list[ScoreOutput]]]] = deque()
 

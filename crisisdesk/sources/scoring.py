@@ -8,10 +8,11 @@ tuples it exchanges are plain data, cheap to pickle.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Protocol
+from typing import Any, Protocol
 
 #: what a worker needs per mention: text, followers, likes, reposts, replies, waiting hours
 ScoreInput = tuple[str, int, int, int, int, float]
@@ -19,15 +20,39 @@ ScoreInput = tuple[str, int, int, int, int, float]
 ScoreOutput = tuple[float, str, bool, tuple[str, ...], int]
 
 
+#: analyses of texts seen lately in this process. Copy-pasted posts (pile-ons, reposts quoting
+#: the same words) are common in a backlash; each distinct text is analysed once. Bounded.
+_SEEN: dict[str, Any] = {}
+SEEN_LIMIT = 50_000
+
+
+def _analyse(texts: list[str]) -> dict[str, Any]:
+    from crisisdesk.analysis import sentiment
+
+    found: dict[str, Any] = {}
+    missing: list[str] = []
+    for text in dict.fromkeys(texts):
+        known = _SEEN.get(text)
+        if known is None:
+            missing.append(text)
+        else:
+            found[text] = known
+    fresh = dict(zip(missing, sentiment.analyze_many(missing), strict=True))
+    if len(_SEEN) + len(fresh) > SEEN_LIMIT:
+        _SEEN.clear()
+    _SEEN.update(itertools.islice(fresh.items(), SEEN_LIMIT))
+    found.update(fresh)
+    return found
+
+
 def score_batch(items: Sequence[ScoreInput]) -> list[ScoreOutput]:
     """Sentiment, complaint cues and priority for each item (runs in a worker or inline)."""
-    from crisisdesk.analysis import priority, sentiment
+    from crisisdesk.analysis import priority
 
-    analyses = sentiment.analyze_many([item[0] for item in items])
+    analyses = _analyse([item[0] for item in items])
     out: list[ScoreOutput] = []
-    for (_text, followers, likes, reposts, replies, waiting), a in zip(
-        items, analyses, strict=True
-    ):
+    for text, followers, likes, reposts, replies, waiting in items:
+        a = analyses[text]
         cues = tuple(a.cues)
         prio = priority.score(
             sentiment=a.sentiment,

@@ -214,3 +214,27 @@ def test_import_killed_mid_write_leaves_whole_transactions_only(
         assert mentions.count(db, mentions.MentionFilter(search="stored")) == 3
     finally:
         db.close()
+
+
+def test_score_batch_matches_analysis_and_its_cache_stays_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from crisisdesk.analysis import priority
+    from crisisdesk.analysis.sentiment import analyze
+    from crisisdesk.sources import scoring
+
+    monkeypatch.setattr(scoring, "_SEEN", {})
+    monkeypatch.setattr(scoring, "SEEN_LIMIT", 7)
+    texts = [TEXTS[n % 3].format(n=n % 4) for n in range(30)]  # many repeats
+    items = [(t, n * 10, n % 5, n % 2, n % 3, float(n)) for n, t in enumerate(texts)]
+
+    out = scoring.score_batch(items)
+
+    for (text, followers, likes, reposts, replies, waiting), got in zip(items, out, strict=True):
+        a = analyze(text)
+        p = priority.score(sentiment=a.sentiment, complaint=a.complaint, cues=a.cues,
+                           followers=followers, likes=likes, reposts=reposts, replies=replies,
+                           waiting_hours=waiting)  # fmt: skip
+        assert got == (a.sentiment, a.label, a.complaint, a.cues, p.score)
+    assert 0 < len(scoring._SEEN) <= 7
+    assert scoring.score_batch(items) == out  # answered from the cache, same results
