@@ -96,6 +96,12 @@ def clean_handle(platform: str, handle: str | None) -> str | None:
     return text.removeprefix("@").strip() or None
 
 
+def _a(label: str) -> str:
+    """'A Mastodon', 'An X (Twitter)', 'An RSS/Atom feed' (by sound, not spelling)."""
+    article = "An" if label.startswith(("A", "E", "I", "O", "U", "X", "RSS")) else "A"
+    return f"{article} {label}"
+
+
 def _clean_list(values: Iterable[str], strip: str = "") -> list[str]:
     cleaned = (v.strip().lstrip(strip).strip() for v in values)
     return list(dict.fromkeys(v for v in cleaned if v))
@@ -139,7 +145,7 @@ def prepare(
     url = (base_url or "").strip() or info.default_base_url
     if info.needs_base_url and not url:
         raise AccountFieldError(
-            f"A {info.label} account needs {names['base_url']} ({info.base_url_help}).",
+            f"{_a(info.label)} account needs {names['base_url']} ({info.base_url_help}).",
             field="base_url",
         )
     if url:
@@ -150,7 +156,7 @@ def prepare(
     clean = clean_handle(info.name, handle)
     if info.needs_handle and not clean:
         raise AccountFieldError(
-            f"A {info.label} account needs {names['handle']} ({info.handle_help}).",
+            f"{_a(info.label)} account needs {names['handle']} ({info.handle_help}).",
             field="handle",
         )
     options: dict[str, Any] = {}
@@ -165,7 +171,7 @@ def prepare(
     for key in info.required_options:
         if not options.get(key):
             raise AccountFieldError(
-                f"A {info.label} account needs {names.get(key, key)}.",
+                f"{_a(info.label)} account needs {names.get(key, key)}.",
                 hint="See 'Getting credentials' in the README for where to find it.",
                 field=key,
             )
@@ -228,7 +234,7 @@ def replace_secret(
     account = accounts.get(db, name)
     info = platform_info(account.platform)
     if not info.secret_fields:
-        raise CrisisdeskError(f"A {info.label} account has no password or token to change.")
+        raise CrisisdeskError(f"{_a(info.label)} account has no password or token to change.")
     secret = encode_secret(info, secret_values)
     secrets.set_secret(secrets.account_key(account.name), secret)
     with contextlib.suppress(CrisisdeskError):

@@ -101,7 +101,9 @@ def add(
             )
             account_id = int(cursor.lastrowid or 0)
             events.record(db, "account", account_id, "add", new=name, detail={"platform": platform})
-    except sqlite3.IntegrityError:
+    except sqlite3.IntegrityError as exc:
+        if "UNIQUE" not in str(exc):
+            raise
         raise AccountExistsError(
             f"There is already an account called '{name}'.",
             hint="Choose another --name, or remove the old one with: crisisdesk accounts remove",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -178,11 +179,12 @@ def test_failed_row_write_removes_the_new_secret(
         "CREATE TRIGGER refuse BEFORE INSERT ON accounts BEGIN SELECT RAISE(ABORT, 'no'); END"
     )
     db.close()
-    code, _, _ = run(
-        "accounts", "add", "mastodon", "--name", "m", "--base-url", "https://m.social",
-        stdin=TOKEN + "\n",
-    )  # fmt: skip
-    assert code == 2
+    # not a user error (and not "already exists"): it propagates, after the secret is removed
+    with pytest.raises(sqlite3.IntegrityError, match="no"):
+        run(
+            "accounts", "add", "mastodon", "--name", "m", "--base-url", "https://m.social",
+            stdin=TOKEN + "\n",
+        )  # fmt: skip
     assert memory_keyring.store == {}
     assert rows(db_path) == []
 
