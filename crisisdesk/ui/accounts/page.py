@@ -46,6 +46,7 @@ from crisisdesk.ui.accounts.model import (
 from crisisdesk.ui.sync import INTERVAL_CHOICES, SyncController, SyncOutcome, interval_text
 from crisisdesk.ui.tasks import TaskRunner
 
+WHERE_WIDTH_CHARS = 30
 INTRO = (
     "crisisdesk fetches what people say about you from these accounts. Passwords and tokens "
     "stay in your computer's keyring, never in the crisisdesk database."
@@ -178,6 +179,11 @@ class AccountsPage(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # feed addresses are long: the column stays narrow (full address in the tooltip)
+        header.setSectionResizeMode(COLUMN_INDEX["where"], QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(
+            COLUMN_INDEX["where"], WHERE_WIDTH_CHARS * self.fontMetrics().averageCharWidth()
+        )
         header.setSectionResizeMode(COLUMN_INDEX["status"], QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
