@@ -19,12 +19,8 @@ from crisisdesk.sources import account_setup
 from crisisdesk.sources.http import make_client
 from crisisdesk.sources.registry import PLATFORMS
 from crisisdesk.store import accounts, mentions
-from crisisdesk.ui.accounts.add_dialog import (
-    HOW_TO,
-    README_SECTION,
-    AddAccountDialog,
-    ChangeTokenDialog,
-)
+from crisisdesk.ui.accounts.add_dialog import AddAccountDialog, ChangeTokenDialog
+from crisisdesk.ui.accounts.help_texts import HOW_TO, README_SECTION
 from crisisdesk.ui.accounts.model import AccountsModel, status_text
 from crisisdesk.ui.main_window import MainWindow
 from crisisdesk.ui.tasks import SyncTaskRunner

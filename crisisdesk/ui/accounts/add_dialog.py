@@ -32,49 +32,10 @@ from crisisdesk.settings import Settings
 from crisisdesk.sources.registry import PLATFORMS, PlatformInfo, encode_secret
 from crisisdesk.store.accounts import OFFLINE_TEXT, Account
 from crisisdesk.ui import errors
+from crisisdesk.ui.accounts.help_texts import how_to_text, keyring_problem_text
 from crisisdesk.ui.geometry import RememberGeometry
 from crisisdesk.ui.tasks import TaskContext, TaskHandle, TaskRunner
 
-#: "How do I get this?", per platform: short, plain text, pointing to the README section
-HOW_TO: dict[str, str] = {
-    "mastodon": (
-        "On your Mastodon server's website open Preferences → Development → New application. "
-        "Name it crisisdesk, tick the scopes read and write:statuses, click Submit, open the "
-        'application and copy "Your access token".'
-    ),
-    "bluesky": (
-        "In the Bluesky app open Settings → Privacy and security → App passwords → Add App "
-        "Password. Name it crisisdesk and copy the password it shows (like abcd-efgh-ijkl-mnop). "
-        "Never use your main password here."
-    ),
-    "feeds": (
-        "No password needed. For Google Alerts: at google.com/alerts create an alert with "
-        '"Deliver to: RSS feed", then copy the address behind its RSS icon. Any RSS or Atom '
-        "address works."
-    ),
-    "reddit": (
-        'At reddit.com/prefs/apps create an app of type "script" named crisisdesk (redirect '
-        "uri http://localhost:8080). You need its client id (under the app's name), its "
-        "secret, and the password of the Reddit account; two-factor login must be off for it."
-    ),
-    "x": (
-        "Reading X needs a paid API plan (Basic or higher). At developer.x.com create a Project "
-        "and an App, then under Keys and tokens generate the Bearer Token and copy it."
-    ),
-    "facebook": (
-        "You must be an admin of the Page. At developers.facebook.com create an app, get a Page "
-        "access token in the Graph API Explorer and extend it to a long-lived one. The Page ID "
-        "is under About → Page transparency on your Page."
-    ),
-}
-README_SECTION = {
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-    "feeds": "Feeds (Google Alerts, review sites)",
-    "reddit": "Reddit",
-    "x": "X (Twitter)",
-    "facebook": "Facebook Page",
-}
 HANDLE_LABEL = {"reddit": "Reddit username", "x": "X handle", "bluesky": "Bluesky handle"}
 #: what the GUI calls each field in messages ("A Mastodon account needs its address (…)")
 GUI_FIELDS: dict[str, str] = {
@@ -84,19 +45,6 @@ GUI_FIELDS: dict[str, str] = {
 }
 _SPLIT = re.compile(r"[,\n]")
 _SPLIT_TAGS = re.compile(r"[,\s]+")
-
-
-def how_to_text(platform: str) -> str:
-    section = README_SECTION.get(platform, platform)
-    return f'{HOW_TO.get(platform, "")}\nStep by step: README, "Getting credentials → {section}".'
-
-
-def keyring_problem_text() -> str:
-    return (
-        "Passwords cannot be saved on this computer.\n"
-        "crisisdesk cannot find a secure place (a system keyring) to keep passwords and tokens "
-        "on this computer, so it will not save an account that needs one.\n" + secrets.how_to_fix()
-    )
 
 
 def split_terms(text: str) -> list[str]:
