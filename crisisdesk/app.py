@@ -13,15 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlite_utils
-from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from crisisdesk import APP_NAME, __version__, paths
 from crisisdesk.errors import CrisisdeskError
 from crisisdesk.settings import Settings, SettingValue
 from crisisdesk.store import open_database
 
+# Qt is imported after the store on purpose: PySide6 inspects the source of every module
+# imported after it (its __feature__ hook), which cost ~120 ms of start-up for sqlite_utils
+# and numpy. Keep the Qt imports in the functions below.
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication, QWidget
+
     from crisisdesk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -37,12 +41,16 @@ class QSettingsStorage:
         self.qsettings = qsettings
 
     def value(self, key: str) -> object | None:
+        from PySide6.QtCore import QByteArray
+
         raw: object = self.qsettings.value(key)
         if isinstance(raw, QByteArray):
             return bytes(raw.data())
         return raw
 
     def set_value(self, key: str, value: SettingValue) -> None:
+        from PySide6.QtCore import QByteArray
+
         self.qsettings.setValue(key, QByteArray(value) if isinstance(value, bytes) else value)
 
     def remove(self, key: str) -> None:
@@ -54,6 +62,8 @@ class QSettingsStorage:
 
 def ini_settings(path: Path) -> Settings:
     """Settings kept in an ini file at *path* (the app uses the config dir; tests a tmp dir)."""
+    from PySide6.QtCore import QSettings
+
     return Settings(QSettingsStorage(QSettings(str(path), QSettings.Format.IniFormat)))
 
 
@@ -67,6 +77,8 @@ def load_style(app: QApplication) -> None:
 
 def ask_for_database(parent: QWidget | None, error: CrisisdeskError, path: Path) -> Path | None:
     """The database cannot be used: say why and offer to pick another file (or quit)."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("crisisdesk cannot open the database")
@@ -119,6 +131,8 @@ def start_gui(db_path: Path) -> tuple[QApplication, MainWindow, sqlite_utils.Dat
 
     Returns ``None`` when the database cannot be used and the user chose to quit.
     """
+    from PySide6.QtWidgets import QApplication
+
     from crisisdesk.ui import errors
     from crisisdesk.ui.main_window import MainWindow
     from crisisdesk.ui.tasks import TaskRunner

@@ -148,7 +148,11 @@ class MainWindow(QMainWindow):
 
         self._restore_window()
         self._show_welcome_if_empty()
-        self.refresh_summary()
+        if self.inbox.model.loading:
+            # the counts scan the whole table: let the first page of the list go first
+            self.inbox.loaded.connect(self.refresh_summary, Qt.ConnectionType.SingleShotConnection)
+        else:
+            self.refresh_summary()
 
     # --- building -----------------------------------------------------------------------------
 
@@ -380,6 +384,7 @@ class MainWindow(QMainWindow):
         self.welcome.set_busy("Adding demo mentions…")
 
         def failed(exc: BaseException) -> None:
+            from crisisdesk.errors import ImportCancelled
             from crisisdesk.ui import errors
 
             self.welcome.set_busy("")
@@ -392,7 +397,6 @@ class MainWindow(QMainWindow):
                 return not ctx.cancelled
 
             return load_demo(ctx.db, count=DEMO_COUNT, progress=progress)
-            from crisisdesk.errors import ImportCancelled
 
         def done(report: Any) -> None:
             self.welcome.set_busy("")

@@ -44,7 +44,7 @@ PROGRESS_INTERVAL_S = 0.05
 #: a progress dialog appears only for work that takes longer than this
 PROGRESS_DIALOG_DELAY_MS = 400
 #: SQLite virtual-machine steps between cancel checks inside one statement
-SQLITE_CANCEL_CHECK_OPS = 20_000
+SQLITE_CANCEL_CHECK_OPS = 100_000
 
 
 class TaskCancelled(CrisisdeskError):

@@ -164,6 +164,29 @@ def plain_tooltip(text: str) -> str:
     return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
 
 
+# roles as plain ints: data() runs for every role of every painted cell
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_UNUSED_ROLES = frozenset(
+    int(r)
+    for r in (
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.SizeHintRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.StatusTipRole,
+        Qt.ItemDataRole.WhatsThisRole,
+    )
+)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_PRIORITY_COLUMN = COLUMN_INDEX["priority"]
+
 _icons: dict[str, QIcon] = {}
 
 
@@ -203,6 +226,8 @@ class InboxModel(QAbstractTableModel):
         self._runner = runner
         self._now = now
         self._rows: list[Mention] = []
+        #: display strings per row, made when a row is first painted
+        self._cell_cache: dict[int, tuple[str, ...]] = {}
         self._filter = MentionFilter()
         self._sort = "priority"
         self._exhausted = True
@@ -281,6 +306,7 @@ class InboxModel(QAbstractTableModel):
         self._loading = False
         self.beginResetModel()
         self._rows = list(rows)
+        self._cell_cache.clear()
         self._exhausted = len(rows) < PAGE_SIZE
         self.endResetModel()
         self.loaded.emit()
@@ -343,10 +369,12 @@ class InboxModel(QAbstractTableModel):
             if fresh is None or fresh == old:
                 continue
             self._rows[row] = fresh
+            self._cell_cache.pop(row, None)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def refresh_times(self) -> None:
         """The relative times and waiting times move on; repaint those columns."""
+        self._cell_cache.clear()
         if self._rows:
             for key in ("time", "waiting"):
                 col = COLUMN_INDEX[key]
@@ -399,22 +427,28 @@ class InboxModel(QAbstractTableModel):
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # painting asks for every role of every visible cell: plain ints and a per-row cache
+        row = index.row()
+        if not 0 <= row < len(self._rows) or not index.isValid():
             return None
-        m = self._rows[index.row()]
+        if role == _DISPLAY:
+            return self._cells(row)[index.column()]
+        if role == _ALIGNMENT:
+            return _RIGHT if index.column() == _PRIORITY_COLUMN else _LEFT
+        if role in _UNUSED_ROLES:
+            return None
+        m = self._rows[row]
         key = COLUMNS[index.column()].key
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(m, key)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self._tooltip(m, key)
-        if role == Qt.ItemDataRole.DecorationRole and key == "badge":
-            return icon(badge_icon_name(m.label, m.complaint))
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if key == "priority":
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return tone_text(m.label, m.complaint) if key == "badge" else self._display(m, key)
+        if role == _DECORATION:
+            return icon(badge_icon_name(m.label, m.complaint)) if key == "badge" else None
+        if role == _ACCESSIBLE:
+            return (
+                tone_text(m.label, m.complaint)
+                if key == "badge"
+                else self._cells(row)[index.column()]
+            )
         if role == MentionIdRole:
             return m.id
         if role == MentionRole:
@@ -422,6 +456,14 @@ class InboxModel(QAbstractTableModel):
         if role == BadgeRole:
             return (m.label, m.complaint)
         return None
+
+    def _cells(self, row: int) -> tuple[str, ...]:
+        cells = self._cell_cache.get(row)
+        if cells is None:
+            m = self._rows[row]
+            cells = tuple(self._display(m, column.key) for column in COLUMNS)
+            self._cell_cache[row] = cells
+        return cells
 
     def _display(self, m: Mention, key: str) -> str:
         if key == "time":

@@ -81,6 +81,7 @@ class InboxPage(QWidget):
         self._settings = settings
         self._now = now
         self._reselect: list[int] = []
+        self._sources_stale = True
         #: columns hidden for lack of room (not by the user) → their width
         self._auto_hidden: dict[int, int] = {}
 
@@ -254,7 +255,7 @@ class InboxPage(QWidget):
         """Read the list again for the current filter; keeps the selection where it can."""
         self._reselect = self.selected_ids()
         self.filter_bar.set_tags(store_labels.all_names(self._db))
-        self._load_sources()
+        self._sources_stale = True  # read after the list: the first page comes first
         self.model.set_filter(self.filter_bar.mention_filter())
 
     def focus_search(self) -> None:
@@ -333,6 +334,9 @@ class InboxPage(QWidget):
 
     def _on_loaded(self) -> None:
         self.filter_bar.clear_search_error()
+        if self._sources_stale:
+            self._sources_stale = False
+            self._load_sources()
         if self._reselect:
             self.select_ids(self._reselect)
             self._reselect = []
