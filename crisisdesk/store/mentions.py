@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -313,8 +314,43 @@ def query(
     if sort not in SORTS:
         raise CrisisdeskError(f"'{sort}' is not a sort order.", hint="Use: " + ", ".join(SORTS))
     where, params = flt.where()
-    sql = f"SELECT {_SELECT} FROM mentions m WHERE {where} ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?"
+    index = _SORT_INDEXES.get(sort)
+    if index and flt.search.strip() and _walk_sort_index(db, flt.search, limit + offset):
+        # A common word: walking the sort's index and probing the (materialised) matches
+        # finds a page ~5x faster at 1M mentions than SQLite's own plan, which fetches and
+        # sorts every match. Rarer words keep SQLite's plan (fast for them).
+        index = f" INDEXED BY {index}"
+    else:
+        index = ""
+    sql = (
+        f"SELECT {_SELECT} FROM mentions m{index} WHERE {where}"
+        f" ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?"
+    )
     return [_row_to_mention(r) for r in _run(db, sql, [*params, limit, offset])]
+
+
+#: sorts whose order an index gives (see migrations); the others sort their matches
+_SORT_INDEXES = {
+    "priority": "idx_mentions_priority",
+    "newest": "idx_mentions_created",
+    "oldest": "idx_mentions_created",
+}
+
+
+def _walk_sort_index(db: sqlite_utils.Database, search: str, rows_needed: int) -> bool:
+    """Whether walking the sort index beats sorting all matches of *search* (cost estimate).
+
+    Walking reads about rows_needed * total / matches index entries; sorting reads every
+    match. Measured at 1M mentions, an index entry costs about twice a match, so walking
+    wins when matches² > 2 * rows_needed * total. Counting stops at that threshold.
+    """
+    plan = plan_search(search)
+    if plan is None or not plan.match:
+        return False
+    total = int(db.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0])
+    threshold = math.isqrt(2 * rows_needed * total) + 1
+    sql = "SELECT count(*) FROM (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ? LIMIT ?)"
+    return int(_run(db, sql, [plan.match, threshold])[0][0]) >= threshold
 
 
 def count(db: sqlite_utils.Database, flt: MentionFilter | None = None) -> int:

@@ -403,7 +403,8 @@ class MainWindow(QMainWindow):
             summary = getattr(report, "summary_text", None)
             self.reload()
             if callable(summary):
-                self.statusBar().showMessage(summary(), 10_000)
+                # the first clause fits beside the counts; the per-platform detail does not
+                self.statusBar().showMessage(str(summary()).split(" (")[0] + ".", 10_000)
 
         (
             self._runner.op(work)

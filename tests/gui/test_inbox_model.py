@@ -299,3 +299,29 @@ def test_odd_text_is_one_line_and_bounded(db, db_path: Path, bad: str) -> None:
     shown = model.index(0, col("text")).data()
     assert "\n" not in shown and "\t" not in shown
     assert len(shown) <= 240
+
+
+def test_a_wide_search_pages_in_the_same_order_as_a_plain_sort(db, db_path: Path) -> None:
+    # enough matches that the store walks the priority index instead of sorting the matches
+    rows = [
+        mention_row(
+            text=f"{'refund please' if i % 2 else 'lovely cake'} {i}",
+            priority=(i * 37) % 101,
+            created_at=ago(minutes=i % 977),
+        )
+        for i in range(3000)
+    ]
+    insert_mentions(db, rows)
+    assert mentions._walk_sort_index(db, "refund", PAGE_SIZE)  # the fast path is taken
+    model = InboxModel(db, SyncTaskRunner(db_path), now=lambda: NOW)
+    model.set_filter(MentionFilter(search="refund"))
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    expected = [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM mentions WHERE text LIKE 'refund%'"
+            " ORDER BY priority DESC, created_at DESC, id DESC"
+        )
+    ]
+    assert model.ids() == expected and len(expected) == 1500

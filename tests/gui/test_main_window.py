@@ -331,6 +331,7 @@ def test_load_demo_from_the_welcome_panel(qtbot, db, db_path: Path) -> None:
     count = db.execute("SELECT count(*) FROM mentions").fetchone()[0]
     assert count == 3000
     assert window.new_label.text().endswith(" new") and window.new_label.text() != "0 new"
+    assert "3,000" in window.statusBar().currentMessage()
 
 
 # --- opening the database ---------------------------------------------------------------------
