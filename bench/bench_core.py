@@ -43,6 +43,7 @@ QUERIES = [
     "macarons", "eclairs", "vegan", "hair", "charged twice", '"never showed up"',
     '"thanks a lot"', '"out of stock"', "deliv", "croiss", "refund -cake", "hair OR sick",
     "Elm Road", "#neveragain", "@bakery", "birthday cake mum", "zzzunknownword",
+    "52731", "user4242", "allergic reaction",  # an order number, a customer, a rare phrase
 ]  # fmt: skip
 REPEATS = 5
 

@@ -226,7 +226,7 @@ class MentionFilter:
         params: list[Any] = []
         plan = plan_search(self.search) if self.search.strip() else None
         if plan and plan.match:
-            clauses.append("m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)")
+            clauses.append(_FTS_IN)  # first, its parameter first: query() relies on that
             params.append(plan.match)
         if plan and plan.exclude:
             clauses.append(
@@ -322,12 +322,22 @@ def query(
         index = f" INDEXED BY {index}"
     else:
         index = ""
-    sql = (
-        f"SELECT {_SELECT} FROM mentions m{index} WHERE {where}"
-        f" ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?"
-    )
+    source = f"mentions m{index}"
+    if not index and where.startswith(_FTS_IN):
+        # Fewer matches: loop over them (CROSS JOIN keeps them the outer loop), so a filter
+        # with its own index (status, complaint...) cannot make SQLite walk that index and
+        # probe the matches instead (inbox "new/open" + a rare word at 1M: 170 ms -> 0.1 ms)
+        source = _FTS_DRIVEN_FROM
+        where = where.removeprefix(_FTS_IN).removeprefix(" AND ") or "1"
+    sql = f"SELECT {_SELECT} FROM {source} WHERE {where} ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?"
     return [_row_to_mention(r) for r in _run(db, sql, [*params, limit, offset])]
 
+
+_FTS_IN = "m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)"
+_FTS_DRIVEN_FROM = (
+    "(SELECT rowid AS fts_id FROM mentions_fts WHERE mentions_fts MATCH ?) f"
+    " CROSS JOIN mentions m ON m.id = f.fts_id"
+)
 
 #: sorts whose order an index gives (see migrations); the others sort their matches
 _SORT_INDEXES = {

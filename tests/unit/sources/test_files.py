@@ -468,3 +468,39 @@ def test_report_is_what_the_cli_and_dialog_read(db: Any, tmp_path: Path) -> None
     report = import_file(db, write_csv(tmp_path / "r.csv", ["text"], [["x"]]))
     assert isinstance(report, ImportReport)
     assert (report.path, report.format, report.encoding) == (tmp_path / "r.csv", "csv", "utf-8")
+
+
+@pytest.mark.parametrize("word", ["common", "rare"])
+@pytest.mark.parametrize("sort", ["priority", "newest", "most_negative"])
+def test_search_with_filters_pages_like_python_would(db: Any, tmp_path: Path, word: str,
+                                                      sort: str) -> None:  # fmt: skip
+    # "common" is in every 2nd post (the store walks the sort index), "rare" in every 97th
+    # (the store loops over the matches): both plans must give the same pages as Python
+    rows = []
+    for n in range(3000):
+        words = ["common"] if n % 2 else []
+        words += ["rare"] if n % 97 == 0 else []
+        kind = ["Never arrived, want a refund", "Lovely bread", "Is it open"][n % 3]
+        rows.append([f"{kind} {' '.join(words)} #{n}", f"2026-01-01T00:00:{n % 60:02d}Z"])
+    import_file(db, write_csv(tmp_path / "s.csv", ["text", "date"], rows), workers=1)
+    mentions.set_status(db, range(1, 3001, 5), "resolved")
+    everything = mentions.query(db, limit=5000, sort=sort)
+    assert len(everything) == 3000
+
+    for flt in [
+        mentions.MentionFilter(search=word),
+        mentions.MentionFilter(search=word, statuses=("new", "open")),
+        mentions.MentionFilter(search=word, complaints_only=True),
+        mentions.MentionFilter(search=word, label="positive", statuses=("resolved",)),
+    ]:
+        expected = [
+            m for m in everything
+            if word in m.text.split()
+            and (not flt.statuses or m.status in flt.statuses)
+            and (not flt.complaints_only or m.complaint)
+            and (not flt.label or m.label == flt.label)
+        ]  # fmt: skip
+        assert expected, flt
+        pages = [mentions.query(db, flt, sort=sort, limit=20, offset=o) for o in (0, 20)]
+        assert [m.id for m in pages[0] + pages[1]] == [m.id for m in expected[:40]]
+        assert mentions.count(db, flt) == len(expected)
