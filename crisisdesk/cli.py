@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -215,6 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # a frozen app (PyInstaller) re-runs its executable for import scoring workers: this runs
+    # the worker and exits there; elsewhere it does nothing
+    multiprocessing.freeze_support()
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)

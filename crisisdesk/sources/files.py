@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
@@ -24,7 +25,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crisisdesk.errors import ImportCancelled, ImportFileError
+from crisisdesk.errors import DatabaseError, ImportCancelled, ImportFileError
 from crisisdesk.sources import fileformats
 from crisisdesk.sources.fileformats import Record, RowProblem
 from crisisdesk.sources.filerows import (
@@ -250,13 +251,36 @@ def import_file(
                 )
 
         tick(0)
-        with _big_cache(db), db.atomic(), mentions.bulk_insert(db) as inserter:
-            _run(inserter, _batches(reader, mapper, report, ctx), report, tick, workers, mapper)
+        with _database_errors(path), _big_cache(db), db.atomic():
+            with mentions.bulk_insert(db) as inserter:
+                batches = _batches(reader, mapper, report, ctx)
+                _run(inserter, batches, report, tick, workers, mapper)
             tick(total)
     finally:
         reader.close()
     _finish_warnings(report, ctx)
     return report
+
+
+@contextlib.contextmanager
+def _database_errors(path: Path) -> Iterator[None]:
+    """The database refusing the write (another program holds it, a full disk) is something an
+    owner can fix: say so. Everything was rolled back by then."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            raise DatabaseError(
+                f"Nothing from {path.name} was stored: the database is busy with another change.",
+                hint="Wait for the sync or other import to finish, then import again.",
+            ) from exc
+        if "full" in text:
+            raise DatabaseError(
+                f"Nothing from {path.name} was stored: the disk is full.",
+                hint="Free some disk space, then import again.",
+            ) from exc
+        raise
 
 
 @contextlib.contextmanager

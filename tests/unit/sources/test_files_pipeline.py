@@ -238,3 +238,23 @@ def test_score_batch_matches_analysis_and_its_cache_stays_bounded(
         assert got == (a.sentiment, a.label, a.complaint, a.cues, p.score)
     assert 0 < len(scoring._SEEN) <= 7
     assert scoring.score_batch(items) == out  # answered from the cache, same results
+
+
+def test_database_busy_with_another_writer_is_a_clear_error(
+    db: Any, db_path: Path, tmp_path: Path, stored: list[tuple[Any, ...]]
+) -> None:
+    from crisisdesk.errors import DatabaseError
+
+    other = open_database(db_path)
+    other.execute("BEGIN IMMEDIATE")  # e.g. a sync writing right now
+    db.execute("PRAGMA busy_timeout = 50")
+    try:
+        with pytest.raises(DatabaseError, match="busy with another change") as err:
+            import_file(db, mentions_csv(tmp_path / "m.csv", 10), workers=1)
+        assert "import again" in err.value.hint
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert table_snapshot(db) == stored
+    assert trigger_count(db) == 1
+    assert import_file(db, tmp_path / "m.csv", workers=1).imported == 10
