@@ -420,7 +420,20 @@ def _set_column(
             previous[mention_id] = row[0]
             db.execute(f"UPDATE mentions SET {column} = ? WHERE id = ?", [value, mention_id])
             events.record(db, "mention", mention_id, action, old=row[0], new=value, actor=actor)
+            if column == "status":
+                _rescore(db, mention_id)
     return previous
+
+
+def _rescore(db: sqlite_utils.Database, mention_id: int) -> None:
+    """Answering a mention ends its waiting points (and undo brings them back)."""
+    from crisisdesk.store.priorities import priority_for  # priorities builds on this module
+
+    mention = get(db, mention_id)
+    if mention is not None:
+        new = priority_for(mention).score
+        if new != mention.priority:
+            db.execute("UPDATE mentions SET priority = ? WHERE id = ?", [new, mention_id])
 
 
 def set_status(

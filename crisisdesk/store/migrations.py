@@ -148,6 +148,12 @@ def m002_reply_index(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m003_meta(db: sqlite_utils.Database) -> None:
+    # small facts about the database itself, e.g. when stored priorities were last refreshed
+    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names of applied migrations this version does not know: the file is from the future.
 

@@ -97,15 +97,37 @@ def priority_for_row(row: Mapping[str, Any], now: datetime | None = None) -> Pri
     )
 
 
+#: key in the ``meta`` table: when :func:`refresh_priorities` last ran (UTC ISO)
+REFRESHED_AT_KEY = "priorities_refreshed_at"
+
+
+def _refresh_since(db: sqlite_utils.Database, now: datetime) -> str:
+    """The oldest creation time whose waiting points may have moved since the last refresh.
+
+    Normally the recent slice only; after the app was closed for days, the slice reaches back
+    to the last refresh; the very first refresh looks at every unanswered mention once.
+    """
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [REFRESHED_AT_KEY]).fetchone()
+    if row is None:
+        return ""
+    try:
+        last = min(datetime.fromisoformat(row[0]), now)
+    except ValueError:
+        return ""
+    return to_iso(min(last, now) - timedelta(hours=WAITING_CAP_HOURS + REFRESH_MARGIN_HOURS))
+
+
 def refresh_priorities(db: sqlite_utils.Database, now: datetime | None = None) -> int:
     """Recompute the priority of recent unanswered mentions; return how many changed.
 
     Only mentions with status new/open created within ``WAITING_CAP_HOURS`` plus
-    ``REFRESH_MARGIN_HOURS`` of *now* are read (a range scan on the ``created_at`` index), and
-    only changed rows are written, all in one transaction.
+    ``REFRESH_MARGIN_HOURS`` of the previous refresh (or of *now*) are read (a range scan on
+    the ``created_at`` index), and only changed rows are written, all in one transaction.
     """
     now = now or now_utc()
-    since = to_iso(now - timedelta(hours=WAITING_CAP_HOURS + REFRESH_MARGIN_HOURS))
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    since = _refresh_since(db, now)
     with db.atomic():
         rows = db.execute(REFRESH_SQL, [since, *UNANSWERED]).fetchall()
         changes: list[tuple[int, int]] = []
@@ -136,4 +158,9 @@ def refresh_priorities(db: sqlite_utils.Database, now: datetime | None = None) -
                 changes.append((new, mention_id))
         if changes:
             db.conn.executemany("UPDATE mentions SET priority = ? WHERE id = ?", changes)
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [REFRESHED_AT_KEY, to_iso(now)],
+        )
     return len(changes)

@@ -17,6 +17,7 @@ from crisisdesk.store import mentions
 from crisisdesk.store.priorities import (
     REFRESH_MARGIN_HOURS,
     REFRESH_SQL,
+    REFRESHED_AT_KEY,
     priority_for,
     priority_for_row,
     refresh_priorities,
@@ -110,6 +111,7 @@ def test_refresh_updates_only_recent_unanswered_mentions(db: Any) -> None:
     }
     ids = dict(zip(rows, insert_mentions(db, rows.values()), strict=True))
     events_before = table_snapshot(db, "events")
+    _mark_refreshed(db, NOW - timedelta(minutes=10))  # the app refreshed a moment ago
 
     changed = refresh_priorities(db, NOW)
 
@@ -166,3 +168,48 @@ def test_refresh_is_all_or_nothing(db: Any) -> None:
     assert table_snapshot(db) == before
     db.execute("DROP TRIGGER refuse_update")
     assert refresh_priorities(db, NOW) == 3
+
+
+def _mark_refreshed(db: Any, when: datetime) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [REFRESHED_AT_KEY, to_iso(when)]
+    )
+
+
+def test_first_refresh_corrects_every_unanswered_mention(db: Any) -> None:
+    """Rows scored at import time never refreshed before: their waiting points are stale."""
+    old_id, answered_id = insert_mentions(
+        db,
+        [
+            mention_row(created_at=_ago(24 * 10), priority=3),
+            mention_row(created_at=_ago(24 * 10), status="resolved", priority=3),
+        ],
+    )
+    assert refresh_priorities(db, NOW) == 1
+    after = _priorities(db)
+    assert after[old_id] == priority_for(mentions.get(db, old_id), NOW).score  # type: ignore[arg-type]
+    assert after[old_id] > 3
+    assert after[answered_id] == 3
+
+
+def test_refresh_after_days_closed_reaches_back_to_the_last_refresh(db: Any) -> None:
+    window = WAITING_CAP_HOURS + REFRESH_MARGIN_HOURS
+    _mark_refreshed(db, NOW - timedelta(days=5))
+    (mention_id,) = insert_mentions(db, [mention_row(created_at=_ago(24 * 5 + 1), priority=0)])
+    assert window < 24 * 5 + 1  # outside the normal slice, inside the one since the last run
+    assert refresh_priorities(db, NOW) == 1
+    assert _priorities(db)[mention_id] > 0
+
+
+def test_answering_a_mention_ends_its_waiting_points(db: Any) -> None:
+    (mention_id,) = insert_mentions(
+        db, [mention_row(created_at=_ago(30), complaint=True, cues=["refund"], sentiment=-0.5)]
+    )
+    refresh_priorities(db)
+    waiting = _priorities(db)[mention_id]
+    mentions.set_status(db, [mention_id], "replied")
+    answered = _priorities(db)[mention_id]
+    assert answered < waiting
+    assert answered == priority_for(mentions.get(db, mention_id)).score  # type: ignore[arg-type]
+    mentions.restore_statuses(db, {mention_id: "new"})
+    assert _priorities(db)[mention_id] == waiting
