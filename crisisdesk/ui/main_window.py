@@ -62,6 +62,8 @@ from crisisdesk.ui.welcome import WelcomePanel
 
 DEMO_COUNT = 3000
 SUMMARY_REFRESH_MS = 60_000
+#: waiting points grow while mentions wait; recompute stored priorities this often
+PRIORITY_REFRESH_MS = 10 * 60_000
 IMPORT_FILTER = "Mention files (*.csv *.json *.ndjson *.jsonl);;All files (*)"
 #: keys that work without a menu entry, for the shortcuts help
 EXTRA_KEYS = (
@@ -122,6 +124,7 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePanel(self)
         self.welcome.loadDemoRequested.connect(self.load_demo)
         self.welcome.importRequested.connect(self.import_files)
+        self.welcome.connectAccountRequested.connect(lambda: self.show_page("accounts"))
         self.central = QStackedWidget(self)
         self.central.addWidget(shell)
         self.central.addWidget(self.welcome)
@@ -145,14 +148,26 @@ class MainWindow(QMainWindow):
         self.summary_timer.setInterval(SUMMARY_REFRESH_MS)
         self.summary_timer.timeout.connect(self.refresh_summary)
         self.summary_timer.start()
+        self.priority_timer = QTimer(self)
+        self.priority_timer.setObjectName("priorityRefresh")
+        self.priority_timer.setInterval(PRIORITY_REFRESH_MS)
+        self.priority_timer.timeout.connect(self.refresh_priorities)
+        self.priority_timer.start()
 
         self._restore_window()
         self._show_welcome_if_empty()
         if self.inbox.model.loading:
             # the counts scan the whole table: let the first page of the list go first
-            self.inbox.loaded.connect(self.refresh_summary, Qt.ConnectionType.SingleShotConnection)
+            self.inbox.loaded.connect(
+                self._after_first_page, Qt.ConnectionType.SingleShotConnection
+            )
         else:
-            self.refresh_summary()
+            self._after_first_page()
+
+    def _after_first_page(self) -> None:
+        self.refresh_summary()
+        # priorities may be stale since the app last ran
+        self.refresh_priorities()
 
     # --- building -----------------------------------------------------------------------------
 
@@ -425,6 +440,22 @@ class MainWindow(QMainWindow):
             .failure(self._summary_failed)
             .start()
         )
+
+    def refresh_priorities(self) -> None:
+        """Recompute waiting points off the GUI thread; repaint the loaded rows that moved."""
+        from crisisdesk.store.priorities import refresh_priorities
+
+        def done(changed: int) -> None:
+            if changed:
+                self.inbox.refresh_rows(self.inbox.model.ids())
+
+        def failed(exc: BaseException) -> None:
+            # e.g. a sync holds the write lock: the next refresh catches up, no dialog needed
+            self.statusBar().showMessage(f"Priorities not updated this time: {exc}", 10_000)
+
+        self._runner.op(lambda ctx: refresh_priorities(ctx.db)).success(done).failure(
+            failed
+        ).start()
 
     def _summary_failed(self, exc: BaseException) -> None:
         # counts are a convenience; say they are unavailable instead of interrupting

@@ -9,8 +9,9 @@ WELCOME_TITLE = "Welcome to crisisdesk"
 WELCOME_TEXT = (
     "crisisdesk collects what people say about your business, shows you what needs an answer "
     "first, and helps you reply calmly.\n\n"
-    "Your inbox is empty. Try it with made-up demo mentions for a small bakery, or import a "
-    "CSV or JSON export of your own mentions."
+    "Your inbox is empty. Try it with made-up demo mentions for a small bakery, import a "
+    "CSV or JSON export of your own mentions, or connect your accounts on Mastodon, Bluesky, "
+    "Reddit, X, Facebook or a news feed."
 )
 
 
@@ -19,6 +20,7 @@ class WelcomePanel(QWidget):
 
     loadDemoRequested = Signal()
     importRequested = Signal()
+    connectAccountRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +46,11 @@ class WelcomePanel(QWidget):
         self.import_button.setAccessibleName("Import a file")
         self.import_button.setToolTip("Import mentions from a CSV, JSON or NDJSON file")
         self.import_button.clicked.connect(self.importRequested)
+        self.account_button = QPushButton("Connect an account…", self)
+        self.account_button.setObjectName("connectAccount")
+        self.account_button.setAccessibleName("Connect an account")
+        self.account_button.setToolTip("Fetch mentions from your social media accounts")
+        self.account_button.clicked.connect(self.connectAccountRequested)
         self.busy_label = QLabel("", self)
         self.busy_label.setObjectName("welcomeBusy")
         self.busy_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -52,6 +59,7 @@ class WelcomePanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.demo_button)
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.account_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
@@ -72,3 +80,4 @@ class WelcomePanel(QWidget):
         self.busy_label.setText(text)
         self.demo_button.setEnabled(not text)
         self.import_button.setEnabled(not text)
+        self.account_button.setEnabled(not text)
