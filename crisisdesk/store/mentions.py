@@ -194,6 +194,9 @@ def upsert_many(db: sqlite_utils.Database, rows: Sequence[Mapping[str, Any]]) ->
                 counts.inserted += 1
                 continue
             new = [row.get(c, _DEFAULTS.get(c)) for c in REFRESH_COLUMNS[:-1]]
+            url_at = REFRESH_COLUMNS.index("url")
+            if new[url_at] is None:  # a payload without a link never erases the one we have
+                new[url_at] = existing[1 + url_at]
             if list(existing[1:]) == new:
                 counts.duplicates += 1
                 continue
@@ -202,6 +205,7 @@ def upsert_many(db: sqlite_utils.Database, rows: Sequence[Mapping[str, Any]]) ->
                 f"UPDATE mentions SET {sets} WHERE id = ?",
                 [*new, row.get("fetched_at"), existing[0]],
             )
+            _rescore(db, existing[0])  # reach changed, and the stored status decides waiting
             counts.updated += 1
     return counts
 

@@ -10,6 +10,7 @@ import pytest
 from crisisdesk.errors import CrisisdeskError
 from crisisdesk.store import events, mentions
 from crisisdesk.store.mentions import MentionFilter
+from crisisdesk.store.priorities import priority_for
 from tests.helpers.builders import insert_mentions, mention_row, table_snapshot
 
 
@@ -91,6 +92,23 @@ def test_upsert_many_refreshes_counts_but_keeps_text_and_triage_state(db: Any) -
 
     counts = mentions.upsert_many(db, [refreshed])
     assert (counts.inserted, counts.updated, counts.duplicates) == (0, 0, 1)
+
+
+def test_upsert_without_a_link_keeps_the_stored_link_and_rescores_reach(db: Any) -> None:
+    row = mention_row(external_id="y1", url="https://social.example/@a/1", author_followers=10)
+    (mention_id,) = insert_mentions(db, [row])
+    before = mentions.get(db, mention_id)
+    assert before is not None
+
+    counts = mentions.upsert_many(db, [dict(row, url=None, author_followers=250_000)])
+
+    assert counts.updated == 1
+    after = mentions.get(db, mention_id)
+    assert after is not None
+    assert after.url == "https://social.example/@a/1"
+    assert after.author_followers == 250_000
+    assert after.priority == priority_for(after).score
+    assert after.priority > priority_for(before).score  # a far bigger audience ranks higher
 
 
 # --- filters ------------------------------------------------------------------------------
