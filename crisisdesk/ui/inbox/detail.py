@@ -36,32 +36,11 @@ from crisisdesk.store import conversation, follow_ups, labels, mentions
 from crisisdesk.store.events import Event
 from crisisdesk.store.mentions import Mention
 from crisisdesk.timeutil import now_utc, parse_iso
+from crisisdesk.ui.inbox.model import STATUS_TEXT, platform_text
 
 #: conversation entries shown before and after the selected mention
 THREAD_BEFORE = 30
 THREAD_AFTER = 10
-
-STATUS_TITLES = {
-    "new": "New",
-    "open": "Open",
-    "replied": "Replied",
-    "offline": "Taken offline",
-    "resolved": "Resolved",
-    "archived": "Archived",
-}
-PLATFORM_TITLES = {
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-    "reddit": "Reddit",
-    "x": "X",
-    "facebook": "Facebook",
-    "rss": "RSS feed",
-    "import": "Imported file",
-}
-
-
-def platform_title(source: str) -> str:
-    return PLATFORM_TITLES.get(source, source.capitalize() or "Unknown")
 
 
 def _aware(value: str | datetime) -> datetime:
@@ -178,7 +157,7 @@ def describe_event(event: Event) -> str:
     """One history line: 'New → Replied', 'Assigned to Sam', 'Label "refund" added'."""
     old, new = event.old, event.new
     if event.entity == "mention" and event.action == "status":
-        return f"{STATUS_TITLES.get(old or '', old)} → {STATUS_TITLES.get(new or '', new)}"
+        return f"{STATUS_TEXT.get(old or '', old)} → {STATUS_TEXT.get(new or '', new)}"
     if event.action == "assign":
         return f"Assigned to {new}" if new else f"No longer assigned to {old}"
     if event.action == "label":
@@ -365,7 +344,7 @@ class MentionDetail(QWidget):
                 created = f"{local_time_text(m.created_at)} ({relative_text(m.created_at)})"
             except ValueError:
                 created = m.created_at
-        self.meta_label.setText(" · ".join(p for p in (platform_title(m.source), created) if p))
+        self.meta_label.setText(" · ".join(p for p in (platform_text(m.source), created) if p))
         self.text_view.setPlainText(m.text)
         self.engagement_label.setText(
             f"{_plural(m.likes, 'like')} · {_plural(m.reposts, 'repost')} · "
@@ -373,12 +352,12 @@ class MentionDetail(QWidget):
         )
         web = is_web_link(m.url)
         self.link_button.setEnabled(web)
-        self.link_button.setText(f"Open on {platform_title(m.source)}" if web else "No web link")
+        self.link_button.setText(f"Open on {platform_text(m.source)}" if web else "No web link")
         self.link_button.setToolTip(m.url if web and m.url else "This mention has no web link")
 
         self.priority_label.setText(self._priority_text(m))
         self.cues_label.setText(self._tone_text(m))
-        self.status_label.setText(STATUS_TITLES.get(m.status, m.status))
+        self.status_label.setText(STATUS_TEXT.get(m.status, m.status))
         self.assignee_label.setText(m.assignee or "Nobody")
         self.labels_label.setText(", ".join(labels.for_mention(self._db, m.id)) or "None")
         self.follow_up_label.setText(self._follow_up_text(m.id))

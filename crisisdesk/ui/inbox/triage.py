@@ -23,7 +23,7 @@ from crisisdesk.ui import errors
 from crisisdesk.ui.dialogs.assign_dialog import AssignDialog
 from crisisdesk.ui.dialogs.follow_up_dialog import FollowUpDialog
 from crisisdesk.ui.dialogs.label_picker import LabelPicker
-from crisisdesk.ui.inbox.detail import STATUS_TITLES
+from crisisdesk.ui.inbox.model import STATUS_TEXT
 
 #: status → (menu text, single-key shortcut, short toolbar text). Letters are mnemonic where
 #: they can be, E archives as in most mail programs, and none clashes with j/k (move) or /.
@@ -110,7 +110,7 @@ class TriageController(QObject):
         self._selected_ids = selected_ids
         self.status_actions: dict[str, QAction] = {}
         for status, (text, key, short) in STATUS_ACTIONS.items():
-            title = STATUS_TITLES[status].lower()
+            title = STATUS_TEXT[status].lower()
             action = self._action(text, key, f"Mark the selected mentions as {title}", short)
             action.triggered.connect(lambda _checked=False, s=status: self.set_status(s))
             self.status_actions[status] = action
@@ -221,7 +221,7 @@ class TriageController(QObject):
         previous = self._guarded(lambda: self._set_statuses(dict.fromkeys(ids, status)))
         if not isinstance(previous, dict):
             return False
-        title = STATUS_TITLES.get(status, status).lower()
+        title = STATUS_TEXT.get(status, status).lower()
         return self._push(
             f"Mark {_mentions_word(len(previous))} as {title}",
             self._set_statuses,
