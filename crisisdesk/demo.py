@@ -519,7 +519,7 @@ def load_demo(
     second run adds nothing. ``progress(done, total)`` returning ``False`` cancels: nothing is
     written and :class:`ImportCancelled` is raised.
     """
-    from crisisdesk.analysis.priority import score
+    from crisisdesk.analysis.priority import points
     from crisisdesk.analysis.sentiment import analyze_many
 
     data = generate(count, seed=seed, now=now)
@@ -542,14 +542,14 @@ def load_demo(
             waiting = None
             if row["status"] in mentions.UNANSWERED:
                 waiting = (moment - parse_iso(row["created_at"])).total_seconds() / 3600
-            priority = score(
+            priority = points(
                 sentiment=result.sentiment, complaint=result.complaint, cues=result.cues,
                 followers=row["author_followers"], likes=row["likes"], reposts=row["reposts"],
                 replies=row["replies"], waiting_hours=waiting,
             )  # fmt: skip
             rows.append(
                 dict(row, sentiment=result.sentiment, label=result.label,
-                     complaint=result.complaint, cues=result.cues, priority=priority.score)
+                     complaint=result.complaint, cues=result.cues, priority=priority)
             )  # fmt: skip
         tick(len(rows))
     if not rows:

@@ -54,7 +54,7 @@ def score_batch(items: Sequence[ScoreInput]) -> list[ScoreOutput]:
     for text, followers, likes, reposts, replies, waiting in items:
         a = analyses[text]
         cues = tuple(a.cues)
-        prio = priority.score(
+        prio = priority.points(
             sentiment=a.sentiment,
             complaint=a.complaint,
             cues=cues,
@@ -64,7 +64,7 @@ def score_batch(items: Sequence[ScoreInput]) -> list[ScoreOutput]:
             replies=replies,
             waiting_hours=waiting,
         )
-        out.append((a.sentiment, a.label, bool(a.complaint), cues, int(prio.score)))
+        out.append((a.sentiment, a.label, bool(a.complaint), cues, prio))
     return out
 
 

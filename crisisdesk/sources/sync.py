@@ -23,7 +23,7 @@ import httpx
 import sqlite_utils
 
 from crisisdesk import secrets
-from crisisdesk.analysis.priority import score
+from crisisdesk.analysis.priority import points
 from crisisdesk.analysis.sentiment import analyze_many
 from crisisdesk.errors import CrisisdeskError, OfflineError
 from crisisdesk.sources.base import AccountConfig, Connector
@@ -211,7 +211,7 @@ def score_rows(
         row["label"] = analysis.label
         row["complaint"] = analysis.complaint
         row["cues"] = list(analysis.cues)
-        row["priority"] = score(
+        row["priority"] = points(
             sentiment=analysis.sentiment,
             complaint=analysis.complaint,
             cues=analysis.cues,
@@ -220,7 +220,7 @@ def score_rows(
             reposts=int(row.get("reposts") or 0),
             replies=int(row.get("replies") or 0),
             waiting_hours=_waiting_hours(str(row.get("created_at") or ""), now),
-        ).score
+        )
     return out
 
 
