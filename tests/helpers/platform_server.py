@@ -211,6 +211,18 @@ def _make_handler(server: PlatformServer) -> type[BaseHTTPRequestHandler]:
     return _Handler
 
 
+class Waits(list[float]):
+    """A ``sleep`` for clients under test: records each wait asked for and returns at once."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+@pytest.fixture
+def waits() -> Waits:
+    return Waits()
+
+
 @pytest.fixture
 def platform_server() -> Iterator[PlatformServer]:
     server = PlatformServer()

@@ -14,22 +14,12 @@ from crisisdesk.sources.base import AccountConfig, ReplyTarget
 from crisisdesk.sources.facebook import FacebookConnector
 from crisisdesk.sources.http import make_client
 from tests.helpers import payloads_facebook as fb
-from tests.helpers.platform_server import PlatformServer, RecordedRequest, Reply
+from tests.helpers.platform_server import PlatformServer, RecordedRequest, Reply, Waits
 
 
 @pytest.fixture
 def site(platform_server: PlatformServer) -> fb.FacebookSite:
     return fb.FacebookSite(platform_server)
-
-
-class Waits(list[float]):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-@pytest.fixture
-def waits() -> Waits:
-    return Waits()
 
 
 @pytest.fixture

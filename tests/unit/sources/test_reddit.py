@@ -14,22 +14,12 @@ from crisisdesk.sources.http import make_client
 from crisisdesk.sources.reddit import RedditConnector
 from crisisdesk.sources.registry import encode_secret, platform_info
 from tests.helpers import payloads_reddit as rd
-from tests.helpers.platform_server import PlatformServer, RecordedRequest, Reply
+from tests.helpers.platform_server import PlatformServer, RecordedRequest, Reply, Waits
 
 
 @pytest.fixture
 def site(platform_server: PlatformServer) -> rd.RedditSite:
     return rd.RedditSite(platform_server)
-
-
-class Waits(list[float]):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-@pytest.fixture
-def waits() -> Waits:
-    return Waits()
 
 
 def _secret(site: rd.RedditSite, **over: str) -> str:

@@ -19,12 +19,7 @@ from tests.helpers import payloads_mastodon as pm
 from tests.helpers import payloads_reddit as rd
 from tests.helpers import payloads_x as px
 from tests.helpers.builders import insert_mentions, mention_row, table_snapshot
-from tests.helpers.platform_server import PlatformServer, Reply
-
-
-class Waits(list[float]):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
+from tests.helpers.platform_server import PlatformServer, Reply, Waits
 
 
 def factory(timeout: float = 3.0) -> Any:

@@ -22,17 +22,7 @@ from tests.helpers import payloads_facebook as fb
 from tests.helpers import payloads_reddit as rd
 from tests.helpers import payloads_x as px
 from tests.helpers.builders import insert_mentions, mention_row, table_snapshot
-from tests.helpers.platform_server import PlatformServer, Reply
-
-
-class Waits(list[float]):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-@pytest.fixture
-def waits() -> Waits:
-    return Waits()
+from tests.helpers.platform_server import PlatformServer, Reply, Waits
 
 
 @pytest.fixture

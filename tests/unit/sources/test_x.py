@@ -13,22 +13,12 @@ from crisisdesk.sources.base import AccountConfig, ReplyTarget
 from crisisdesk.sources.http import make_client
 from crisisdesk.sources.x import XConnector, weighted_length
 from tests.helpers import payloads_x as px
-from tests.helpers.platform_server import PlatformServer, RecordedRequest, Reply
+from tests.helpers.platform_server import PlatformServer, RecordedRequest, Reply, Waits
 
 
 @pytest.fixture
 def site(platform_server: PlatformServer) -> px.XSite:
     return px.XSite(platform_server)
-
-
-class Waits(list[float]):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-@pytest.fixture
-def waits() -> Waits:
-    return Waits()
 
 
 @pytest.fixture
