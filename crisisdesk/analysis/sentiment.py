@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from crisisdesk.analysis.cues import CUE_DESCRIPTIONS, detect, is_complaint
+from crisisdesk.analysis.vader_fast import FastCompound
 
 __all__ = [
     "CUE_DESCRIPTIONS",
@@ -60,6 +61,10 @@ _PROBES = (
     "I ❤️ this bakery🥐so much",
     "😀 starts and ends 😀",
     "tab\tand\nnewline 🎂",
+    "No good, no. Not the least bit helpful, at least not really. Least happy ever",
+    "never so good, without a doubt the bomb ... sort of nice, kind of awful??? ok???? yes",
+    "It was GREAT but EXTREMELY late, but fine, good good but bad bad",
+    "no problem or worry, no help nor thanks; I don't hate it, it isn't bad",
 )
 
 
@@ -69,9 +74,10 @@ def _compound() -> Callable[[str], float]:
 
     ``polarity_scores`` first swaps emoji for words with a Python loop over every character,
     a fifth of its time. This does the same swap looking only at non-ASCII characters (found
-    by a regex, in C), then runs the rest of ``polarity_scores`` as VADER 3.3.2 has it, on
-    VADER's own objects. It checks itself against the library on probe texts and falls back to
-    the library if they differ.
+    by a regex, in C), then scores the words with :class:`~crisisdesk.analysis.vader_fast.
+    FastCompound` (VADER 3.3.2's rules with each word lower-cased once, about three times
+    faster). It checks itself against the library on probe texts and falls back to the
+    library if they differ.
     """
     from vaderSentiment import vaderSentiment as vader
 
@@ -100,21 +106,10 @@ def _compound() -> Callable[[str], float]:
         pieces.append(text[last:])
         return "".join(pieces).strip()
 
+    fast = FastCompound(vader, analyzer.lexicon)
+
     def quick(text: str) -> float:
-        text = without_emoji(text)
-        sentitext = vader.SentiText(text)
-        sentiments: list[Any] = []
-        words = sentitext.words_and_emoticons
-        for i, item in enumerate(words):
-            lowered = item.lower()
-            if lowered in vader.BOOSTER_DICT or (
-                lowered == "kind" and i < len(words) - 1 and words[i + 1].lower() == "of"
-            ):
-                sentiments.append(0)
-                continue
-            sentiments = analyzer.sentiment_valence(0, sentitext, item, i, sentiments)
-        sentiments = analyzer._but_check(words, sentiments)
-        return float(analyzer.score_valence(sentiments, text)["compound"])
+        return fast(without_emoji(text))
 
     def library(text: str) -> float:
         return float(analyzer.polarity_scores(text)["compound"])

@@ -1,0 +1,199 @@
+"""VADER's compound score computed in fewer passes, with the same result to the last bit.
+
+``SentimentIntensityAnalyzer.polarity_scores`` (vaderSentiment 3.3.2) lower-cases the whole
+word list again for every negation and idiom check, i.e. quadratic work per text, and looks
+words up in lists. :class:`FastCompound` follows the same rules in the same order, with every
+arithmetic step done the same way (so the floats agree exactly), but it lower-cases each word
+once, looks words up in dicts and sets, and only runs the rules around lexicon words.
+
+It reads the lexicon, booster words, negations and idioms from the installed library, so it
+never holds a second copy of VADER's data. :mod:`crisisdesk.analysis.sentiment` checks it
+against the library at start-up and uses the library itself if they ever disagree.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["FastCompound"]
+
+_PUNCTUATION = string.punctuation
+_SO_THIS = frozenset({"so", "this"})
+_OR_NOR = frozenset({"or", "nor"})
+_AT_VERY = frozenset({"at", "very"})
+
+
+class FastCompound:
+    """``polarity_scores(text)["compound"]`` for text whose emoji are already swapped for words
+    and which is already stripped (what ``polarity_scores`` does before it splits)."""
+
+    def __init__(self, vader: Any, lexicon: Mapping[str, float]) -> None:
+        self._lexicon = dict(lexicon)
+        self._booster: dict[str, float] = dict(vader.BOOSTER_DICT)
+        self._negate = frozenset(vader.NEGATE)
+        self._special: dict[str, float] = dict(vader.SPECIAL_CASES)
+        self._n_scalar: float = vader.N_SCALAR
+        self._c_incr: float = vader.C_INCR
+        # words that occur in some idiom or multi-word booster: the idiom check can only change
+        # a valence when one of the words it looks at is one of these
+        idiom_words: set[str] = set()
+        for phrase in (*self._special, *(k for k in self._booster if " " in k)):
+            idiom_words.update(phrase.split(" "))
+        self._idiom_words = frozenset(idiom_words)
+        self._normalize = vader.normalize
+
+    def _negated(self, word: str) -> bool:
+        # VADER's ``negated([word])``: it lower-cases again, which changes nothing for words
+        # already lower-cased except in exotic scripts, so do it the same way
+        word = word.lower()
+        return word in self._negate or "n't" in word
+
+    def _scalar(self, word: str, lowered: str, valence: float, cap_diff: bool) -> float:
+        """VADER's ``scalar_inc_dec``: what a booster word before a lexicon word adds."""
+        scalar = self._booster.get(lowered)
+        if scalar is None:
+            return 0.0
+        if valence < 0:
+            scalar *= -1
+        if cap_diff and word.isupper():
+            if valence > 0:
+                scalar += self._c_incr
+            else:
+                scalar -= self._c_incr
+        return scalar
+
+    def _idioms(self, valence: float, low: list[str], i: int) -> float:
+        """VADER's ``_special_idioms_check`` (only reached with i >= 3)."""
+        n = len(low)
+        w0, w1, w2, w3 = low[i], low[i - 1], low[i - 2], low[i - 3]
+        words = self._idiom_words
+        after1 = low[i + 1] if n - 1 > i else None
+        after2 = low[i + 2] if n - 1 > i + 1 else None
+        if not (
+            w0 in words
+            or w1 in words
+            or w2 in words
+            or w3 in words
+            or (after1 is not None and after1 in words)
+        ):
+            return valence
+        special = self._special
+        one_zero = f"{w1} {w0}"
+        two_one_zero = f"{w2} {w1} {w0}"
+        two_one = f"{w2} {w1}"
+        three_two_one = f"{w3} {w2} {w1}"
+        three_two = f"{w3} {w2}"
+        for seq in (one_zero, two_one_zero, two_one, three_two_one, three_two):
+            found = special.get(seq)
+            if found is not None:
+                valence = found
+                break
+        if after1 is not None:
+            found = special.get(f"{w0} {after1}")
+            if found is not None:
+                valence = found
+            if after2 is not None:
+                found = special.get(f"{w0} {after1} {after2}")
+                if found is not None:
+                    valence = found
+        booster = self._booster
+        for n_gram in (three_two_one, three_two, two_one):
+            boost = booster.get(n_gram)
+            if boost is not None:
+                valence = valence + boost
+        return valence
+
+    def __call__(self, text: str) -> float:
+        words: list[str] = []
+        for token in text.split():
+            stripped = token.strip(_PUNCTUATION)
+            words.append(token if len(stripped) <= 2 else stripped)
+        n = len(words)
+        if n == 0:
+            return 0.0
+        low = [w.lower() for w in words]
+        uppers = sum(map(str.isupper, words))
+        cap_diff = 0 < n - uppers < n
+        lexicon = self._lexicon
+        booster = self._booster
+        n_scalar = self._n_scalar
+        c_incr = self._c_incr
+        sentiments: list[float] = [0] * n
+        for i, valence in enumerate(map(lexicon.get, low)):
+            if valence is None:
+                continue
+            lw = low[i]
+            if lw in booster or (lw == "kind" and i < n - 1 and low[i + 1] == "of"):
+                continue
+            if lw == "no" and i != n - 1 and low[i + 1] in lexicon:
+                valence = 0.0
+            if (
+                (i > 0 and low[i - 1] == "no")
+                or (i > 1 and low[i - 2] == "no")
+                or (i > 2 and low[i - 3] == "no" and low[i - 1] in _OR_NOR)
+            ):
+                valence = lexicon[lw] * n_scalar
+            if cap_diff and words[i].isupper():
+                if valence > 0:
+                    valence += c_incr
+                else:
+                    valence -= c_incr
+            # up to three words before: boosters, negations, idioms (skipping lexicon words)
+            if i > 0 and low[i - 1] not in lexicon:
+                valence = valence + self._scalar(words[i - 1], low[i - 1], valence, cap_diff)
+                if self._negated(low[i - 1]):
+                    valence = valence * n_scalar
+            if i > 1 and low[i - 2] not in lexicon:
+                s = self._scalar(words[i - 2], low[i - 2], valence, cap_diff)
+                if s != 0:
+                    s = s * 0.95
+                valence = valence + s
+                if low[i - 2] == "never" and low[i - 1] in _SO_THIS:
+                    valence = valence * 1.25
+                elif low[i - 2] == "without" and low[i - 1] == "doubt":
+                    pass
+                elif self._negated(low[i - 2]):
+                    valence = valence * n_scalar
+            if i > 2 and low[i - 3] not in lexicon:
+                s = self._scalar(words[i - 3], low[i - 3], valence, cap_diff)
+                if s != 0:
+                    s = s * 0.9
+                valence = valence + s
+                if (low[i - 3] == "never" and low[i - 2] in _SO_THIS) or low[i - 1] in _SO_THIS:
+                    valence = valence * 1.25
+                elif low[i - 3] == "without" and (low[i - 2] == "doubt" or low[i - 1] == "doubt"):
+                    pass
+                elif self._negated(low[i - 3]):
+                    valence = valence * n_scalar
+                valence = self._idioms(valence, low, i)
+            # "least" before the word negates it, unless "at least" / "very least"
+            if (
+                i > 0
+                and low[i - 1] == "least"
+                and "least" not in lexicon
+                and (i == 1 or low[i - 2] not in _AT_VERY)
+            ):
+                valence = valence * n_scalar
+            sentiments[i] = valence
+        if "but" in low:
+            but = low.index("but")
+            # VADER finds each score's position with list.index (the first equal score), so
+            # equal scores on both sides of "but" are weighted as VADER weights them
+            for sentiment in sentiments:
+                at = sentiments.index(sentiment)
+                if at < but:
+                    sentiments[at] = sentiment * 0.5
+                elif at > but:
+                    sentiments[at] = sentiment * 1.5
+        total = float(sum(sentiments))
+        if total == 0:
+            return round(float(self._normalize(total)), 4)
+        exclamations = min(text.count("!"), 4)
+        emphasis = exclamations * 0.292
+        questions = text.count("?")
+        if questions > 1:
+            emphasis += questions * 0.18 if questions <= 3 else 0.96
+        total = total + emphasis if total > 0 else total - emphasis
+        return round(float(self._normalize(total)), 4)
