@@ -64,6 +64,7 @@ DEMO_COUNT = 3000
 SUMMARY_REFRESH_MS = 60_000
 #: waiting points grow while mentions wait; recompute stored priorities this often
 PRIORITY_REFRESH_MS = 10 * 60_000
+DEFAULT_SIZE = QSize(1280, 800)
 IMPORT_FILTER = "Mention files (*.csv *.json *.ndjson *.jsonl);;All files (*)"
 #: keys that work without a menu entry, for the shortcuts help
 EXTRA_KEYS = (
@@ -523,11 +524,26 @@ class MainWindow(QMainWindow):
     def _restore_window(self) -> None:
         geometry = self._settings.get("window/geometry")
         if not geometry or not self.restoreGeometry(QByteArray(geometry)):
-            self.resize(1280, 800)
+            self.resize(DEFAULT_SIZE)
+        self._fit_to_screen()
         state = self._settings.get("window/state")
         if state:
             self.restoreState(QByteArray(state))
         self.show_page(self._settings.get("window/page"))
+
+    def _fit_to_screen(self) -> None:
+        """Never open larger than the screen (a small laptop, or a geometry saved on a big
+        monitor): a window wider than the screen hides the detail pane off its edge."""
+        screen = self.screen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        width = max(min(self.width(), room.width()), self.minimumWidth())
+        height = max(min(self.height(), room.height()), self.minimumHeight())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        if not room.contains(self.frameGeometry().topLeft()):
+            self.move(room.topLeft())
 
     def save_settings(self) -> None:
         self._settings.set("window/geometry", bytes(self.saveGeometry().data()))

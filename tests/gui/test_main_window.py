@@ -453,3 +453,16 @@ def test_qt_bindings_keep_none_alive(qapp) -> None:
     for _ in range(500):
         box.toggle()  # a void C++ call
     assert sys.getrefcount(None) >= before - 5
+
+
+def test_the_window_never_opens_larger_than_the_screen(qtbot, db, db_path: Path) -> None:
+    insert_mentions(db, sample_rows())
+    window = open_window(qtbot, db, db_path)
+    room = window.screen().availableGeometry()
+    assert window.width() <= max(room.width(), window.minimumWidth())
+    assert window.height() <= max(room.height(), window.minimumHeight())
+    # a geometry remembered from a bigger monitor is fitted too
+    window.resize(room.width() + 600, room.height() + 400)
+    window._fit_to_screen()
+    assert window.width() <= max(room.width(), window.minimumWidth())
+    assert window.height() <= max(room.height(), window.minimumHeight())
