@@ -14,29 +14,41 @@ import sqlite_utils
 from crisisdesk.errors import DatabaseError, DatabaseTooNewError, NotADatabaseError
 from crisisdesk.store.migrations import MIGRATIONS, is_foreign_database, unknown_migrations
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 
-def _check_header(path: Path) -> None:
-    """Refuse anything that is not an (empty or) SQLite file, without touching it."""
-    if not path.exists():
-        return
+def _check_path(path: Path) -> None:
+    """Refuse a folder. Never opens the file itself (see below)."""
     if path.is_dir():
         raise NotADatabaseError(f"{path} is a folder, not a crisisdesk database.")
+
+
+# The file is only ever opened through SQLite. POSIX drops *all* of a process's locks on a file
+# when any one handle to it is closed, so reading the header with open() while the GUI holds a
+# connection let another process delete the WAL that the GUI was still writing to.
+_NOT_SQLITE = ("file is not a database", "file is encrypted")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _looks_like_sqlite(path: Path | str) -> bool:
+    """Header check, only once SQLite refused the file (no working connection to it exists)."""
     try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise DatabaseError(
-            f"{path} cannot be read: {exc.strerror or exc}.",
-            hint="Check that the file is yours and not open in another program.",
-        ) from exc
-    if head and head != SQLITE_MAGIC:
-        raise NotADatabaseError(
+        with open(path, "rb") as fh:
+            return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def _not_a_database(path: Path | str, exc: sqlite3.DatabaseError) -> NotADatabaseError:
+    if any(marker in str(exc) for marker in _NOT_SQLITE) and not _looks_like_sqlite(path):
+        return NotADatabaseError(
             f"{path} is not a crisisdesk database (it is some other kind of file).",
             hint="Nothing was changed in it. Choose another file, or move this one away.",
         )
+    return NotADatabaseError(
+        f"{path} cannot be opened as a database: {exc}.",
+        hint="Nothing was changed in it. It may be damaged; restore a backup or move it away.",
+    )
 
 
 def connect(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
@@ -48,7 +60,7 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
     memory = str(path) == ":memory:"
     if not memory:
         path = Path(path)
-        _check_header(path)
+        _check_path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -67,10 +79,7 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()  # also removes the -wal/-shm files SQLite made while trying
-        raise NotADatabaseError(
-            f"{path} cannot be opened as a database: {exc}.",
-            hint="Nothing was changed in it. It may be damaged; restore a backup or move it away.",
-        ) from exc
+        raise _not_a_database(path, exc) from exc
     if foreign:
         conn.close()
         raise NotADatabaseError(
