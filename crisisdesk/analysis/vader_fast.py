@@ -106,10 +106,11 @@ class FastCompound:
         return valence
 
     def __call__(self, text: str) -> float:
-        words: list[str] = []
-        for token in text.split():
-            stripped = token.strip(_PUNCTUATION)
-            words.append(token if len(stripped) <= 2 else stripped)
+        # VADER strips punctuation off a word unless that leaves two characters or fewer
+        words = [
+            token if len(stripped := token.strip(_PUNCTUATION)) <= 2 else stripped
+            for token in text.split()
+        ]
         n = len(words)
         if n == 0:
             return 0.0
