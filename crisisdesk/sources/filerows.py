@@ -11,7 +11,7 @@ import html
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -323,10 +323,25 @@ def prepare_row(
         "likes": likes,
         "reposts": reposts,
         "replies": replies,
-        "raw": _RAW_JSON.encode(raw),
+        "raw": _raw_json(raw),
     }
     waiting = max(0.0, (ctx.now - dt).total_seconds() / 3600.0)
     return row, (text, followers, likes, reposts, replies, waiting)
 
 
 _RAW_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
+def _raw_encoder() -> Callable[[Any], str]:
+    """``_RAW_JSON.encode`` without building an encoder object per call (a tenth of the time
+    it takes to prepare a row). Parsed file data cannot refer to itself: no circular check."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return _RAW_JSON.encode
+    iterencode = make(
+        None, str, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
+    )
+    return lambda value: "".join(iterencode(value, 0))
+
+
+_raw_json = _raw_encoder()
