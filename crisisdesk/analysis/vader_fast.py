@@ -44,12 +44,6 @@ class FastCompound:
         self._idiom_words = frozenset(idiom_words)
         self._normalize = vader.normalize
 
-    def _negated(self, word: str) -> bool:
-        # VADER's ``negated([word])``: it lower-cases again, which changes nothing for words
-        # already lower-cased except in exotic scripts, so do it the same way
-        word = word.lower()
-        return word in self._negate or "n't" in word
-
     def _scalar(self, word: str, lowered: str, valence: float, cap_diff: bool) -> float:
         """VADER's ``scalar_inc_dec``: what a booster word before a lexicon word adds."""
         scalar = self._booster.get(lowered)
@@ -121,6 +115,7 @@ class FastCompound:
         booster = self._booster
         n_scalar = self._n_scalar
         c_incr = self._c_incr
+        negate = self._negate
         sentiments: list[float] = [0] * n
         for i, valence in enumerate(map(lexicon.get, low)):
             if valence is None:
@@ -141,32 +136,36 @@ class FastCompound:
                     valence += c_incr
                 else:
                     valence -= c_incr
-            # up to three words before: boosters, negations, idioms (skipping lexicon words)
-            if i > 0 and low[i - 1] not in lexicon:
-                valence = valence + self._scalar(words[i - 1], low[i - 1], valence, cap_diff)
-                if self._negated(low[i - 1]):
+            # up to three words before: boosters, negations, idioms (skipping lexicon words);
+            # a word that is no booster adds 0.0, which changes no score
+            if i > 0 and (w1 := low[i - 1]) not in lexicon:
+                if w1 in booster:
+                    valence = valence + self._scalar(words[i - 1], w1, valence, cap_diff)
+                if w1 in negate or "n't" in w1:
                     valence = valence * n_scalar
-            if i > 1 and low[i - 2] not in lexicon:
-                s = self._scalar(words[i - 2], low[i - 2], valence, cap_diff)
-                if s != 0:
-                    s = s * 0.95
-                valence = valence + s
-                if low[i - 2] == "never" and low[i - 1] in _SO_THIS:
+            if i > 1 and (w2 := low[i - 2]) not in lexicon:
+                if w2 in booster:
+                    s = self._scalar(words[i - 2], w2, valence, cap_diff)
+                    if s != 0:
+                        s = s * 0.95
+                    valence = valence + s
+                if w2 == "never" and low[i - 1] in _SO_THIS:
                     valence = valence * 1.25
-                elif low[i - 2] == "without" and low[i - 1] == "doubt":
+                elif w2 == "without" and low[i - 1] == "doubt":
                     pass
-                elif self._negated(low[i - 2]):
+                elif w2 in negate or "n't" in w2:
                     valence = valence * n_scalar
-            if i > 2 and low[i - 3] not in lexicon:
-                s = self._scalar(words[i - 3], low[i - 3], valence, cap_diff)
-                if s != 0:
-                    s = s * 0.9
-                valence = valence + s
-                if (low[i - 3] == "never" and low[i - 2] in _SO_THIS) or low[i - 1] in _SO_THIS:
+            if i > 2 and (w3 := low[i - 3]) not in lexicon:
+                if w3 in booster:
+                    s = self._scalar(words[i - 3], w3, valence, cap_diff)
+                    if s != 0:
+                        s = s * 0.9
+                    valence = valence + s
+                if (w3 == "never" and low[i - 2] in _SO_THIS) or low[i - 1] in _SO_THIS:
                     valence = valence * 1.25
-                elif low[i - 3] == "without" and (low[i - 2] == "doubt" or low[i - 1] == "doubt"):
+                elif w3 == "without" and (low[i - 2] == "doubt" or low[i - 1] == "doubt"):
                     pass
-                elif self._negated(low[i - 3]):
+                elif w3 in negate or "n't" in w3:
                     valence = valence * n_scalar
                 valence = self._idioms(valence, low, i)
             # "least" before the word negates it, unless "at least" / "very least"
