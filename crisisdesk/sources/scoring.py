@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Protocol
@@ -103,6 +104,10 @@ class PoolScorer:
 
     #: how long a cancelled import lets a running batch finish before stopping its worker
     STOP_GRACE_SECONDS = 5.0
+    #: after a finished import, workers only have to read their stop signal
+    FINISH_SECONDS = 30.0
+    #: after the grace, how long killing stragglers may take before we stop waiting
+    KILL_SECONDS = 10.0
 
     def __init__(self, workers: int) -> None:
         self.max_in_flight = workers * 2 + 1
@@ -114,20 +119,29 @@ class PoolScorer:
         return self._pool.submit(score_batch, list(items))
 
     def close(self, *, cancel: bool) -> None:
-        """Stop the workers; return when none is left running.
+        """Stop the workers; return when none is left running and the pool's thread ended.
 
         ``cancel`` drops queued batches; a running one (a fraction of a second of work) may
-        finish. A worker that does not stop in time is terminated: after a worker died,
-        CPython 3.11 can start a replacement that its own clean-up never stops (``submit``
-        racing the broken-pool shutdown), which would otherwise hang here for ever.
+        finish. A worker that does not stop in time is killed. After a worker died, CPython
+        3.11 can start a replacement that its own clean-up never stops, and the pool's manager
+        thread then spins until that process ends, keeping the interpreter from exiting: so
+        we watch the pool's *live* process table (replacements included) and its thread.
         """
-        # the executor forgets its processes on shutdown: keep them to make sure they end
-        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        # the executor drops its references on shutdown: keep the live table and the thread
+        table: dict[int, Any] = getattr(self._pool, "_processes", None) or {}
+        manager = getattr(self._pool, "_executor_manager_thread", None)
         broken = bool(getattr(self._pool, "_broken", False))
-        self._pool.shutdown(wait=not (cancel or broken), cancel_futures=cancel or broken)
-        grace = 0.0 if broken else self.STOP_GRACE_SECONDS
-        for process in processes:
-            process.join(grace)
-            if process.is_alive():
-                process.terminate()
-                process.join(5)
+        self._pool.shutdown(wait=False, cancel_futures=cancel or broken)
+        started = time.monotonic()
+        grace = 0.0 if broken else (self.STOP_GRACE_SECONDS if cancel else self.FINISH_SECONDS)
+        while time.monotonic() - started < grace + self.KILL_SECONDS:
+            alive = [p for p in list(table.values()) if p.is_alive()]
+            if not alive and (manager is None or not manager.is_alive()):
+                return
+            if time.monotonic() - started >= grace:
+                for process in alive:
+                    process.kill()
+            if manager is not None and manager.is_alive():
+                manager.join(0.05)
+            else:
+                time.sleep(0.05)

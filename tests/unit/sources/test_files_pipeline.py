@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,15 @@ def trigger_count(db: Any) -> int:
     )
 
 
+def pool_threads() -> list[threading.Thread]:
+    """Live process-pool manager threads (CPython's _ExecutorManagerThread)."""
+    return [
+        t
+        for t in threading.enumerate()
+        if type(t).__name__ == "_ExecutorManagerThread" and t.is_alive()
+    ]
+
+
 def test_pool_scores_like_in_process(db: Any, tmp_path: Path) -> None:
     path = mentions_csv(tmp_path / "m.csv", 5000)
     other = open_database(tmp_path / "inline.sqlite3")
@@ -131,6 +141,7 @@ def test_cancel_with_pool_changes_nothing_and_stops_workers(
     assert trigger_count(db) == 1
     assert seen[-1] >= path.stat().st_size // 2
     assert pool_workers() == []
+    assert pool_threads() == []
 
 
 def test_a_worker_dying_falls_back_to_in_process_scoring(db: Any, tmp_path: Path) -> None:
@@ -151,6 +162,9 @@ def test_a_worker_dying_falls_back_to_in_process_scoring(db: Any, tmp_path: Path
     assert report.imported == 5 * BATCH_ROWS
     assert any("in one process" in w for w in report.warnings)
     assert pool_workers() == []
+    # nothing of the broken pool may outlive the import: its manager thread spinning on a
+    # replacement worker once kept the interpreter (and CI) from exiting
+    assert pool_threads() == []
     assert mentions.count(db, mentions.MentionFilter(search="refund")) == BATCH_ROWS
 
 
