@@ -21,9 +21,11 @@ __all__ = [
     "LABELS",
     "MAX_ANALYSED_CHARS",
     "Analysis",
+    "Scored",
     "analyze",
     "analyze_many",
     "label_for",
+    "score_text",
 ]
 
 LABELS = ("negative", "neutral", "positive")
@@ -131,14 +133,23 @@ def label_for(compound: float, complaint: bool) -> str:
     return "neutral"
 
 
-def analyze(text: str) -> Analysis:
-    """Score one mention text. Never raises on any string."""
+#: an analysis as a plain tuple: sentiment, label, complaint, cues (``Analysis``'s fields)
+Scored = tuple[float, str, bool, tuple[str, ...]]
+
+
+def score_text(text: str) -> Scored:
+    """:func:`analyze` without an object per text, for bulk scoring. Never raises."""
     if len(text) > MAX_ANALYSED_CHARS:
         text = text[:MAX_ANALYSED_CHARS]
     compound = _compound()(text)
     cues = detect(text)
     complaint = is_complaint(cues, compound) if cues else False
-    return Analysis(compound, label_for(compound, complaint), complaint, cues)
+    return compound, label_for(compound, complaint), complaint, cues
+
+
+def analyze(text: str) -> Analysis:
+    """Score one mention text. Never raises on any string."""
+    return Analysis(*score_text(text))
 
 
 def analyze_many(texts: Iterable[str]) -> list[Analysis]:

@@ -23,14 +23,14 @@ ScoreOutput = tuple[float, str, bool, tuple[str, ...], int]
 
 #: analyses of texts seen lately in this process. Copy-pasted posts (pile-ons, reposts quoting
 #: the same words) are common in a backlash; each distinct text is analysed once. Bounded.
-_SEEN: dict[str, Any] = {}
+_SEEN: dict[str, tuple[float, str, bool, tuple[str, ...]]] = {}
 SEEN_LIMIT = 50_000
 
 
-def _analyse(texts: list[str]) -> dict[str, Any]:
+def _analyse(texts: list[str]) -> dict[str, tuple[float, str, bool, tuple[str, ...]]]:
     from crisisdesk.analysis import sentiment
 
-    found: dict[str, Any] = {}
+    found: dict[str, tuple[float, str, bool, tuple[str, ...]]] = {}
     missing: list[str] = []
     for text in dict.fromkeys(texts):
         known = _SEEN.get(text)
@@ -38,7 +38,7 @@ def _analyse(texts: list[str]) -> dict[str, Any]:
             missing.append(text)
         else:
             found[text] = known
-    fresh = dict(zip(missing, sentiment.analyze_many(missing), strict=True))
+    fresh = dict(zip(missing, map(sentiment.score_text, missing), strict=True))
     if len(_SEEN) + len(fresh) > SEEN_LIMIT:
         _SEEN.clear()
     _SEEN.update(itertools.islice(fresh.items(), SEEN_LIMIT))
@@ -53,11 +53,10 @@ def score_batch(items: Sequence[ScoreInput]) -> list[ScoreOutput]:
     analyses = _analyse([item[0] for item in items])
     out: list[ScoreOutput] = []
     for text, followers, likes, reposts, replies, waiting in items:
-        a = analyses[text]
-        cues = tuple(a.cues)
+        value, label, complaint, cues = analyses[text]
         prio = priority.points(
-            sentiment=a.sentiment,
-            complaint=a.complaint,
+            sentiment=value,
+            complaint=complaint,
             cues=cues,
             followers=followers,
             likes=likes,
@@ -65,7 +64,7 @@ def score_batch(items: Sequence[ScoreInput]) -> list[ScoreOutput]:
             replies=replies,
             waiting_hours=waiting,
         )
-        out.append((a.sentiment, a.label, bool(a.complaint), cues, prio))
+        out.append((value, label, complaint, cues, prio))
     return out
 
 
