@@ -8,8 +8,10 @@ tuples it exchanges are plain data, cheap to pickle.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
+import os
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -68,6 +70,20 @@ def score_batch(items: Sequence[ScoreInput]) -> list[ScoreOutput]:
     return out
 
 
+#: how much lower the workers' CPU priority is than the importing process's (POSIX nice)
+WORKER_NICENESS = 10
+
+
+def _yield_to_the_importer() -> None:
+    """Runs first in each worker. The importing process parses and stores every row, so it is
+    the one that paces the import: when the CPU is short, it should run and the workers wait
+    (there are more of them than spare cores). Where there is no ``nice``, nothing changes."""
+    nice = getattr(os, "nice", None)
+    if nice is not None:
+        with contextlib.suppress(OSError):
+            nice(WORKER_NICENESS)
+
+
 class Scorer(Protocol):
     #: how many submitted batches may wait for their results before the caller must store one
     max_in_flight: int
@@ -111,7 +127,9 @@ class PoolScorer:
     def __init__(self, workers: int) -> None:
         self.max_in_flight = workers * 2 + 1
         self._pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_yield_to_the_importer,
         )
 
     def submit(self, items: Sequence[ScoreInput]) -> Future[list[ScoreOutput]]:
