@@ -272,3 +272,23 @@ def test_database_busy_with_another_writer_is_a_clear_error(
     assert table_snapshot(db) == stored
     assert trigger_count(db) == 1
     assert import_file(db, tmp_path / "m.csv", workers=1).imported == 10
+
+
+def test_full_text_index_topped_up_mid_import_finds_every_row(
+    db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Big imports index in chunks (every FTS_ROWS rows): every chunk must be searchable."""
+    monkeypatch.setattr(mentions.BulkInserter, "FTS_ROWS", 700)
+    count = 3 * BATCH_ROWS + 123  # several mid-import top-ups and a final partial one
+    path = mentions_csv(tmp_path / "m.csv", count)
+
+    report = import_file(db, path)
+
+    assert report.imported == count
+    db.execute("INSERT INTO mentions_fts(mentions_fts) VALUES ('integrity-check')")
+    indexed = db.execute("SELECT count(*) FROM mentions_fts").fetchone()[0]
+    assert indexed == count
+    for n in (0, count // 2, count - 1):  # first, middle and last rows, by their author
+        hits = mentions.query(db, mentions.MentionFilter(search=f"user{n % 97}"), limit=1000)
+        assert any(m.external_id == f"id-{n}" for m in hits)
+    assert trigger_count(db) == 1  # the per-row trigger is back for later writes
