@@ -229,30 +229,17 @@ def parse_rate_limit(
     """Read whichever rate-limit header family *headers* carry (case-insensitive)."""
     h = {k.lower(): v for k, v in headers.items()}
     now = now or datetime.now(UTC)
-    if "x-ratelimit-remaining" in h or "x-ratelimit-reset" in h:
-        # Mastodon: reset is an ISO 8601 time; Reddit: seconds until reset (and floats)
-        return RateLimit(
-            "x-ratelimit",
-            limit=_num(h.get("x-ratelimit-limit")),
-            remaining=_num(h.get("x-ratelimit-remaining")),
-            reset_at=_reset_time(h.get("x-ratelimit-reset"), now),
-        )
-    if "x-rate-limit-remaining" in h or "x-rate-limit-reset" in h:
-        # X: reset is epoch seconds
-        return RateLimit(
-            "x-rate-limit",
-            limit=_num(h.get("x-rate-limit-limit")),
-            remaining=_num(h.get("x-rate-limit-remaining")),
-            reset_at=_reset_time(h.get("x-rate-limit-reset"), now),
-        )
-    if "ratelimit-remaining" in h or "ratelimit-reset" in h:
-        # IETF draft: reset in delta seconds; Bluesky's PDS sends epoch seconds
-        return RateLimit(
-            "ratelimit",
-            limit=_num(h.get("ratelimit-limit")),
-            remaining=_num(h.get("ratelimit-remaining")),
-            reset_at=_reset_time(h.get("ratelimit-reset"), now),
-        )
+    # Mastodon "x-ratelimit" (ISO 8601 reset) and Reddit (seconds until reset, floats); X
+    # "x-rate-limit" (epoch seconds); IETF draft "ratelimit" (delta seconds; Bluesky's PDS
+    # sends epoch seconds). _reset_time tells these reset forms apart.
+    for family in ("x-ratelimit", "x-rate-limit", "ratelimit"):
+        if f"{family}-remaining" in h or f"{family}-reset" in h:
+            return RateLimit(
+                family,
+                limit=_num(h.get(f"{family}-limit")),
+                remaining=_num(h.get(f"{family}-remaining")),
+                reset_at=_reset_time(h.get(f"{family}-reset"), now),
+            )
     if "ratelimit" in h:
         # newer IETF draft: RateLimit: "default";r=0;t=30
         params = dict(re.findall(r"\b([rt])=(\d+)", h["ratelimit"]))
