@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QTextCursor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 
 from crisisdesk.store import follow_ups, labels, mentions
 from crisisdesk.timeutil import to_iso
@@ -229,26 +229,6 @@ def test_refresh_rereads_only_when_the_shown_mention_changed(detail, db):
     detail.refresh([a, b])
     assert detail.status_label.text() == "Resolved"
     assert detail.history_view.toPlainText().endswith("New → Resolved")
-
-
-class _UrlCatcher(QObject):
-    def __init__(self):
-        super().__init__()
-        self.urls: list[str] = []
-
-    @Slot(QUrl)
-    def catch(self, url):
-        self.urls.append(url.toString())
-
-
-@pytest.fixture
-def url_catcher():
-    catcher = _UrlCatcher()
-    for scheme in ("http", "https", "file", "javascript"):
-        QDesktopServices.setUrlHandler(scheme, catcher, "catch")
-    yield catcher
-    for scheme in ("http", "https", "file", "javascript"):
-        QDesktopServices.unsetUrlHandler(scheme)
 
 
 def test_link_button_opens_only_web_links(detail, db, qtbot, url_catcher):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from crisisdesk.settings import DictStorage, Settings
@@ -15,26 +14,6 @@ from crisisdesk.ui.tasks import SyncTaskRunner
 from tests.helpers.builders import insert_mentions, mention_row
 
 HTML = '<b>never</b> <a href="https://evil.example">rendered</a>'
-
-
-class _UrlCatcher(QObject):
-    def __init__(self):
-        super().__init__()
-        self.urls: list[str] = []
-
-    @Slot(QUrl)
-    def catch(self, url):
-        self.urls.append(url.toString())
-
-
-@pytest.fixture
-def urls():
-    catcher = _UrlCatcher()
-    for scheme in ("http", "https"):
-        QDesktopServices.setUrlHandler(scheme, catcher, "catch")
-    yield catcher
-    for scheme in ("http", "https"):
-        QDesktopServices.unsetUrlHandler(scheme)
 
 
 @pytest.fixture
@@ -163,17 +142,17 @@ def test_slash_focuses_search_and_letters_then_type_text(window, qtbot, db, ids)
     assert window.undo_stack.count() == 0
 
 
-def test_enter_opens_the_link_or_goes_to_the_details(window, qtbot, ids, urls):
+def test_enter_opens_the_link_or_goes_to_the_details(window, qtbot, ids, url_catcher):
     _a, *_, e = ids
     _key(qtbot, window, Qt.Key.Key_Return)
-    assert urls.urls == ["https://social.example/@a/1"]
+    assert url_catcher.urls == ["https://social.example/@a/1"]
 
     window.inbox.select_ids([e])
     window.inbox.table.setFocus()
     qtbot.waitUntil(window.inbox.table.hasFocus)
     _key(qtbot, window, Qt.Key.Key_Return)
     qtbot.waitUntil(window.detail.text_view.hasFocus)
-    assert urls.urls == ["https://social.example/@a/1"]
+    assert url_catcher.urls == ["https://social.example/@a/1"]
 
 
 def test_assign_from_the_keyboard_and_context_menu_has_the_actions(window, qtbot, db, ids):
