@@ -211,6 +211,17 @@ def _make_handler(server: PlatformServer) -> type[BaseHTTPRequestHandler]:
     return _Handler
 
 
+def then(replies: list[Reply], handler: Handler) -> Handler:
+    """A route handler: serve *replies* first (e.g. a 429), then hand every later request to
+    *handler* (the fake platform)."""
+    queue = list(replies)
+
+    def serve(request: RecordedRequest) -> Reply:
+        return queue.pop(0) if queue else handler(request)
+
+    return serve
+
+
 class Waits(list[float]):
     """A ``sleep`` for clients under test: records each wait asked for and returns at once."""
 

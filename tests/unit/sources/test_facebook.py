@@ -14,7 +14,7 @@ from crisisdesk.sources.base import AccountConfig, ReplyTarget
 from crisisdesk.sources.facebook import FacebookConnector
 from crisisdesk.sources.http import make_client
 from tests.helpers import payloads_facebook as fb
-from tests.helpers.platform_server import PlatformServer, RecordedRequest, Reply, Waits
+from tests.helpers.platform_server import PlatformServer, Reply, Waits, then
 
 
 @pytest.fixture
@@ -44,11 +44,6 @@ def make(site: fb.FacebookSite, waits: Waits) -> Iterator[Callable[..., Facebook
     yield build
     for c in clients:
         c.close()
-
-
-def then(replies: list[Reply], handler: Callable[[RecordedRequest], Reply]) -> Callable[..., Reply]:
-    queue = list(replies)
-    return lambda request: queue.pop(0) if queue else handler(request)
 
 
 def test_comments_and_visitor_posts_become_mentions(site: fb.FacebookSite, make: Any) -> None:

@@ -14,7 +14,7 @@ from crisisdesk.sources.http import make_client
 from crisisdesk.sources.reddit import RedditConnector
 from crisisdesk.sources.registry import encode_secret, platform_info
 from tests.helpers import payloads_reddit as rd
-from tests.helpers.platform_server import PlatformServer, RecordedRequest, Reply, Waits
+from tests.helpers.platform_server import PlatformServer, Reply, Waits, then
 
 
 @pytest.fixture
@@ -55,16 +55,6 @@ def make(site: rd.RedditSite, waits: Waits) -> Iterator[Callable[..., RedditConn
     yield build
     for c in clients:
         c.close()
-
-
-def then(replies: list[Reply], handler: Callable[[RecordedRequest], Reply]) -> Callable[..., Reply]:
-    """Serve *replies* first, then hand every later request to *handler*."""
-    queue = list(replies)
-
-    def serve(request: RecordedRequest) -> Reply:
-        return queue.pop(0) if queue else handler(request)
-
-    return serve
 
 
 def test_fetch_maps_inbox_mentions_and_search_posts(site: rd.RedditSite, make: Any) -> None:

@@ -13,7 +13,7 @@ from crisisdesk.sources.base import AccountConfig, ReplyTarget
 from crisisdesk.sources.http import make_client
 from crisisdesk.sources.x import XConnector, weighted_length
 from tests.helpers import payloads_x as px
-from tests.helpers.platform_server import PlatformServer, RecordedRequest, Reply, Waits
+from tests.helpers.platform_server import PlatformServer, Reply, Waits, then
 
 
 @pytest.fixture
@@ -42,11 +42,6 @@ def make(site: px.XSite, waits: Waits) -> Iterator[Callable[..., XConnector]]:
     yield build
     for c in clients:
         c.close()
-
-
-def then(replies: list[Reply], handler: Callable[[RecordedRequest], Reply]) -> Callable[..., Reply]:
-    queue = list(replies)
-    return lambda request: queue.pop(0) if queue else handler(request)
 
 
 def test_mentions_and_search_join_authors_from_includes(site: px.XSite, make: Any) -> None:
