@@ -6,7 +6,7 @@
 Per size, on a generated CSV (bench/gen_mentions.py), each phase in a fresh process:
 
 * ``vader``: a plain one-core loop of VADER ``polarity_scores`` over the file's texts;
-* ``import``: ``crisisdesk.sources.files.import_file`` into an empty database (parsing,
+* ``import``: ``crisisdesk.services.importing.import_file`` into an empty database (parsing,
   scoring, priority, storage and FTS indexing), with peak RSS of the importer and its
   worker processes summed (psutil, sampled every 20 ms);
 * ``query``: FTS search latency through ``store.mentions.query(limit=50)`` over common and rare
@@ -98,7 +98,7 @@ class _PeakRss(threading.Thread):
 
 
 def phase_import(csv_path: Path, db_path: Path, workers: int | None) -> dict[str, Any]:
-    from crisisdesk.sources.files import import_file
+    from crisisdesk.services.importing import import_file
     from crisisdesk.store import open_database
 
     db = open_database(db_path)

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
+from crisisdesk.domain import NewMention, Scores
 from crisisdesk.errors import CrisisdeskError, SearchSyntaxError
 from crisisdesk.store import events
 from crisisdesk.store.migrations import MENTION_STATUSES
@@ -195,6 +196,20 @@ def bulk_insert(db: sqlite_utils.Database) -> Iterator[BulkInserter]:
     finally:
         if db.conn.in_transaction:
             db.execute(found[0])
+
+
+def row_of(mention: NewMention, scores: Scores, status: str = "new") -> dict[str, Any]:
+    """The stored row of a new mention and its scores."""
+    row: dict[str, Any] = {f.name: getattr(mention, f.name) for f in fields(mention)}
+    row.update(scores._asdict())
+    row["label"] = str(scores.label)
+    row["status"] = status
+    return row
+
+
+def upsert(db: sqlite_utils.Database, scored: Sequence[tuple[NewMention, Scores]]) -> UpsertCounts:
+    """:func:`upsert_many` for scored new mentions (what sync hands over)."""
+    return upsert_many(db, [row_of(m, s) for m, s in scored])
 
 
 def upsert_many(db: sqlite_utils.Database, rows: Sequence[Mapping[str, Any]]) -> UpsertCounts:
@@ -452,7 +467,7 @@ def _set_column(
 
 def _rescore(db: sqlite_utils.Database, mention_id: int) -> None:
     """Answering a mention ends its waiting points (and undo brings them back)."""
-    from crisisdesk.store.priorities import priority_for  # priorities builds on this module
+    from crisisdesk.services.priorities import priority_for  # priorities builds on this module
 
     mention = get(db, mention_id)
     if mention is not None:

@@ -444,7 +444,7 @@ class MainWindow(QMainWindow):
 
     def refresh_priorities(self) -> None:
         """Recompute waiting points off the GUI thread; repaint the loaded rows that moved."""
-        from crisisdesk.store.priorities import refresh_priorities
+        from crisisdesk.services.priorities import refresh_priorities
 
         def done(changed: int) -> None:
             if changed:

@@ -30,7 +30,7 @@ from crisisdesk.ui.inbox.model import icon, plain_tooltip
 from crisisdesk.ui.tasks import TaskContext, TaskRunner
 
 if TYPE_CHECKING:  # sources.sync pulls in httpx and the analysis: imported when a sync runs
-    from crisisdesk.sources.sync import AccountSyncResult, ClientFactory
+    from crisisdesk.services.sync import AccountSyncResult, ClientFactory
 
 log = logging.getLogger(__name__)
 
@@ -260,8 +260,8 @@ class SyncController(QObject):
         factory: ClientFactory | None,
     ) -> tuple[list[AccountSyncResult], bool, int]:
         """Runs in the worker thread: only signals reach back to the GUI."""
-        from crisisdesk.sources.http import make_client
-        from crisisdesk.sources.sync import sync_accounts
+        from crisisdesk.services.sync import sync_accounts
+        from crisisdesk.sources.platforms.http import make_client
 
         total = [0]
 

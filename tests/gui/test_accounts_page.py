@@ -14,10 +14,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 from crisisdesk import secrets
+from crisisdesk.services import accounts as account_setup
 from crisisdesk.settings import DictStorage, Settings
-from crisisdesk.sources import account_setup
-from crisisdesk.sources.http import make_client
-from crisisdesk.sources.registry import PLATFORMS
+from crisisdesk.sources.platforms.http import make_client
+from crisisdesk.sources.platforms.registry import PLATFORMS
 from crisisdesk.store import accounts, mentions
 from crisisdesk.ui.accounts.add_dialog import AddAccountDialog, ChangeTokenDialog
 from crisisdesk.ui.accounts.help_texts import HOW_TO, README_SECTION

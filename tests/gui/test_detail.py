@@ -96,7 +96,7 @@ def test_empty_state_then_mention_then_missing_id(detail, db):
 
 def test_facts_author_engagement_priority_cues_triage_state(detail, db):
     from crisisdesk.analysis.sentiment import CUE_DESCRIPTIONS
-    from crisisdesk.store.priorities import priority_for
+    from crisisdesk.services.priorities import priority_for
 
     cues = sorted(CUE_DESCRIPTIONS)[:2]
     (mid,) = insert_mentions(

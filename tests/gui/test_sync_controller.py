@@ -14,9 +14,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from crisisdesk import secrets
+from crisisdesk.services import accounts as account_setup
 from crisisdesk.settings import DictStorage, Settings
-from crisisdesk.sources import account_setup
-from crisisdesk.sources.http import make_client
+from crisisdesk.sources.platforms.http import make_client
 from crisisdesk.store import accounts, mentions
 from crisisdesk.store.accounts import OFFLINE_TEXT
 from crisisdesk.ui.main_window import MainWindow

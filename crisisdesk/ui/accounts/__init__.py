@@ -16,7 +16,7 @@ from crisisdesk.ui.sync import SyncController
 from crisisdesk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from crisisdesk.sources.sync import AccountSyncResult
+    from crisisdesk.services.sync import AccountSyncResult
     from crisisdesk.ui.main_window import MainWindow
 
 __all__ = ["AccountsPage", "SyncController", "attach_accounts"]

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from crisisdesk import secrets
 from crisisdesk.errors import CredentialError, CrisisdeskError, OfflineError
 from crisisdesk.settings import Settings
-from crisisdesk.sources.registry import PLATFORMS, PlatformInfo, encode_secret
+from crisisdesk.sources.platforms.registry import PLATFORMS, PlatformInfo, encode_secret
 from crisisdesk.store.accounts import OFFLINE_TEXT, Account
 from crisisdesk.ui import errors
 from crisisdesk.ui.accounts.help_texts import how_to_text, keyring_problem_text
@@ -262,8 +262,8 @@ class _CredentialDialog(RememberGeometry, QDialog):
         values = self._checked_values(draft.info)
         if values is None:
             return
-        from crisisdesk.sources.account_setup import check_draft
-        from crisisdesk.sources.http import make_client
+        from crisisdesk.services.accounts import check_draft
+        from crisisdesk.sources.platforms.http import make_client
 
         factory = self._client_factory or make_client
         self.show_message(f"Checking with {draft.info.label}…")
@@ -459,7 +459,7 @@ class AddAccountDialog(_CredentialDialog):
         return keyring_problem_text() + "\nFeeds need no password and can still be added."
 
     def _draft(self) -> Any:
-        from crisisdesk.sources.account_setup import AccountFieldError, prepare
+        from crisisdesk.services.accounts import AccountFieldError, prepare
 
         info = self.current_info()
         shown = info.optional_options
@@ -495,7 +495,7 @@ class AddAccountDialog(_CredentialDialog):
             self._focus_field("name")
 
     def _save_fn(self, draft: Any, values: dict[str, str]) -> Callable[[TaskContext], Any]:
-        from crisisdesk.sources.account_setup import add_account
+        from crisisdesk.services.accounts import add_account
 
         return lambda ctx: add_account(ctx.db, draft, values)
 
@@ -544,13 +544,13 @@ class ChangeTokenDialog(_CredentialDialog):
         return self._info
 
     def _draft(self) -> Any:
-        from crisisdesk.sources.account_setup import AccountDraft
+        from crisisdesk.services.accounts import AccountDraft
 
         a = self.account
         return AccountDraft(a.platform, a.name, a.base_url, a.handle, dict(a.options))
 
     def _save_fn(self, draft: Any, values: dict[str, str]) -> Callable[[TaskContext], Any]:
-        from crisisdesk.sources.account_setup import replace_secret
+        from crisisdesk.services.accounts import replace_secret
 
         name = draft.name
         return lambda ctx: replace_secret(ctx.db, name, values)

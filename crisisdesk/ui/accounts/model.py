@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from crisisdesk.sources.registry import PLATFORMS
+from crisisdesk.sources.platforms.registry import PLATFORMS
 from crisisdesk.store.accounts import OFFLINE_TEXT, Account
 from crisisdesk.timeutil import now_utc, parse_iso
 from crisisdesk.ui.inbox.model import icon, local_time_text, plain_tooltip

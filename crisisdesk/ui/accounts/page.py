@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.errors import CrisisdeskError, OfflineError
 from crisisdesk.settings import Settings
-from crisisdesk.sources.registry import PLATFORMS
+from crisisdesk.sources.platforms.registry import PLATFORMS
 from crisisdesk.store import accounts as store_accounts
 from crisisdesk.store.accounts import OFFLINE_TEXT, Account
 from crisisdesk.timeutil import now_utc
@@ -373,8 +373,8 @@ class AccountsPage(QWidget):
         account = self.selected_account()
         if account is None or account.name in self._testing:
             return
-        from crisisdesk.sources.http import make_client
-        from crisisdesk.sources.sync import check_account
+        from crisisdesk.services.sync import check_account
+        from crisisdesk.sources.platforms.http import make_client
 
         name = account.name
         factory = self.client_factory or make_client
@@ -436,7 +436,7 @@ class AccountsPage(QWidget):
 
     def remove(self, name: str) -> None:
         """Remove *name* (already confirmed) in the background."""
-        from crisisdesk.sources.account_setup import remove_account
+        from crisisdesk.services.accounts import remove_account
 
         self.remove_button.setEnabled(False)
         (

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.errors import CrisisdeskError, ImportCancelled, ImportFileError
-from crisisdesk.sources.files import ImportReport, import_file
+from crisisdesk.services.importing import ImportReport, import_file
 from crisisdesk.store.db import connect
 from crisisdesk.ui import errors
 from crisisdesk.ui.tasks import TaskContext, TaskRunner

@@ -365,7 +365,7 @@ class MentionDetail(QWidget):
         self._fill_history(m.id)
 
     def _priority_text(self, m: Mention) -> str:
-        from crisisdesk.store.priorities import priority_for
+        from crisisdesk.services.priorities import priority_for
 
         reason = priority_for(m).reason
         return f"{m.priority} of 100. {reason}"

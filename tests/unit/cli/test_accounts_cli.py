@@ -14,9 +14,9 @@ import pytest
 from keyring.backends import fail
 
 from crisisdesk import secrets
+from crisisdesk.cli import accounts as sources_cli
 from crisisdesk.cli import main
-from crisisdesk.sources import cli as sources_cli
-from crisisdesk.sources.http import make_client
+from crisisdesk.sources.platforms.http import make_client
 from crisisdesk.store import accounts, open_database
 from tests.helpers import payloads_reddit as rd
 from tests.helpers.builders import insert_mentions, mention_row

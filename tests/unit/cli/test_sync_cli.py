@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from crisisdesk.cli import accounts as sources_cli
 from crisisdesk.cli import main
-from crisisdesk.sources import cli as sources_cli
-from crisisdesk.sources.http import make_client
+from crisisdesk.sources.platforms.http import make_client
 from crisisdesk.store import accounts, mentions, open_database
 from tests.helpers import payloads_reddit as rd
 from tests.helpers import payloads_x as px

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from crisisdesk.errors import CrisisdeskError
+from crisisdesk.services.priorities import priority_for
 from crisisdesk.store import events, mentions
 from crisisdesk.store.mentions import MentionFilter
-from crisisdesk.store.priorities import priority_for
 from tests.helpers.builders import insert_mentions, mention_row, table_snapshot
 
 

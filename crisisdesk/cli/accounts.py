@@ -1,0 +1,223 @@
+"""``crisisdesk accounts ...`` and ``crisisdesk sync`` subcommands.
+
+The token is read from a hidden prompt (or stdin when piped), stored in the OS keyring first,
+and the account row is written only if that worked. Exit codes: 0 done, 1 some account failed
+(sync) or the platform refused the credential (test), 2 a user error (the message says why).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import sqlite_utils
+
+from crisisdesk import secrets
+from crisisdesk.errors import CredentialError, CrisisdeskError, OfflineError, SourceError
+from crisisdesk.services import accounts as account_setup
+from crisisdesk.sources.platforms.registry import PLATFORMS, PlatformInfo
+from crisisdesk.store import accounts
+
+OpenDb = Callable[[argparse.Namespace], Any]
+
+OFFLINE_ADVICE = (
+    "You seem to be offline: no account could be reached. "
+    "crisisdesk still works on the mentions it has stored; sync again when you are back online."
+)
+
+
+def _client_factory() -> Callable[..., Any]:
+    """The HTTP client factory the commands use (tests swap in one with a recording sleep)."""
+    from crisisdesk.sources.platforms.http import make_client
+
+    return make_client
+
+
+def _read_secret_values(info: PlatformInfo) -> dict[str, str]:
+    """Hidden prompts on a terminal; otherwise one line of stdin per value, in order."""
+    fields = info.secret_fields
+    if sys.stdin is not None and sys.stdin.isatty():
+        return {f.key: getpass.getpass(f"{f.prompt} (hidden): ") for f in fields}
+    lines = [] if sys.stdin is None else sys.stdin.read().splitlines()
+    lines = [line.strip() for line in lines if line.strip()]
+    if len(lines) < len(fields):
+        wanted = ", ".join(f.prompt for f in fields)
+        raise CredentialError(
+            f"crisisdesk needs {len(fields)} value(s) on standard input but got {len(lines)}.",
+            hint=f"Give one per line: {wanted}.",
+        )
+    return {f.key: line for f, line in zip(fields, lines, strict=False)}
+
+
+def cmd_accounts_add(args: argparse.Namespace, open_db: OpenDb) -> int:
+    draft = account_setup.prepare(
+        args.platform,
+        args.name,
+        base_url=args.base_url,
+        handle=args.handle,
+        queries=args.query or (),
+        hashtags=args.hashtag or (),
+        subreddit=args.subreddit,
+        page_id=args.page_id,
+    )
+    info = draft.info
+    if info.secret_fields:
+        secrets.require_keyring()  # before asking for the token or touching the database
+    db: sqlite_utils.Database = open_db(args)
+    account_setup.ensure_new(db, draft.name)
+    values = _read_secret_values(info) if info.secret_fields else {}
+    account = account_setup.add_account(db, draft, values)
+    where = account.handle or account.base_url or ""
+    print(f"Added {info.label} account '{account.name}' {where}".rstrip() + ".")
+    if info.secret_fields:
+        print("Its credential is in your system keyring. Check it with:")
+        print(f"  crisisdesk accounts test {account.name}")
+    return 0
+
+
+def cmd_accounts_list(args: argparse.Namespace, open_db: OpenDb) -> int:
+    rows = accounts.list_all(open_db(args))
+    if args.json:
+        for a in rows:
+            print(
+                json.dumps(
+                    {
+                        "name": a.name,
+                        "platform": a.platform,
+                        "base_url": a.base_url,
+                        "handle": a.handle,
+                        "options": a.options,
+                        "last_sync_at": a.last_sync_at,
+                        "last_error": a.last_error,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return 0
+    if not rows:
+        print("No accounts yet. Add one with: crisisdesk accounts add PLATFORM --name NAME",
+              file=sys.stderr)  # fmt: skip
+        return 0
+    for a in rows:
+        where = a.handle or a.base_url or ""
+        synced = f"last sync {a.last_sync_at}" if a.last_sync_at else "never synced"
+        print(f"{a.name:<20} {a.platform:<9} {where:<32} {synced}")
+        if a.last_error:
+            print(f"{'':<20} last error: {' '.join(a.last_error.split())}")
+    return 0
+
+
+def _confirm(question: str) -> bool:
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise CrisisdeskError(
+            "crisisdesk needs your confirmation, but cannot ask here.",
+            hint="Add --yes to confirm.",
+        )
+    answer = input(f"{question} [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
+
+
+def cmd_accounts_remove(args: argparse.Namespace, open_db: OpenDb) -> int:
+    db = open_db(args)
+    account = accounts.get(db, args.name)
+    if not args.yes and not _confirm(
+        f"Remove the {account.platform} account '{account.name}' and its stored credential?"
+        " Its mentions stay."
+    ):
+        print("Nothing removed.")
+        return 0
+    removal = account_setup.remove_account(db, account.name)
+    print(f"Removed account '{account.name}'. Its mentions are still in the inbox.")
+    if removal.keyring_warning:
+        print(
+            "warning: the credential could not be removed from the system keyring: "
+            f"{removal.keyring_warning}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_accounts_test(args: argparse.Namespace, open_db: OpenDb) -> int:
+    from crisisdesk.services.sync import check_account
+
+    db = open_db(args)
+    account = accounts.get(db, args.name)
+    try:
+        who = check_account(db, account.name, client_factory=_client_factory())
+    except OfflineError:
+        print(f"{account.name}: {OFFLINE_ADVICE}", file=sys.stderr)
+        return 1
+    except SourceError as exc:
+        print(f"{account.name}: the check failed. {exc.user_text()}", file=sys.stderr)
+        return 1
+    print(f"{account.name}: OK, signed in as {who}.")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace, open_db: OpenDb) -> int:
+    from crisisdesk.services.sync import sync_accounts
+
+    db = open_db(args)
+    if not args.names and not accounts.list_all(db):
+        print("No accounts yet. Add one with: crisisdesk accounts add PLATFORM --name NAME",
+              file=sys.stderr)  # fmt: skip
+        return 0
+    results = sync_accounts(db, args.names or None, client_factory=_client_factory())
+    for r in results:
+        if r.error is None:
+            print(f"{r.name} ({r.platform}): {r.new} new, {r.updated} updated")
+        elif r.offline:
+            print(f"{r.name} ({r.platform}): offline", file=sys.stderr)
+        else:
+            print(f"{r.name} ({r.platform}): failed. {r.error}", file=sys.stderr)
+    if results and all(r.offline for r in results):
+        print(OFFLINE_ADVICE, file=sys.stderr)
+    return 1 if any(r.error for r in results) else 0
+
+
+def register(sub: Any, open_db: OpenDb) -> None:
+    """Add the accounts/sync subcommands to the CLI's subparsers."""
+
+    def bind(fn: Callable[[argparse.Namespace, OpenDb], int]) -> Callable[..., int]:
+        return lambda args: fn(args, open_db)
+
+    acc = sub.add_parser("accounts", help="connect platform accounts (tokens go to the keyring)")
+    asub = acc.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
+
+    p = asub.add_parser(
+        "add",
+        help="add an account; the token is read from a hidden prompt or stdin",
+        description="Add a platform account. The token or password is asked for with a hidden "
+        "prompt (or read from standard input, one value per line) and kept only in the "
+        "system keyring.",
+    )
+    p.add_argument("platform", metavar="PLATFORM", help="one of: " + ", ".join(PLATFORMS))
+    p.add_argument("--name", required=True, help="a short name for this account")
+    p.add_argument("--base-url", metavar="URL", help="server or feed address")
+    p.add_argument("--handle", metavar="H", help="your handle / username on the platform")
+    p.add_argument("--query", action="append", metavar="TERM", help="search term (repeatable)")
+    p.add_argument("--hashtag", action="append", metavar="TAG", help="hashtag (repeatable)")
+    p.add_argument("--subreddit", metavar="NAME", help="Reddit: search only this subreddit")
+    p.add_argument("--page-id", metavar="ID", help="Facebook: the Page id")
+    p.set_defaults(handler=bind(cmd_accounts_add))
+
+    p = asub.add_parser("list", help="list accounts and their last sync")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.set_defaults(handler=bind(cmd_accounts_list))
+
+    p = asub.add_parser("remove", help="remove an account and its credential (mentions stay)")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(handler=bind(cmd_accounts_remove))
+
+    p = asub.add_parser("test", help="check an account's credential against the platform")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(handler=bind(cmd_accounts_test))
+
+    p = sub.add_parser("sync", help="fetch new mentions from connected accounts")
+    p.add_argument("names", nargs="*", metavar="NAME", help="accounts to sync (default: all)")
+    p.set_defaults(handler=bind(cmd_sync))

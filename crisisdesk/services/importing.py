@@ -1,0 +1,382 @@
+"""Import mentions from CSV, JSON array and NDJSON files.
+
+One file is one transaction: the valid rows all go in, or (cancel, a file that turns out to be
+unreadable, a crash) none do. Re-importing a file adds nothing, because every row gets a stable
+``(source, external_id)``: the file's id column, or a hash of source, author, date and text.
+Rows with errors are skipped and reported with their line number and the reason.
+
+Reading and storing happen in this process; scoring (sentiment, complaint cues, priority) runs
+in worker processes for big files, overlapping with storage (see ``sources/scoring.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from crisisdesk.errors import DatabaseError, ImportCancelled, ImportFileError
+from crisisdesk.services.scoring_pool import (
+    InlineScorer,
+    PoolScorer,
+    ScoreInput,
+    ScoreOutput,
+    Scorer,
+)
+from crisisdesk.sources.files import formats as fileformats
+from crisisdesk.sources.files.formats import Record, RowProblem
+from crisisdesk.sources.files.rows import (
+    FIELD_NAMES,
+    RowContext,
+    RowError,
+    plan,
+    prepare_row,
+    resolve_columns,
+)
+from crisisdesk.store import mentions
+from crisisdesk.timeutil import now_utc, to_iso
+
+__all__ = ["ImportReport", "RowProblem", "import_file"]
+
+#: rows per scoring batch; files with fewer rows are scored in-process (no pool start cost)
+BATCH_ROWS = 2000
+#: default scoring processes: one per CPU, but no more than this. This process parses and
+#: stores about as fast as three workers score, so more would only cost memory (~60 MB each)
+MAX_DEFAULT_WORKERS = 4
+#: problems listed one by one in a report; the count of skipped rows is always exact
+MAX_LISTED_PROBLEMS = 10_000
+
+#: SQLite page cache while importing (KiB); counted in the < 500 MB import memory budget
+IMPORT_CACHE_KIB = 128 * 1024
+
+Progress = Callable[[int, int], bool]
+
+_FORMAT_NAMES = {"csv": "CSV", "json": "JSON", "ndjson": "NDJSON"}
+
+
+@dataclass
+class ImportReport:
+    """What happened to one file, for the CLI and the import dialog."""
+
+    path: Path
+    format: str  # "csv" | "json" | "ndjson"
+    encoding: str  # Python codec name: utf-8, utf-8-sig, utf-16, cp1252
+    imported: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    problems: list[RowProblem] = field(default_factory=list)  # skipped rows, by line
+    columns: dict[str, str] = field(default_factory=dict)  # our field -> the file's column
+    warnings: list[str] = field(default_factory=list)
+    delimiter: str | None = None  # CSV only
+
+    def summary_text(self) -> str:
+        """One or two lines a person understands: counts, then which column became which."""
+        how = [_FORMAT_NAMES.get(self.format, self.format)]
+        if self.delimiter:
+            how[0] += f", {fileformats.DELIMITERS.get(self.delimiter, 'other')}-separated"
+        how.append(fileformats.ENCODING_NAMES.get(self.encoding, self.encoding))
+        text = (
+            f"{self.path.name}: {self.imported:,} imported, {self.duplicates:,} "
+            f"{'duplicate' if self.duplicates == 1 else 'duplicates'} (already stored), "
+            f"{self.skipped:,} skipped ({', '.join(how)})."
+        )
+        if self.columns:
+            used = ", ".join(
+                f'"{column}" → {FIELD_NAMES.get(ours, ours)}'
+                for ours, column in self.columns.items()
+            )
+            text += f"\nColumns used: {used}."
+        return text
+
+
+def _no_text_column(path: Path, keys: list[str]) -> ImportFileError:
+    shown = ", ".join(f'"{k}"' for k in keys[:12]) + (", ..." if len(keys) > 12 else "")
+    return ImportFileError(
+        f"{path.name} has no column with the text of the posts (its columns: {shown or 'none'}).",
+        hint='Name the column with the post text "text" (or message, content, body).',
+    )
+
+
+class _Mapper:
+    """Key plans per key set: one header for CSV, possibly varying keys for JSON."""
+
+    def __init__(self, report: ImportReport, header: list[str] | None) -> None:
+        self._report = report
+        self._cache: dict[tuple[str, ...], tuple[str | None, ...]] = {}
+        self.fixed = plan(self._remember(resolve_columns(header))) if header is not None else None
+        self.keys_seen: list[str] = []
+
+    def _remember(self, columns: dict[str, str]) -> dict[str, str]:
+        for ours, column in columns.items():
+            self._report.columns.setdefault(ours, column)
+        return columns
+
+    def keys(self, fields: Mapping[str, Any]) -> tuple[str | None, ...]:
+        if self.fixed is not None:
+            return self.fixed
+        names = tuple(fields)
+        found = self._cache.get(names)
+        if found is None:
+            found = plan(self._remember(resolve_columns(list(names))))
+            if len(self._cache) < 1000:
+                self._cache[names] = found
+            if len(self.keys_seen) < 50:
+                self.keys_seen.extend(k for k in names if k not in self.keys_seen)
+        return found
+
+
+# --- the file -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Batch:
+    rows: list[dict[str, Any]]
+    inputs: list[ScoreInput]
+    position: int  # bytes of the file read when the batch was complete
+
+
+def _batches(
+    reader: fileformats.Reader, mapper: _Mapper, report: ImportReport, ctx: RowContext
+) -> Iterator[_Batch]:
+    rows: list[dict[str, Any]] = []
+    inputs: list[ScoreInput] = []
+    seen = 0
+    for item in reader:
+        seen += 1
+        if isinstance(item, Record):
+            try:
+                row, score_input = prepare_row(item.fields, item.raw, mapper.keys(item.fields), ctx)
+            except RowError as exc:
+                item = RowProblem(item.line, str(exc))
+            else:
+                rows.append(row)
+                inputs.append(score_input)
+        if isinstance(item, RowProblem):
+            report.skipped += 1
+            if len(report.problems) < MAX_LISTED_PROBLEMS:
+                report.problems.append(item)
+        if seen >= BATCH_ROWS:
+            yield _Batch(rows, inputs, reader.position())
+            rows, inputs, seen = [], [], 0
+    if seen:
+        yield _Batch(rows, inputs, reader.position())
+
+
+_CUES_JSON: dict[tuple[str, ...], str] = {}
+
+
+def _cues_json(cues: tuple[str, ...]) -> str:
+    found = _CUES_JSON.get(cues)
+    if found is None:
+        found = json.dumps(list(cues))
+        if len(_CUES_JSON) < 10_000:
+            _CUES_JSON[cues] = found
+    return found
+
+
+def _store(
+    inserter: mentions.BulkInserter,
+    batch: _Batch,
+    scores: list[ScoreOutput],
+    report: ImportReport,
+) -> None:
+    for row, (sentiment, label, complaint, cues, priority) in zip(batch.rows, scores, strict=True):
+        row["sentiment"] = sentiment
+        row["label"] = label
+        row["complaint"] = complaint
+        row["cues"] = _cues_json(cues)
+        row["priority"] = priority
+    counts = inserter.insert_many(batch.rows)
+    report.imported += counts.inserted
+    report.duplicates += counts.duplicates
+
+
+def import_file(
+    db: sqlite_utils.Database,
+    path: Path,
+    *,
+    source_default: str = "import",
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> ImportReport:
+    """Import the mentions in *path* (CSV, JSON array or NDJSON, detected by content).
+
+    ``progress(done_bytes, total_bytes)`` is called regularly; returning ``False`` cancels: the
+    transaction is rolled back and :class:`ImportCancelled` raised. A file that cannot be read
+    at all raises :class:`ImportFileError`; in both cases nothing is written.
+    ``workers`` processes score big files (default: one per CPU, at most
+    :data:`MAX_DEFAULT_WORKERS`; 0 or 1 scores in-process).
+    """
+    path = Path(path)
+    encoding, warnings = fileformats.detect_encoding(path)
+    fmt = fileformats.detect_format(path, encoding)
+    try:
+        total = path.stat().st_size
+    except OSError as exc:
+        raise ImportFileError(f"{path.name} cannot be read: {exc.strerror}.") from exc
+    reader = fileformats.open_reader(path, encoding, fmt)
+    report = ImportReport(path=path, format=fmt, encoding=encoding, warnings=warnings)
+    try:
+        if isinstance(reader, fileformats.CsvReader):
+            report.delimiter = reader.delimiter
+            mapper = _Mapper(report, reader.header)
+            if "text" not in report.columns:
+                raise _no_text_column(path, reader.header)
+        else:
+            mapper = _Mapper(report, None)
+        now = now_utc().replace(microsecond=0)
+        ctx = RowContext(source_default=source_default.strip().lower() or "import",
+                       fetched_at=to_iso(now), now=now)  # fmt: skip
+
+        reported = 0
+
+        def tick(done: int) -> None:
+            nonlocal reported
+            reported = max(
+                reported, min(done, total)
+            )  # batches are stored after later ones are read
+            if progress is not None and progress(reported, total) is False:
+                raise ImportCancelled(
+                    f"The import of {path.name} was cancelled; nothing from it was stored."
+                )
+
+        tick(0)
+        with _database_errors(path), _big_cache(db), db.atomic():
+            with mentions.bulk_insert(db) as inserter:
+                batches = _batches(reader, mapper, report, ctx)
+                _run(inserter, batches, report, tick, workers, mapper)
+            tick(total)
+    finally:
+        reader.close()
+    _finish_warnings(report, ctx)
+    return report
+
+
+@contextlib.contextmanager
+def _database_errors(path: Path) -> Iterator[None]:
+    """The database refusing the write (another program holds it, a full disk) is something an
+    owner can fix: say so. Everything was rolled back by then."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            raise DatabaseError(
+                f"Nothing from {path.name} was stored: the database is busy with another change.",
+                hint="Wait for the sync or other import to finish, then import again.",
+            ) from exc
+        if "full" in text:
+            raise DatabaseError(
+                f"Nothing from {path.name} was stored: the disk is full.",
+                hint="Free some disk space, then import again.",
+            ) from exc
+        raise
+
+
+@contextlib.contextmanager
+def _big_cache(db: sqlite_utils.Database) -> Iterator[None]:
+    """A bigger page cache while one transaction writes a whole file: index pages of a large
+    database stay in memory instead of spilling to the WAL and being read back."""
+    previous = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+def _run(
+    inserter: mentions.BulkInserter,
+    batches: Iterator[_Batch],
+    report: ImportReport,
+    tick: Callable[[int], None],
+    workers: int | None,
+    mapper: _Mapper,
+) -> None:
+    """Parse batch n+k while workers score batches n+1..n+k-1 and this process stores batch n."""
+    first = next(batches, None)
+    if first is None:
+        return
+    if "text" not in report.columns and not first.rows:
+        raise _no_text_column(report.path, mapper.keys_seen)
+    tick(first.position)
+    second = next(batches, None)
+    count = min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS) if workers is None else workers
+    scorer: Scorer = PoolScorer(count) if second is not None and count > 1 else InlineScorer()
+    pending: deque[tuple[_Batch, Future[list[ScoreOutput]]]] = deque()
+
+    def fall_back_inline() -> None:
+        # a worker died (out of memory, killed, or an app entry point that is not safe to
+        # re-import): finish in this process rather than lose the import
+        nonlocal scorer
+        scorer.close(cancel=True)
+        scorer = InlineScorer()
+        report.warnings.append(
+            "Scoring in parallel failed, so the rest was scored in one process (slower)."
+        )
+        for index, (waiting, _) in enumerate(pending):
+            pending[index] = (waiting, scorer.submit(waiting.inputs))
+
+    def submit(batch: _Batch) -> None:
+        try:
+            pending.append((batch, scorer.submit(batch.inputs)))
+        except BrokenProcessPool:
+            fall_back_inline()
+            pending.append((batch, scorer.submit(batch.inputs)))
+
+    def store_oldest() -> None:
+        batch, future = pending[0]
+        try:
+            scores = future.result()
+        except BrokenProcessPool:
+            fall_back_inline()
+            scores = pending[0][1].result()
+        pending.popleft()
+        _store(inserter, batch, scores, report)
+        tick(batch.position)
+
+    cancelled = True
+    try:
+        for batch in _chain([first] if second is None else [first, second], batches):
+            submit(batch)
+            tick(batch.position)
+            while len(pending) > scorer.max_in_flight:
+                store_oldest()
+        while pending:
+            store_oldest()
+        cancelled = False
+    finally:
+        scorer.close(cancel=cancelled)
+
+
+def _chain(ahead: list[_Batch], rest: Iterator[_Batch]) -> Iterator[_Batch]:
+    yield from ahead
+    yield from rest
+
+
+def _finish_warnings(report: ImportReport, ctx: RowContext) -> None:
+    if report.imported + report.duplicates + report.skipped == 0:
+        report.warnings.append("The file has no rows to import.")
+    if ctx.dated_by_import:
+        report.warnings.append(
+            "The file has no date column, so its mentions are dated with the time of import."
+        )
+    if ctx.dropped_links:
+        report.warnings.append(
+            f"{ctx.dropped_links:,} rows had a link that is not a web address; it was left out."
+        )
+    if report.skipped > len(report.problems):
+        report.warnings.append(
+            f"Only the first {len(report.problems):,} of {report.skipped:,} skipped rows"
+            " are listed."
+        )

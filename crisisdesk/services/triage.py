@@ -1,0 +1,36 @@
+"""Triage: status, assignee. The GUI and the CLI change a mention's triage state through here,
+so that what follows from a change (an answered mention stops gaining waiting points) happens
+in the same transaction, whoever made it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import sqlite_utils
+
+from crisisdesk.store import mentions
+
+
+def set_status(
+    db: sqlite_utils.Database, ids: Iterable[int], status: str, *, actor: str = "me"
+) -> dict[int, str]:
+    """Set one status on many mentions. Returns {id: previous status} for those that changed."""
+    return mentions.set_status(db, ids, status, actor=actor)
+
+
+def restore_statuses(
+    db: sqlite_utils.Database, previous: Mapping[int, str], *, actor: str = "me"
+) -> dict[int, str]:
+    """Put back per-mention statuses (undo). Logged like any change."""
+    return mentions.restore_statuses(db, previous, actor=actor)
+
+
+def set_assignee(
+    db: sqlite_utils.Database,
+    ids_or_values: Iterable[int] | Mapping[int, str | None],
+    assignee: str | None = None,
+    *,
+    actor: str = "me",
+) -> dict[int, str | None]:
+    """Assign mentions to a person (``None`` unassigns). A mapping sets per-id values (undo)."""
+    return mentions.set_assignee(db, ids_or_values, assignee, actor=actor)

@@ -1,0 +1,347 @@
+"""One imported record -> one mention row: column names, plain text, counts, dates, stable ids.
+
+Pure functions, no I/O: ``sources/files.py`` drives them for every row of a file. A row that
+cannot be used raises :class:`RowError` with the reason, worded for the import report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+
+from crisisdesk.services.scoring_pool import ScoreInput
+from crisisdesk.timeutil import parse_timestamp, to_iso
+
+# our field -> accepted column names, best first, compared without case, spaces or punctuation
+# (nested JSON keys keep their dots: "user.screen_name" -> "user.screenname")
+ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "message", "content", "body", "fulltext", "posttext", "messagetext",
+             "tweettext", "tweet", "post", "caption", "reviewtext", "review", "commenttext"),
+    "author_handle": ("authorhandle", "handle", "username", "screenname", "user.screenname",
+                      "user.username", "user.handle", "account.acct", "account.username",
+                      "author.handle", "author.username", "userhandle", "authorusername",
+                      "author", "user"),
+    "author_name": ("authorname", "displayname", "authordisplayname", "userdisplayname",
+                    "user.name", "user.displayname", "account.displayname", "author.name",
+                    "author.displayname", "fullname", "name"),
+    "created_at": ("createdat", "date", "timestamp", "time", "datetime", "created",
+                   "publishedat", "published", "postedat", "posted", "createdtime",
+                   "dateposted", "postdate", "publishdate"),
+    "url": ("url", "link", "permalink", "posturl", "tweeturl", "href", "uri"),
+    "external_id": ("id", "postid", "tweetid", "messageid", "externalid", "statusid",
+                    "mentionid", "commentid", "idstr"),
+    "source": ("platform", "network", "socialnetwork", "source", "site"),
+    "likes": ("likes", "likecount", "likescount", "favorites", "favourites", "favoritecount",
+              "favouritecount", "favoritescount", "favouritescount", "reactions", "upvotes"),
+    "reposts": ("reposts", "retweets", "shares", "repostcount", "repostscount", "retweetcount",
+                "retweetscount", "sharecount", "sharescount", "boosts", "reblogs",
+                "reblogscount"),
+    "replies": ("replies", "comments", "replycount", "repliescount", "commentcount",
+                "commentscount", "numcomments"),
+    "author_followers": ("followers", "followercount", "followerscount", "authorfollowers",
+                         "userfollowers", "userfollowerscount", "user.followerscount",
+                         "account.followerscount", "author.followerscount"),
+    "in_reply_to": ("inreplyto", "inreplytoid", "inreplytostatusid", "parentid", "replyto"),
+    "thread_root": ("threadroot", "threadid", "conversationid"),
+}  # fmt: skip
+#: how fields are called in messages to people
+FIELD_NAMES = {
+    "text": "text", "author_handle": "author", "author_name": "author name",
+    "created_at": "date", "url": "link", "external_id": "id", "source": "platform",
+    "likes": "likes", "reposts": "reposts", "replies": "replies",
+    "author_followers": "followers", "in_reply_to": "in reply to", "thread_root": "thread",
+}  # fmt: skip
+
+# --- columns ------------------------------------------------------------------------------
+
+
+def _norm(key: str) -> str:
+    return re.sub(r"[^a-z0-9.]", "", key.lower())
+
+
+def resolve_columns(keys: list[str]) -> dict[str, str]:
+    """Map our fields to the file's column names (first matching alias wins, each column once),
+    listed in the file's column order."""
+    by_norm: dict[str, str] = {}
+    for key in keys:
+        by_norm.setdefault(_norm(key), key)
+    used: set[str] = set()
+    columns: dict[str, str] = {}
+    for ours, aliases in ALIASES.items():
+        for alias in aliases:
+            found = by_norm.get(alias)
+            if found is not None and found not in used:
+                columns[ours] = found
+                used.add(found)
+                break
+    order = {key: index for index, key in enumerate(keys)}
+    return dict(sorted(columns.items(), key=lambda item: order[item[1]]))  # in the file's order
+
+
+# --- one row ------------------------------------------------------------------------------
+
+
+class RowError(ValueError):
+    """A reason to skip this row, worded for the report."""
+
+
+_HTML_TAG = re.compile(
+    r"<\s*/?\s*(?:p|br|a|span|div|b|i|em|strong|u|s|img|ul|ol|li|blockquote|code|pre|h[1-6]|"
+    r"script|style|small|sup|sub|hr|table|tr|td|th|font|mark|del|ins|html|body|head|meta|link|"
+    r"title|iframe|video|figure|section|article)\b[^<>]*>",
+    re.IGNORECASE,
+)
+_HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
+_BLOCK_TAGS = {"p", "br", "div", "li", "blockquote", "pre", "tr", "h1", "h2", "h3", "h4", "h5",
+               "h6", "hr", "ul", "ol", "table", "section", "article", "figure"}  # fmt: skip
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def plain_text(text: str) -> str:
+    """Post text as plain text: HTML tags removed and entities decoded, when it has any."""
+    if _HTML_TAG.search(text):
+        parser = _TextExtractor()
+        parser.feed(text)
+        parser.close()
+        lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    elif _HTML_ENTITY.search(text):
+        text = html.unescape(text)
+    return text.replace("\x00", "").strip()
+
+
+_STORED_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:[,. \u00a0'][0-9]{3})+")
+_SUFFIXED = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*([km])")
+
+
+def parse_count(value: Any, what: str) -> int:
+    """A like/repost/reply/follower count: 1234, "1,234", "1.2K", 12.0; empty is 0."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        raise RowError(f"{what} is true/false, not a number")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise RowError(f"{what} '{value}' is not a number")
+        number = round(value)
+    elif isinstance(value, str):
+        text = value.strip().lower()
+        if not text:
+            return 0
+        if text.isascii() and text.isdigit():
+            number = int(text)
+        elif _GROUPED.fullmatch(text):
+            number = int(re.sub(r"[^0-9]", "", text))
+        elif m := _SUFFIXED.fullmatch(text):
+            number = round(
+                float(m.group(1).replace(",", ".")) * (1000 if m.group(2) == "k" else 1e6)
+            )
+        else:
+            try:
+                as_float = float(text)
+            except ValueError:
+                raise RowError(f"{what} '{text[:30]}' is not a number") from None
+            if not math.isfinite(as_float):
+                raise RowError(f"{what} '{text[:30]}' is not a number")
+            number = round(as_float)
+    else:
+        raise RowError(f"{what} is not a number")
+    if number < 0:
+        raise RowError(f"{what} cannot be negative ({number})")
+    return min(number, 2**62)
+
+
+def parse_date(value: Any) -> datetime:
+    """A post date as an aware UTC datetime; ISO 8601 fast, anything else via timeutil."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise RowError("the date is not a date")
+    try:
+        dt: datetime | None = None
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                raise RowError("the date is empty")
+            if len(value) >= 10 and value[4] == "-" and value[:4].isdigit():
+                try:
+                    dt = datetime.fromisoformat(value)
+                except ValueError:
+                    dt = None
+        if dt is None:
+            dt = parse_timestamp(value)
+        dt = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
+        if isinstance(exc, RowError):
+            raise
+        raise RowError(
+            f"the date '{str(value)[:40]}' is not a date crisisdesk understands"
+        ) from None
+    if not 1970 <= dt.year <= 2100:
+        raise RowError(f"the date '{str(value)[:40]}' is not a plausible date")
+    return dt
+
+
+def _stored_form(value: Any) -> datetime | None:
+    """The datetime of a value already in the stored form ('2026-01-02T10:00:00Z'), else None."""
+    if value.__class__ is not str or len(value) != 20 or not _STORED_FORM.fullmatch(value):
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return dt if 1970 <= dt.year <= 2100 else None
+
+
+def _scalar_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return (value.replace("\x00", "") if "\x00" in value else value).strip()
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RowError("a field holds a list or object where a single value belongs")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass
+class RowContext:
+    source_default: str
+    fetched_at: str
+    now: datetime
+    dropped_links: int = 0
+    dated_by_import: int = 0
+
+
+def _hash_id(source: str, author: str, created: str, text: str) -> str:
+    key = "\x1f".join((source, author, created, text)).encode("utf-8", "surrogatepass")
+    return "h-" + hashlib.blake2b(key, digest_size=12).hexdigest()
+
+
+_PLAN_FIELDS = ("text", "likes", "reposts", "replies", "author_followers", "created_at",
+                "source", "author_handle", "author_name", "url", "external_id", "in_reply_to",
+                "thread_root")  # fmt: skip
+
+
+def plan(columns: Mapping[str, str]) -> tuple[str | None, ...]:
+    """The file's key for each of ``_PLAN_FIELDS`` (None when absent), for ``prepare_row``."""
+    return tuple(columns.get(name) for name in _PLAN_FIELDS)
+
+
+def _count(value: Any, what: str) -> int:
+    if value.__class__ is str and value.isdigit() and value.isascii():
+        return int(value)  # the usual case, fast
+    return parse_count(value, what)
+
+
+def prepare_row(
+    fields: Mapping[str, Any], raw: Any, keys: tuple[str | None, ...], ctx: RowContext
+) -> tuple[dict[str, Any], ScoreInput]:
+    """One record -> a mention row for ``store.mentions.insert_many`` (without scores) and the
+    scoring input. *keys* comes from :func:`plan`. Raises ``RowError`` with the reason to skip."""
+    (text_key, likes_key, reposts_key, replies_key, followers_key, date_key, source_key,
+     handle_key, name_key, url_key, id_key, reply_key, root_key) = keys  # fmt: skip
+    get = fields.get
+    original = get(text_key) if text_key is not None else None
+    if original is None or original == "":
+        raise RowError("the text is empty")
+    if not isinstance(original, str):
+        original = _scalar_text(original)
+    text = plain_text(original)
+    if not text:
+        raise RowError("the text is empty once HTML is removed")
+    likes = _count(get(likes_key), "likes") if likes_key else 0
+    reposts = _count(get(reposts_key), "reposts") if reposts_key else 0
+    replies = _count(get(replies_key), "replies") if replies_key else 0
+    followers = _count(get(followers_key), "followers") if followers_key else 0
+    if date_key is not None:
+        date_value = get(date_key)
+        if date_value is None or date_value == "":
+            raise RowError("the date is empty")
+        dt = _stored_form(date_value)
+        if dt is not None:  # already as we store it: no reformatting
+            created_at = hashed_date = date_value
+        else:
+            dt = parse_date(date_value)
+            created_at = hashed_date = to_iso(dt)
+    else:
+        dt, created_at, hashed_date = ctx.now, ctx.fetched_at, ""
+        ctx.dated_by_import += 1
+    source = (_scalar_text(get(source_key)).lower() if source_key else "") or ctx.source_default
+    handle = _scalar_text(get(handle_key)).lstrip("@") if handle_key else ""
+    url = (_scalar_text(get(url_key)) or None) if url_key else None
+    if url is not None and not url.lower().startswith(("https://", "http://")):
+        url = None  # only web links are ever made clickable
+        ctx.dropped_links += 1
+    external_id = (_scalar_text(get(id_key)) if id_key else "") or _hash_id(
+        source, handle, hashed_date, text
+    )
+    row = {
+        "source": source,
+        "external_id": external_id,
+        "url": url,
+        "author_handle": handle,
+        "author_name": _scalar_text(get(name_key)) if name_key else "",
+        "author_followers": followers,
+        "text": text,
+        "created_at": created_at,
+        "fetched_at": ctx.fetched_at,
+        "in_reply_to": (_scalar_text(get(reply_key)) or None) if reply_key else None,
+        "thread_root": (_scalar_text(get(root_key)) or None) if root_key else None,
+        "likes": likes,
+        "reposts": reposts,
+        "replies": replies,
+        "raw": _raw_json(raw),
+    }
+    waiting = max(0.0, (ctx.now - dt).total_seconds() / 3600.0)
+    return row, (text, followers, likes, reposts, replies, waiting)
+
+
+_RAW_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
+def _raw_encoder() -> Callable[[Any], str]:
+    """``_RAW_JSON.encode`` without building an encoder object per call (a tenth of the time
+    it takes to prepare a row). Parsed file data cannot refer to itself: no circular check."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return _RAW_JSON.encode
+    iterencode = make(
+        None, str, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
+    )
+    return lambda value: "".join(iterencode(value, 0))
+
+
+_raw_json = _raw_encoder()

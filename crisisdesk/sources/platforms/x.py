@@ -1,0 +1,288 @@
+"""X (formerly Twitter) API v2: recent search and the account's mentions, and replies.
+
+Credential: an OAuth 2.0 token sent as ``Authorization: Bearer``. The app's Bearer Token (from
+the developer portal) reads search and mentions; posting a reply needs a *user* access token
+with the ``tweet.write`` scope. The account's ``handle`` finds its user id
+(``/2/users/by/username/:handle``); without one, ``/2/users/me`` (user tokens only).
+
+Sources: ``GET /2/tweets/search/recent`` for each query and hashtag, ``GET
+/2/users/:id/mentions``; both with ``expansions=author_id`` so ``includes.users`` carries the
+authors (joined by id), ``since_id`` from the previous sync's ``meta.newest_id``, and paging by
+``next_token`` (search) / ``pagination_token`` (mentions).
+
+Replies: ``POST /2/tweets`` with ``{"text", "reply": {"in_reply_to_tweet_id"}}``. X only lets
+an account reply to a post when the author mentioned or quoted it (or otherwise engaged with
+it); the 403 it answers otherwise is turned into that explanation. X has no idempotency key, so
+the account's latest posts are checked for the same reply before posting (a retry after a
+timeout does not post twice). Private replies (Direct Messages) are not supported.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import httpx
+
+from crisisdesk.errors import AuthError, PlatformError, SourceError
+from crisisdesk.sources.platforms.base import AccountConfig, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.http import json_body, send
+from crisisdesk.sources.platforms.registry import decode_secret, platform_info
+from crisisdesk.timeutil import normalise, now_iso
+
+API_URL = "https://api.x.com"
+WEB_URL = "https://x.com"
+MAX_PAGES = 5
+TWEET_FIELDS = (
+    "created_at,public_metrics,conversation_id,in_reply_to_user_id,referenced_tweets,author_id"
+)
+USER_FIELDS = "public_metrics,username,name"
+URL_WEIGHT = 23  # every link counts as 23 characters (t.co)
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+
+NOT_ALLOWED_HINT = (
+    "X only lets you reply to posts that mention or quote your account (or whose author "
+    "engaged with you). Answer this person from the X app, or post on your own timeline."
+)
+
+
+def _light(ch: str) -> bool:
+    """Characters X counts once; the rest (CJK, emoji...) count twice."""
+    cp = ord(ch)
+    return cp <= 4351 or 8192 <= cp <= 8205 or 8208 <= cp <= 8223 or 8242 <= cp <= 8247
+
+
+def weighted_length(text: str) -> int:
+    """The length X counts: links 23, most Latin text 1 per character, CJK and emoji 2.
+
+    An emoji built from several code points (skin tones, ZWJ families) counts once.
+    """
+    total = URL_WEIGHT * len(_URL.findall(text))
+    joined = False
+    for ch in _URL.sub("", text):
+        cp = ord(ch)
+        if ch == "\u200d":
+            joined = True
+            continue
+        if joined or 0xFE00 <= cp <= 0xFE0F or 0x1F3FB <= cp <= 0x1F3FF:
+            joined = False
+            continue
+        total += 1 if _light(ch) else 2
+    return total
+
+
+class XConnector:
+    platform: ClassVar[str] = "x"
+    reply_limit: ClassVar[int | None] = 280
+
+    def __init__(
+        self,
+        account: AccountConfig,
+        secret: str | None,
+        client: httpx.Client,
+    ) -> None:
+        self.account = account
+        self.client = client
+        self._token = decode_secret(platform_info(self.platform), secret)["token"]
+        self.api_url = (account.base_url or API_URL).rstrip("/")
+        self.handle = (account.handle or "").lstrip("@") or None
+        self._me: dict[str, Any] | None = None
+        self.page_size = 100  # X allows 10..100 for search, 5..100 for mentions
+
+    @staticmethod
+    def reply_length(body: str) -> int:
+        return weighted_length(body)
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self._token}"}
+        return send(
+            self.client, method, f"{self.api_url}{path}", headers=headers,
+            idempotent=method == "GET", **kwargs,
+        )  # fmt: skip
+
+    def _get(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+        data = json_body(self._send("GET", path, params=params))
+        if not isinstance(data, dict):
+            raise PlatformError("X sent something crisisdesk cannot read.")
+        if "data" not in data and data.get("errors") and "meta" not in data:
+            first = data["errors"][0] if isinstance(data["errors"], list) else {}
+            raise PlatformError(f"X refused the request: {_problem_text(first)}")
+        return data
+
+    def me(self) -> dict[str, Any]:
+        """The account's user object (id, username, name)."""
+        if self._me is None:
+            path = f"/2/users/by/username/{self.handle}" if self.handle else "/2/users/me"
+            user = self._get(path, {"user.fields": USER_FIELDS}).get("data")
+            if not isinstance(user, dict) or not user.get("id"):
+                raise SourceError(
+                    "X did not find this account.",
+                    hint="Check the --handle of the account (without the @).",
+                )
+            self._me = user
+        return self._me
+
+    def check(self) -> str:
+        return "@" + str(self.me().get("username") or self.handle)
+
+    # --- fetch -------------------------------------------------------------------------------
+
+    def _sources(self) -> Iterator[tuple[str, str, dict[str, str], str]]:
+        """(state key, path, params, name of the paging parameter)."""
+        me = self.me()
+        yield "mentions", f"/2/users/{me['id']}/mentions", {}, "pagination_token"
+        terms = [str(q) for q in self.account.options.get("queries") or []]
+        terms += [f"#{t}" for t in self.account.options.get("hashtags") or []]
+        for term in terms:
+            yield f"search:{term}", "/2/tweets/search/recent", {"query": term}, "next_token"
+
+    def fetch(self, state: dict[str, Any]) -> FetchResult:
+        rows: dict[str, dict[str, Any]] = {}
+        new_state: dict[str, Any] = {}
+        fetched_at = now_iso()
+        my_id = str(self.me()["id"])
+        for key, path, params, page_param in self._sources():
+            since_id = state.get(key, {}).get("since_id")
+            newest = since_id
+            token: str | None = None
+            for _page in range(MAX_PAGES):
+                query = {
+                    **params,
+                    "max_results": str(self.page_size),
+                    "expansions": "author_id",
+                    "tweet.fields": TWEET_FIELDS,
+                    "user.fields": USER_FIELDS,
+                }
+                if since_id:
+                    query["since_id"] = str(since_id)
+                if token:
+                    query[page_param] = token
+                data = self._get(path, query)
+                meta = data.get("meta") or {}
+                if _page == 0 and meta.get("newest_id"):
+                    newest = str(meta["newest_id"])
+                users = {
+                    str(u.get("id")): u
+                    for u in (data.get("includes") or {}).get("users") or []
+                    if isinstance(u, dict)
+                }
+                for tweet in data.get("data") or []:
+                    if not isinstance(tweet, dict) or str(tweet.get("author_id")) == my_id:
+                        continue
+                    row = self._row(tweet, users.get(str(tweet.get("author_id"))), fetched_at)
+                    rows.setdefault(row["external_id"], row)
+                token = meta.get("next_token")
+                if not token:
+                    break
+            new_state[key] = {"since_id": newest} if newest else {}
+        return FetchResult(mentions=list(rows.values()), state=new_state)
+
+    def _row(
+        self, tweet: dict[str, Any], user: dict[str, Any] | None, fetched_at: str
+    ) -> dict[str, Any]:
+        user = user or {}
+        metrics = tweet.get("public_metrics") or {}
+        username = str(user.get("username") or "")
+        tweet_id = str(tweet["id"])
+        replied_to = next(
+            (
+                str(r.get("id"))
+                for r in tweet.get("referenced_tweets") or []
+                if isinstance(r, dict) and r.get("type") == "replied_to"
+            ),
+            None,
+        )
+        conversation = tweet.get("conversation_id")
+        return {
+            "source": self.platform,
+            "external_id": tweet_id,
+            "url": f"{WEB_URL}/{username or 'i/web'}/status/{tweet_id}",
+            "author_handle": username,
+            "author_name": str(user.get("name") or username),
+            "author_followers": int((user.get("public_metrics") or {}).get("followers_count") or 0),
+            # X escapes &, < and > in post text
+            "text": html.unescape(str(tweet.get("text") or "")),
+            "created_at": normalise(str(tweet.get("created_at") or fetched_at)),
+            "fetched_at": fetched_at,
+            "in_reply_to": replied_to,
+            "thread_root": str(conversation) if conversation and conversation != tweet_id else None,
+            "likes": int(metrics.get("like_count") or 0),
+            "reposts": int(metrics.get("retweet_count") or 0)
+            + int(metrics.get("quote_count") or 0),
+            "replies": int(metrics.get("reply_count") or 0),
+            "raw": {"tweet": tweet, "user": user or None},
+            "account_id": self.account.id,
+        }
+
+    # --- reply -------------------------------------------------------------------------------
+
+    def check_reply(self, target: ReplyTarget, body: str, *, private: bool) -> None:
+        if private:
+            raise SourceError(
+                "crisisdesk cannot send private messages on X.",
+                hint="Send a Direct Message from the X app, or reply publicly.",
+            )
+
+    def reply(
+        self, target: ReplyTarget, body: str, *, private: bool, idempotency_key: str
+    ) -> ReplyResult:
+        self.check_reply(target, body, private=private)
+        existing = self._find_posted(target.external_id, body)
+        if existing is not None:
+            return existing
+        response = self._send(
+            "POST",
+            "/2/tweets",
+            json={"text": body, "reply": {"in_reply_to_tweet_id": target.external_id}},
+            accept=(403,),
+        )
+        data = json_body(response)
+        if response.status_code == 403:
+            detail = _problem_text(data if isinstance(data, dict) else {})
+            if "not allowed" in detail.lower() or "mentioned" in detail.lower():
+                raise SourceError("X does not allow this reply.", hint=NOT_ALLOWED_HINT)
+            raise AuthError(
+                f"X refused to post the reply: {detail}",
+                hint="Replying needs a user access token with the tweet.write permission; "
+                "see 'Getting credentials' in the README.",
+            )
+        posted = data.get("data") if isinstance(data, dict) else None
+        if not isinstance(posted, dict) or not posted.get("id"):
+            raise PlatformError("X did not confirm the reply.", hint="Check the conversation.")
+        return self._result(str(posted["id"]))
+
+    def _result(self, tweet_id: str) -> ReplyResult:
+        username = str(self.me().get("username") or "i/web")
+        return ReplyResult(external_id=tweet_id, url=f"{WEB_URL}/{username}/status/{tweet_id}")
+
+    def _find_posted(self, parent_id: str, body: str) -> ReplyResult | None:
+        data = self._get(
+            f"/2/users/{self.me()['id']}/tweets",
+            {"max_results": "20", "tweet.fields": "referenced_tweets,created_at"},
+        )
+        for tweet in data.get("data") or []:
+            refs = tweet.get("referenced_tweets") or []
+            replied = any(
+                r.get("type") == "replied_to" and str(r.get("id")) == parent_id for r in refs
+            )
+            if replied and _same(html.unescape(str(tweet.get("text") or "")), body):
+                return self._result(str(tweet["id"]))
+        return None
+
+
+def _same(posted: str, body: str) -> bool:
+    # X rewrites links to t.co and may prefix @handles: compare the words without links
+    def words(text: str) -> str:
+        return " ".join(w for w in _URL.sub("", text).split() if not w.startswith("@"))
+
+    return words(posted) == words(body)
+
+
+def _problem_text(problem: dict[str, Any]) -> str:
+    for key in ("detail", "message", "title"):
+        value = problem.get(key)
+        if isinstance(value, str) and value:
+            return value[:200]
+    return "no details"
