@@ -25,6 +25,7 @@ import sqlite_utils
 from crisisdesk import secrets
 from crisisdesk.analysis.priority import points
 from crisisdesk.analysis.sentiment import analyze_many
+from crisisdesk.domain import AccountState
 from crisisdesk.errors import CrisisdeskError, OfflineError
 from crisisdesk.sources.platforms.base import AccountConfig, Connector
 from crisisdesk.sources.platforms.http import make_client
@@ -251,8 +252,9 @@ def _failure(db: sqlite_utils.Database, account: Account, exc: BaseException) ->
             f"Unexpected problem while reading {account.platform} ({type(exc).__name__}). "
             "Nothing stored was lost; try again later, and report it if it keeps happening."
         )
+    state = AccountState.OFFLINE if offline else AccountState.FAILED
     try:
-        accounts.save_sync_error(db, account.id, text)
+        accounts.save_sync_error(db, account.id, text, state=state)
     except Exception:  # the database itself failing must not hide the account's own error
         log.exception("could not save the sync error of %s", account.name)
     return AccountSyncResult(account.name, account.platform, error=text, offline=offline)

@@ -2,6 +2,10 @@
 
 The token or password of an account is never stored here (it lives in the OS keyring, see
 ``crisisdesk.secrets``). Removing an account keeps every mention it brought in.
+
+How the last sync went is a :class:`~crisisdesk.domain.AccountState` in ``sync_state``; the
+``last_error`` text only says why, for the owner to read. (``state`` is older: the connector's
+JSON cursors.)
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from typing import Any
 
 import sqlite_utils
 
+from crisisdesk.domain import AccountState
 from crisisdesk.errors import CrisisdeskError
 from crisisdesk.store import events
 from crisisdesk.timeutil import now_iso
 
-#: the last_error of an account whose last sync found no network (the Accounts page and the
-#: status bar say "offline" for it rather than "failed")
+#: the last_error text of an account whose last sync found no network (its sync_state is
+#: AccountState.OFFLINE; this is only what is shown)
 OFFLINE_TEXT = "Offline: the network cannot be reached. Stored mentions are still here."
 
 
@@ -39,15 +44,19 @@ class Account:
     base_url: str | None
     handle: str | None
     options: dict[str, Any] = field(default_factory=dict)
+    #: the connector's cursors (since_id, cursor, etag ...), JSON in the database
     state: dict[str, Any] = field(default_factory=dict)
     last_sync_at: str | None = None
+    #: why the last sync did not work (user text), None after a success
     last_error: str | None = None
     created_at: str = ""
+    #: how the last sync went; decide by this, never by comparing last_error
+    sync_state: AccountState = AccountState.NEVER_SYNCED
 
 
 _COLUMNS = (
     "id", "platform", "name", "base_url", "handle", "options", "state", "last_sync_at",
-    "last_error", "created_at",
+    "last_error", "created_at", "sync_state",
 )  # fmt: skip
 _SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM accounts"
 
@@ -64,6 +73,7 @@ def _row(row: Any) -> Account:
     data = dict(zip(_COLUMNS, row, strict=True))
     data["options"] = _loads(data["options"])
     data["state"] = _loads(data["state"])
+    data["sync_state"] = AccountState(data["sync_state"])
     return Account(**data)
 
 
@@ -176,17 +186,31 @@ def update_options(db: sqlite_utils.Database, name: str, options: Mapping[str, A
 def save_sync_success(
     db: sqlite_utils.Database, account_id: int, state: Mapping[str, Any], at: str
 ) -> None:
-    """Remember the new cursor state. Call inside the transaction that stores the mentions."""
+    """Remember the new cursor state; the account is OK. Call inside the transaction that
+    stores the mentions."""
     db.execute(
-        "UPDATE accounts SET state = ?, last_sync_at = ?, last_error = NULL WHERE id = ?",
-        [json.dumps(dict(state), sort_keys=True), at, account_id],
+        "UPDATE accounts SET state = ?, last_sync_at = ?, last_error = NULL, sync_state = ?"
+        " WHERE id = ?",
+        [json.dumps(dict(state), sort_keys=True), at, AccountState.OK.value, account_id],
     )
 
 
-def save_sync_error(db: sqlite_utils.Database, account_id: int, error: str) -> None:
-    """Record what went wrong on the last sync (shown next to the account); cursors stay."""
+#: the states a failed sync can leave an account in
+_ERROR_STATES = frozenset({AccountState.OFFLINE, AccountState.FAILED})
+
+
+def save_sync_error(
+    db: sqlite_utils.Database, account_id: int, error: str, *, state: AccountState
+) -> None:
+    """Record that the last sync did not work: *state* (OFFLINE or FAILED) and *error*, the
+    text shown next to the account. Cursors and the last successful sync time stay."""
+    if state not in _ERROR_STATES:
+        raise ValueError(f"a sync error leaves an account offline or failed, not {state!r}")
     with db.atomic():
-        db.execute("UPDATE accounts SET last_error = ? WHERE id = ?", [error, account_id])
+        db.execute(
+            "UPDATE accounts SET last_error = ?, sync_state = ? WHERE id = ?",
+            [error, AccountState(state).value, account_id],
+        )
 
 
 def reset_state(db: sqlite_utils.Database, name: str) -> None:

@@ -154,6 +154,30 @@ def m003_meta(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
+@MIGRATIONS()
+def m004_account_sync_state(db: sqlite_utils.Database) -> None:
+    # how an account's last sync went, as a state (domain.AccountState) rather than a message
+    # to compare; the old column "state" already holds the connector's cursors. Existing rows
+    # get theirs from last_error / last_sync_at; the text is the offline message as it was
+    # written before this migration (store.accounts.OFFLINE_TEXT then)
+    offline = "Offline: the network cannot be reached. Stored mentions are still here."
+    db.execute(
+        "ALTER TABLE accounts ADD COLUMN sync_state TEXT NOT NULL DEFAULT 'never_synced'"
+        " CHECK (sync_state IN ('never_synced', 'ok', 'offline', 'failed'))"
+    )
+    db.execute(
+        """
+        UPDATE accounts SET sync_state = CASE
+            WHEN last_error = ? THEN 'offline'
+            WHEN last_error IS NOT NULL AND last_error != '' THEN 'failed'
+            WHEN last_sync_at IS NOT NULL AND last_sync_at != '' THEN 'ok'
+            ELSE 'never_synced'
+        END
+        """,
+        [offline],
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names of applied migrations this version does not know: the file is from the future.
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 from crisisdesk import secrets
+from crisisdesk.domain import AccountState
 from crisisdesk.services import accounts as account_setup
 from crisisdesk.settings import DictStorage, Settings
 from crisisdesk.sources.platforms.http import make_client
@@ -299,10 +300,42 @@ def test_remove_asks_first_and_keeps_the_mentions(qtbot, window, db, site, memor
 def test_accounts_model_passes_the_model_tester(qtmodeltester, db, memory_keyring):
     for name in ("b", "a"):
         accounts.add(db, platform="feeds", name=name, base_url="https://e.example/feed")
-    accounts.save_sync_error(db, accounts.get(db, "b").id, "<b>boom</b>\nTry later.")
+    accounts.save_sync_error(
+        db, accounts.get(db, "b").id, "<b>boom</b>\nTry later.", state=AccountState.FAILED
+    )
     model = AccountsModel()
     model.set_accounts(accounts.list_all(db))
     qtmodeltester.check(model)
     assert model.data(model.index(1, 4)) == "Failed: <b>boom</b>"
     assert "&lt;b&gt;boom" in model.data(model.index(1, 4), Qt.ItemDataRole.ToolTipRole)
     assert model.data(model.index(0, 3)) == "never"
+
+
+def test_status_and_details_follow_the_state_not_the_message(db, qtbot):
+    from crisisdesk.store.accounts import OFFLINE_TEXT
+    from crisisdesk.ui.accounts.page import account_details
+
+    for name in ("away", "broken", "fine", "new"):
+        accounts.add(db, platform="feeds", name=name, base_url="https://e.example/feed")
+    accounts.save_sync_error(
+        db, accounts.get(db, "away").id, OFFLINE_TEXT, state=AccountState.OFFLINE
+    )
+    # a failure whose words happen to be the offline text is still a failure
+    accounts.save_sync_error(
+        db, accounts.get(db, "broken").id, OFFLINE_TEXT, state=AccountState.FAILED
+    )
+    with db.atomic():
+        accounts.save_sync_success(db, accounts.get(db, "fine").id, {}, "2026-11-20T10:00:00Z")
+    model = AccountsModel()
+    model.set_accounts(accounts.list_all(db))
+    texts = {a.name: status_text(a) for a in model.accounts()}
+    assert texts == {
+        "away": "Offline",
+        "broken": f"Failed: {OFFLINE_TEXT}",
+        "fine": "OK",
+        "new": "Not synced yet",
+    }
+    away, broken, _fine, new = model.accounts()
+    assert "found no network" in account_details(away)
+    assert "failed" in account_details(broken) and "found no network" not in account_details(broken)
+    assert "Not synced yet" in account_details(new)

@@ -18,8 +18,9 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from crisisdesk.domain import AccountState, Platform
 from crisisdesk.sources.platforms.registry import PLATFORMS
-from crisisdesk.store.accounts import OFFLINE_TEXT, Account
+from crisisdesk.store.accounts import Account
 from crisisdesk.timeutil import now_utc, parse_iso
 from crisisdesk.ui.inbox.model import icon, local_time_text, plain_tooltip
 
@@ -46,33 +47,34 @@ def where_text(account: Account) -> str:
     """How the owner recognises the account: @handle, u/name, the Page id or the address."""
     handle = account.handle
     if handle:
-        if account.platform == "reddit":
+        if account.platform == Platform.REDDIT:
             return f"u/{handle}"
         return f"@{handle}"
     page_id = account.options.get("page_id")
-    if account.platform == "facebook" and page_id:
+    if account.platform == Platform.FACEBOOK and page_id:
         return f"Page {page_id}"
     return account.base_url or ""
 
 
-def status_key(account: Account) -> str:
-    """ok, failed, offline or never."""
-    if account.last_error == OFFLINE_TEXT:
-        return "offline"
-    if account.last_error:
-        return "failed"
-    return "ok" if account.last_sync_at else "never"
-
-
-STATUS_ICON = {"ok": "ok", "failed": "complaint", "offline": "offline", "never": "never"}
+STATUS_ICON: dict[AccountState, str] = {
+    AccountState.OK: "ok",
+    AccountState.FAILED: "complaint",
+    AccountState.OFFLINE: "offline",
+    AccountState.NEVER_SYNCED: "never",
+}
+STATUS_WORDS: dict[AccountState, str] = {
+    AccountState.OK: "OK",
+    AccountState.OFFLINE: "Offline",
+    AccountState.NEVER_SYNCED: "Not synced yet",
+}
 
 
 def status_text(account: Account) -> str:
-    key = status_key(account)
-    if key == "failed":
-        first = (account.last_error or "").strip().splitlines()[0]
-        return f"Failed: {first}"
-    return {"ok": "OK", "offline": "Offline", "never": "Not synced yet"}[key]
+    """The status column in words: the state, and for a failure the first line of why."""
+    if account.sync_state is AccountState.FAILED:
+        lines = (account.last_error or "").strip().splitlines()
+        return f"Failed: {lines[0]}" if lines else "Failed"
+    return STATUS_WORDS[account.sync_state]
 
 
 def sync_time_text(value: str | None, now: datetime) -> str:
@@ -168,7 +170,7 @@ class AccountsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(account, key)
         if role == Qt.ItemDataRole.DecorationRole and key == "status":
-            return icon(STATUS_ICON[status_key(account)])
+            return icon(STATUS_ICON[account.sync_state])
         return None
 
     def _display(self, account: Account, key: str) -> str:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crisisdesk.domain import AccountState
 from crisisdesk.errors import CrisisdeskError, OfflineError
 from crisisdesk.settings import Settings
 from crisisdesk.sources.platforms.registry import PLATFORMS
@@ -40,7 +41,6 @@ from crisisdesk.ui.accounts.model import (
     AccountsModel,
     full_sync_time,
     platform_label,
-    status_key,
     where_text,
 )
 from crisisdesk.ui.sync import INTERVAL_CHOICES, SyncController, SyncOutcome, interval_text
@@ -74,17 +74,17 @@ def account_details(account: Account) -> str:
         watching.append(f"subreddit: r/{account.options['subreddit']}")
     if watching:
         lines.append("Also watching " + "; ".join(watching) + ".")
-    key = status_key(account)
+    state = account.sync_state
     if account.last_sync_at:
         lines.append(f"Last successful sync: {full_sync_time(account.last_sync_at)}.")
-    if key == "never":
+    if state is AccountState.NEVER_SYNCED:
         lines.append('Not synced yet. Press "Sync now" to fetch its mentions.')
-    elif key == "offline":
+    elif state is AccountState.OFFLINE:
         lines.append(
             "The last sync found no network. Its stored mentions are all still here; sync "
             "again when you are back online."
         )
-    elif key == "failed":
+    elif state is AccountState.FAILED:
         lines.append("")
         lines.append("The last sync of this account failed:")
         lines.append(account.last_error or "")

@@ -14,6 +14,7 @@ import pytest
 
 from crisisdesk.cli import accounts as sources_cli
 from crisisdesk.cli import main
+from crisisdesk.domain import AccountState
 from crisisdesk.sources.platforms.http import make_client
 from crisisdesk.store import accounts, mentions, open_database
 from tests.helpers import payloads_reddit as rd
@@ -70,8 +71,16 @@ def test_sync_prints_counts(run: Any, memory_keyring: Any, platform_server: Plat
     assert code == 0 and out == "bakery-reddit (reddit): 0 new, 0 updated\n"
 
 
+def _sync_states(db_path: Path) -> dict[str, AccountState]:
+    db = open_database(db_path)
+    try:
+        return {a.name: a.sync_state for a in accounts.list_all(db)}
+    finally:
+        db.close()
+
+
 def test_a_failed_account_exits_1_after_syncing_the_others(
-    run: Any, memory_keyring: Any, platform_server: PlatformServer
+    run: Any, db_path: Path, memory_keyring: Any, platform_server: PlatformServer
 ) -> None:
     site = rd.RedditSite(platform_server)
     add_reddit(run, site, "good")
@@ -88,9 +97,10 @@ def test_a_failed_account_exits_1_after_syncing_the_others(
     assert "stale-token-123" not in out + err
     code, out, _ = run("accounts", "list")
     assert "last error:" in out and "refused the credential" in out
+    assert _sync_states(db_path) == {"broken": AccountState.FAILED, "good": AccountState.OK}
 
 
-def test_offline_says_so(run: Any, memory_keyring: Any) -> None:
+def test_offline_says_so(run: Any, db_path: Path, memory_keyring: Any) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -104,6 +114,7 @@ def test_offline_says_so(run: Any, memory_keyring: Any) -> None:
     assert "m (mastodon): offline" in err
     assert "You seem to be offline" in err and "stored" in err
     assert "Traceback" not in out + err
+    assert _sync_states(db_path) == {"m": AccountState.OFFLINE}
 
 
 def test_unknown_name_is_exit_2(run: Any, memory_keyring: Any) -> None:
