@@ -339,3 +339,46 @@ def test_status_and_details_follow_the_state_not_the_message(db, qtbot):
     assert "found no network" in account_details(away)
     assert "failed" in account_details(broken) and "found no network" not in account_details(broken)
     assert "Not synced yet" in account_details(new)
+
+
+def test_split_terms_tags_and_suggested_names():
+    from crisisdesk.ui.accounts.platform_fields import split_tags, split_terms, suggest_name
+
+    assert split_terms('crumbs bakery, "maple rye"\n, ,cake') == [
+        "crumbs bakery",
+        '"maple rye"',
+        "cake",
+    ]
+    assert split_tags("#cake, croissant  ##  #bread") == ["cake", "croissant", "bread"]
+    assert suggest_name("reddit", ["Mastodon"]) == "reddit"
+    assert suggest_name("reddit", ["Reddit", "reddit-2"]) == "reddit-3"
+
+
+@pytest.mark.parametrize(
+    ("platform", "shown", "address", "handle"),
+    [
+        ("mastodon", {"name", "base_url", "hashtags", "queries"}, "Server address:", None),
+        ("bluesky", {"name", "base_url", "handle", "queries"}, "Server (optional):",
+         "Bluesky handle:"),
+        ("feeds", {"name", "base_url"}, "Feed address:", None),
+        ("reddit", {"name", "handle", "subreddit", "hashtags", "queries"}, None,
+         "Reddit username:"),
+        ("facebook", {"name", "page_id"}, None, None),
+    ],
+)  # fmt: skip
+def test_platform_fields_show_what_the_platform_reads(qtbot, platform, shown, address, handle):
+    from PySide6.QtWidgets import QFormLayout, QWidget
+
+    from crisisdesk.ui.accounts.platform_fields import PlatformFields
+
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    form = QFormLayout(widget)
+    fields = PlatformFields(form, widget)
+    info = PLATFORMS[platform]
+    fields.show_for(info)
+    assert {k for k, e in fields.edits.items() if form.isRowVisible(e)} == shown
+    if address is not None:
+        assert form.labelForField(fields.edits["base_url"]).text() == address
+    if handle is not None:
+        assert form.labelForField(fields.edits["handle"]).text() == handle

@@ -1,0 +1,325 @@
+"""What the add-account and change-token dialogs share: password fields, the keyring check,
+"Test" and a message line.
+
+Secrets are typed into password fields, go straight to the keyring through a background task
+(``services.accounts``), and are never shown, logged or put in the settings. Without a usable
+keyring the dialog says how to fix that and does not offer to save. "Test" asks the platform
+whether the credential works before anything is saved; it is optional.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk import secrets
+from crisisdesk.errors import CredentialError, CrisisdeskError, OfflineError
+from crisisdesk.settings import Settings
+from crisisdesk.sources.platforms.registry import PlatformInfo, encode_secret
+from crisisdesk.store.accounts import OFFLINE_TEXT, Account
+from crisisdesk.ui import errors
+from crisisdesk.ui.accounts.help_texts import keyring_problem_text
+from crisisdesk.ui.geometry import RememberGeometry
+from crisisdesk.ui.tasks import TaskContext, TaskHandle, TaskRunner
+
+if TYPE_CHECKING:
+    from crisisdesk.services.accounts import AccountDraft
+
+
+def mark_invalid(widget: QWidget, invalid: bool) -> None:
+    """Flag a field (or the message line) as the problem; the style sheet colours it."""
+    widget.setProperty("invalid", invalid)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+def plain_label(
+    parent: QWidget, object_name: str, accessible_name: str, *, selectable: bool = True
+) -> QLabel:
+    """An empty wrapping label for plain text (messages may quote what a platform said)."""
+    label = QLabel(parent)
+    label.setObjectName(object_name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAccessibleName(accessible_name)
+    return label
+
+
+class CredentialDialog(RememberGeometry, QDialog):
+    """What both dialogs share: password fields, the keyring check, Test, a message line.
+
+    Subclasses say which platform (:meth:`current_info`), what to save (:meth:`_draft`,
+    :meth:`_save_fn`) and what happens once it is saved (:meth:`_saved`).
+    """
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        settings: Settings,
+        *,
+        client_factory: Any = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._client_factory = client_factory
+        self._busy: TaskHandle | None = None
+        self._saving = False
+        #: None until the background check answered
+        self.keyring_ok: bool | None = None
+        self.secret_edits: dict[str, QLineEdit] = {}
+        self._settings = settings
+
+        self.keyring_label = plain_label(
+            self, "keyringProblem", "Keyring problem", selectable=False
+        )
+        # the same warning colours as the inbox's search error (and words, not only colour)
+        self.keyring_label.setStyleSheet(
+            "QLabel { background: #fde2e1; color: #8a1c14; border-radius: 3px; padding: 6px; }"
+        )
+        self.keyring_label.hide()
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.help_label = plain_label(self, "howTo", "How do I get this?")
+        self.help_title = QLabel("How do I get this?", self)
+        self.help_title.setObjectName("howToTitle")
+        font = self.help_title.font()
+        font.setBold(True)
+        self.help_title.setFont(font)
+        self.message_label = plain_label(self, "dialogMessage", "Message")
+        self.message_label.hide()
+
+        self.buttons = QDialogButtonBox(self)
+        self.test_button = QPushButton("Test", self)
+        self.test_button.setObjectName("testCredential")
+        self.test_button.setToolTip("Ask the platform whether this works, without saving anything")
+        self.buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button = QPushButton("Save", self)
+        self.save_button.setObjectName("save")
+        self.save_button.setDefault(True)
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.rejected.connect(self.reject)
+        self.test_button.clicked.connect(self.test_credential)
+        self.save_button.clicked.connect(self.save)
+
+    def _layout(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.keyring_label)
+        layout.addLayout(self.form)
+        layout.addSpacing(6)
+        layout.addWidget(self.help_title)
+        layout.addWidget(self.help_label)
+        layout.addWidget(self.message_label)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+    # --- to override ---------------------------------------------------------------------------
+
+    def current_info(self) -> PlatformInfo:
+        raise NotImplementedError
+
+    def _draft(self) -> AccountDraft | None:
+        """The checked AccountDraft, or None (the problem is shown)."""
+        raise NotImplementedError
+
+    def _save_fn(
+        self, draft: AccountDraft, values: dict[str, str]
+    ) -> Callable[[TaskContext], Account]:
+        """What the save runs in the background (keyring and database, in the worker)."""
+        raise NotImplementedError
+
+    def _saved(self, account: Account) -> None:
+        raise NotImplementedError
+
+    # --- secret fields -------------------------------------------------------------------------
+
+    def _set_secret_fields(self, info: PlatformInfo, before: QWidget | None = None) -> None:
+        """Password fields for what *info* needs (replacing those of the previous platform)."""
+        for edit in self.secret_edits.values():
+            edit.clear()
+            self.form.removeRow(edit)
+        self.secret_edits = {}
+        for secret_field in info.secret_fields:
+            edit = QLineEdit(self)
+            edit.setObjectName(f"secret_{secret_field.key}")
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            label, _, note = secret_field.prompt.partition(" (")
+            edit.setAccessibleName(label)
+            edit.setPlaceholderText(note.rstrip(")") or "kept in your system keyring")
+            edit.setToolTip("Kept only in your system keyring; crisisdesk never shows it again.")
+            edit.textEdited.connect(lambda _text, e=edit: mark_invalid(e, False))
+            if before is None:
+                self.form.addRow(label + ":", edit)
+            else:
+                position: Any = self.form.getWidgetPosition(before)
+                self.form.insertRow(int(position[0]), label + ":", edit)
+            self.secret_edits[secret_field.key] = edit
+
+    def secret_values(self) -> dict[str, str]:
+        return {key: edit.text() for key, edit in self.secret_edits.items()}
+
+    def _checked_values(self, info: PlatformInfo) -> dict[str, str] | None:
+        values = self.secret_values()
+        if not info.secret_fields:
+            return {}
+        try:
+            encode_secret(info, values)  # only to check that none is empty
+        except CredentialError as exc:
+            for key, edit in self.secret_edits.items():
+                if not values.get(key, "").strip():
+                    mark_invalid(edit, True)
+                    edit.setFocus()
+                    break
+            self.show_message(exc.user_text(), problem=True)
+            return None
+        return values
+
+    def _checked_input(self) -> tuple[AccountDraft, dict[str, str]] | None:
+        """The draft and the secret values when both are usable; else None (problem shown)."""
+        draft = self._draft()
+        if draft is None:
+            return None
+        values = self._checked_values(draft.info)
+        if values is None:
+            return None
+        return draft, values
+
+    # --- keyring -------------------------------------------------------------------------------
+
+    def check_keyring(self) -> None:
+        """Ask (off the GUI thread: a keyring may talk to a system service) if one is usable."""
+        self._runner.op(lambda _ctx: secrets.keyring_available()).success(
+            self._keyring_checked
+        ).failure(lambda _exc: self._keyring_checked(False)).start()
+
+    def _keyring_checked(self, ok: bool) -> None:
+        self.keyring_ok = bool(ok)
+        self._update_state()
+
+    def needs_keyring(self) -> bool:
+        return bool(self.current_info().secret_fields)
+
+    def can_save(self) -> bool:
+        if self._busy is not None or self._saving:
+            return False
+        return not self.needs_keyring() or self.keyring_ok is True
+
+    def _update_state(self) -> None:
+        blocked = self.needs_keyring() and self.keyring_ok is False
+        self.keyring_label.setText(self._keyring_text() if blocked else "")
+        self.keyring_label.setVisible(blocked)
+        self.save_button.setEnabled(self.can_save())
+        self.save_button.setVisible(not blocked)
+        self.test_button.setEnabled(self._busy is None and not self._saving)
+
+    def _keyring_text(self) -> str:
+        return keyring_problem_text()
+
+    # --- messages ------------------------------------------------------------------------------
+
+    def show_message(self, text: str, *, problem: bool = False) -> None:
+        self.message_label.setText(text)
+        self.message_label.setProperty("problem", problem)
+        mark_invalid(self.message_label, problem)
+        self.message_label.setVisible(bool(text))
+
+    @property
+    def message(self) -> str:
+        return self.message_label.text() if self.message_label.isVisible() else ""
+
+    # --- test ----------------------------------------------------------------------------------
+
+    def test_credential(self) -> None:
+        """Check the credential with the platform; nothing is stored."""
+        checked = self._checked_input()
+        if checked is None:
+            return
+        draft, values = checked
+        from crisisdesk.services.accounts import check_draft
+        from crisisdesk.sources.platforms.http import make_client
+
+        factory = self._client_factory or make_client
+        self.show_message(f"Checking with {draft.info.label}…")
+        self._busy = (
+            self._runner.op(lambda _ctx: check_draft(draft, values, factory))
+            .success(self._tested)
+            .failure(self._test_failed)
+            .start()
+        )
+        if self._busy.done:  # a synchronous runner answered already
+            self._busy = None
+        self._update_state()
+
+    def _tested(self, who: str) -> None:
+        self._busy = None
+        self.show_message(f"It works: signed in as {who}.")
+        self._update_state()
+
+    def _test_failed(self, exc: BaseException) -> None:
+        self._busy = None
+        if isinstance(exc, OfflineError):
+            self.show_message(OFFLINE_TEXT, problem=True)
+        elif isinstance(exc, CrisisdeskError):
+            self.show_message("The check failed. " + exc.user_text(), problem=True)
+        else:
+            errors.show_error(self, exc)
+        self._update_state()
+
+    # --- save ----------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        if not self.can_save():
+            return
+        checked = self._checked_input()
+        if checked is None:
+            return
+        fn = self._save_fn(*checked)
+        self._saving = True
+        self.show_message("Saving…")
+        self._update_state()
+        (self._runner.op(fn).success(self._after_save).failure(self._save_failed).start())
+
+    def _after_save(self, account: Account) -> None:
+        self._saving = False
+        for edit in self.secret_edits.values():
+            edit.clear()
+        self._saved(account)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self._update_state()
+        if isinstance(exc, CrisisdeskError):
+            self.show_message(exc.user_text(), problem=True)
+            self._focus_for(exc)
+        else:
+            self.show_message("")
+            errors.show_error(self, exc)
+
+    def _focus_for(self, exc: CrisisdeskError) -> None:
+        """Put the cursor where the problem is (overridden by the add dialog)."""
+
+    def done(self, result: int) -> None:
+        if self._saving:
+            return  # a few milliseconds: keyring and database; never half-way
+        if self._busy is not None:
+            self._busy.cancel()
+            self._busy = None
+        for edit in self.secret_edits.values():
+            edit.clear()
+        super().done(result)
