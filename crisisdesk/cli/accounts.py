@@ -11,30 +11,19 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Callable
 from typing import Any
 
-import sqlite_utils
-
 from crisisdesk import secrets
+from crisisdesk.cli.common import NO_ACCOUNTS_TEXT, Context, add_account_name, add_json_flag
 from crisisdesk.errors import CredentialError, CrisisdeskError, OfflineError, SourceError
 from crisisdesk.services import accounts as account_setup
 from crisisdesk.sources.platforms.registry import PLATFORMS, PlatformInfo
 from crisisdesk.store import accounts
 
-OpenDb = Callable[[argparse.Namespace], Any]
-
 OFFLINE_ADVICE = (
     "You seem to be offline: no account could be reached. "
     "crisisdesk still works on the mentions it has stored; sync again when you are back online."
 )
-
-
-def _client_factory() -> Callable[..., Any]:
-    """The HTTP client factory the commands use (tests swap in one with a recording sleep)."""
-    from crisisdesk.sources.platforms.http import make_client
-
-    return make_client
 
 
 def _read_secret_values(info: PlatformInfo) -> dict[str, str]:
@@ -53,7 +42,7 @@ def _read_secret_values(info: PlatformInfo) -> dict[str, str]:
     return {f.key: line for f, line in zip(fields, lines, strict=False)}
 
 
-def cmd_accounts_add(args: argparse.Namespace, open_db: OpenDb) -> int:
+def cmd_accounts_add(args: argparse.Namespace, ctx: Context) -> int:
     draft = account_setup.prepare(
         args.platform,
         args.name,
@@ -67,7 +56,7 @@ def cmd_accounts_add(args: argparse.Namespace, open_db: OpenDb) -> int:
     info = draft.info
     if info.secret_fields:
         secrets.require_keyring()  # before asking for the token or touching the database
-    db: sqlite_utils.Database = open_db(args)
+    db = ctx.db
     account_setup.ensure_new(db, draft.name)
     values = _read_secret_values(info) if info.secret_fields else {}
     account = account_setup.add_account(db, draft, values)
@@ -79,8 +68,8 @@ def cmd_accounts_add(args: argparse.Namespace, open_db: OpenDb) -> int:
     return 0
 
 
-def cmd_accounts_list(args: argparse.Namespace, open_db: OpenDb) -> int:
-    rows = accounts.list_all(open_db(args))
+def cmd_accounts_list(args: argparse.Namespace, ctx: Context) -> int:
+    rows = accounts.list_all(ctx.db)
     if args.json:
         for a in rows:
             print(
@@ -99,8 +88,7 @@ def cmd_accounts_list(args: argparse.Namespace, open_db: OpenDb) -> int:
             )
         return 0
     if not rows:
-        print("No accounts yet. Add one with: crisisdesk accounts add PLATFORM --name NAME",
-              file=sys.stderr)  # fmt: skip
+        print(NO_ACCOUNTS_TEXT, file=sys.stderr)
         return 0
     for a in rows:
         where = a.handle or a.base_url or ""
@@ -121,8 +109,8 @@ def _confirm(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def cmd_accounts_remove(args: argparse.Namespace, open_db: OpenDb) -> int:
-    db = open_db(args)
+def cmd_accounts_remove(args: argparse.Namespace, ctx: Context) -> int:
+    db = ctx.db
     account = accounts.get(db, args.name)
     if not args.yes and not _confirm(
         f"Remove the {account.platform} account '{account.name}' and its stored credential?"
@@ -141,13 +129,13 @@ def cmd_accounts_remove(args: argparse.Namespace, open_db: OpenDb) -> int:
     return 0
 
 
-def cmd_accounts_test(args: argparse.Namespace, open_db: OpenDb) -> int:
+def cmd_accounts_test(args: argparse.Namespace, ctx: Context) -> int:
     from crisisdesk.services.sync import check_account
 
-    db = open_db(args)
+    db = ctx.db
     account = accounts.get(db, args.name)
     try:
-        who = check_account(db, account.name, client_factory=_client_factory())
+        who = check_account(db, account.name, client_factory=ctx.clients())
     except OfflineError:
         print(f"{account.name}: {OFFLINE_ADVICE}", file=sys.stderr)
         return 1
@@ -158,15 +146,14 @@ def cmd_accounts_test(args: argparse.Namespace, open_db: OpenDb) -> int:
     return 0
 
 
-def cmd_sync(args: argparse.Namespace, open_db: OpenDb) -> int:
+def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     from crisisdesk.services.sync import sync_accounts
 
-    db = open_db(args)
+    db = ctx.db
     if not args.names and not accounts.list_all(db):
-        print("No accounts yet. Add one with: crisisdesk accounts add PLATFORM --name NAME",
-              file=sys.stderr)  # fmt: skip
+        print(NO_ACCOUNTS_TEXT, file=sys.stderr)
         return 0
-    results = sync_accounts(db, args.names or None, client_factory=_client_factory())
+    results = sync_accounts(db, args.names or None, client_factory=ctx.clients())
     for r in results:
         if r.error is None:
             print(f"{r.name} ({r.platform}): {r.new} new, {r.updated} updated")
@@ -179,12 +166,8 @@ def cmd_sync(args: argparse.Namespace, open_db: OpenDb) -> int:
     return 1 if any(r.error for r in results) else 0
 
 
-def register(sub: Any, open_db: OpenDb) -> None:
-    """Add the accounts/sync subcommands to the CLI's subparsers."""
-
-    def bind(fn: Callable[[argparse.Namespace, OpenDb], int]) -> Callable[..., int]:
-        return lambda args: fn(args, open_db)
-
+def register(sub: Any) -> None:
+    """Add ``accounts ...`` and ``sync`` to the CLI's subparsers."""
     acc = sub.add_parser("accounts", help="connect platform accounts (tokens go to the keyring)")
     asub = acc.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
 
@@ -203,21 +186,21 @@ def register(sub: Any, open_db: OpenDb) -> None:
     p.add_argument("--hashtag", action="append", metavar="TAG", help="hashtag (repeatable)")
     p.add_argument("--subreddit", metavar="NAME", help="Reddit: search only this subreddit")
     p.add_argument("--page-id", metavar="ID", help="Facebook: the Page id")
-    p.set_defaults(handler=bind(cmd_accounts_add))
+    p.set_defaults(handler=cmd_accounts_add)
 
     p = asub.add_parser("list", help="list accounts and their last sync")
-    p.add_argument("--json", action="store_true", help="one JSON object per line")
-    p.set_defaults(handler=bind(cmd_accounts_list))
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_accounts_list)
 
     p = asub.add_parser("remove", help="remove an account and its credential (mentions stay)")
-    p.add_argument("name", metavar="NAME")
+    add_account_name(p)
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    p.set_defaults(handler=bind(cmd_accounts_remove))
+    p.set_defaults(handler=cmd_accounts_remove)
 
     p = asub.add_parser("test", help="check an account's credential against the platform")
-    p.add_argument("name", metavar="NAME")
-    p.set_defaults(handler=bind(cmd_accounts_test))
+    add_account_name(p)
+    p.set_defaults(handler=cmd_accounts_test)
 
     p = sub.add_parser("sync", help="fetch new mentions from connected accounts")
     p.add_argument("names", nargs="*", metavar="NAME", help="accounts to sync (default: all)")
-    p.set_defaults(handler=bind(cmd_sync))
+    p.set_defaults(handler=cmd_sync)

@@ -14,7 +14,6 @@ import pytest
 from keyring.backends import fail
 
 from crisisdesk import secrets
-from crisisdesk.cli import accounts as sources_cli
 from crisisdesk.cli import main
 from crisisdesk.sources.platforms.http import make_client
 from crisisdesk.store import accounts, open_database
@@ -36,15 +35,11 @@ class Stdin(io.StringIO):
 @pytest.fixture
 def run(db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> Any:
     waits: list[float] = []
-    monkeypatch.setattr(
-        sources_cli,
-        "_client_factory",
-        lambda: functools.partial(make_client, sleep=waits.append, timeout=3.0),
-    )
+    clients = functools.partial(make_client, sleep=waits.append, timeout=3.0)
 
     def invoke(*argv: str, stdin: str = "", tty: bool = False) -> tuple[int, str, str]:
         monkeypatch.setattr("sys.stdin", Stdin(stdin, tty=tty))
-        code = main(["--db", str(db_path), *argv])
+        code = main(["--db", str(db_path), *argv], client_factory=clients)
         out, err = capsys.readouterr()
         return code, out, err
 

@@ -140,3 +140,49 @@ def test_real_process_demo_mentions_and_errors(tmp_path: Path) -> None:
     assert "is not a crisisdesk database" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert notes.read_text() == "not a database"
+
+
+def test_context_opens_the_database_once_and_main_closes_it(tmp_path: Path) -> None:
+    from crisisdesk.cli.common import Context
+
+    path = _db_with(tmp_path / "ctx.sqlite3", "hello")
+    ctx = Context(str(path))
+    db = ctx.db
+    assert ctx.db is db and db.execute("SELECT count(*) FROM mentions").fetchone() == (1,)
+    ctx.close()
+    ctx.close()  # twice is fine
+    with pytest.raises(Exception, match="closed"):
+        db.execute("SELECT 1")
+    # the next use opens it again
+    assert ctx.db.execute("SELECT count(*) FROM mentions").fetchone() == (1,)
+    ctx.close()
+
+
+def test_context_uses_the_client_factory_it_was_given() -> None:
+    from crisisdesk.cli.common import Context
+    from crisisdesk.sources.platforms.http import make_client
+
+    def mine(**_kwargs: object) -> None:
+        return None
+
+    assert Context(client_factory=mine).clients() is mine
+    assert Context().clients() is make_client
+
+
+@pytest.mark.parametrize(("value", "ok"), [("1", True), ("50", True), ("0", False), ("x", False)])
+def test_positive_int(value: str, ok: bool) -> None:
+    import argparse
+
+    from crisisdesk.cli.common import positive_int
+
+    if ok:
+        assert positive_int(value) == int(value)
+    else:
+        with pytest.raises(argparse.ArgumentTypeError, match="whole number of 1 or more"):
+            positive_int(value)
+
+
+def test_printable_removes_terminal_controls() -> None:
+    from crisisdesk.cli.common import printable
+
+    assert printable("a\x1b[31mred\u202eevil\nnext\tline") == "a [31mred evil next line"

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from crisisdesk.cli import accounts as sources_cli
 from crisisdesk.cli import main
 from crisisdesk.domain import AccountState
 from crisisdesk.sources.platforms.http import make_client
@@ -29,15 +28,11 @@ class Stdin(io.StringIO):
 
 @pytest.fixture
 def run(db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> Any:
-    monkeypatch.setattr(
-        sources_cli,
-        "_client_factory",
-        lambda: functools.partial(make_client, sleep=lambda s: None, timeout=3.0),
-    )
+    clients = functools.partial(make_client, sleep=lambda s: None, timeout=3.0)
 
     def invoke(*argv: str, stdin: str = "") -> tuple[int, str, str]:
         monkeypatch.setattr("sys.stdin", Stdin(stdin))
-        code = main(["--db", str(db_path), *argv])
+        code = main(["--db", str(db_path), *argv], client_factory=clients)
         out, err = capsys.readouterr()
         return code, out, err
 
