@@ -15,7 +15,7 @@ from typing import Any
 
 from crisisdesk import secrets
 from crisisdesk.cli.common import NO_ACCOUNTS_TEXT, Context, add_account_name, add_json_flag
-from crisisdesk.errors import CredentialError, CrisisdeskError, OfflineError, SourceError
+from crisisdesk.errors import CrisisdeskError, OfflineError, SourceError
 from crisisdesk.services import accounts as account_setup
 from crisisdesk.sources.platforms.registry import PLATFORMS, PlatformInfo
 from crisisdesk.store import accounts
@@ -32,14 +32,7 @@ def _read_secret_values(info: PlatformInfo) -> dict[str, str]:
     if sys.stdin is not None and sys.stdin.isatty():
         return {f.key: getpass.getpass(f"{f.prompt} (hidden): ") for f in fields}
     lines = [] if sys.stdin is None else sys.stdin.read().splitlines()
-    lines = [line.strip() for line in lines if line.strip()]
-    if len(lines) < len(fields):
-        wanted = ", ".join(f.prompt for f in fields)
-        raise CredentialError(
-            f"crisisdesk needs {len(fields)} value(s) on standard input but got {len(lines)}.",
-            hint=f"Give one per line: {wanted}.",
-        )
-    return {f.key: line for f, line in zip(fields, lines, strict=False)}
+    return account_setup.secret_values_from_lines(info, lines)
 
 
 def cmd_accounts_add(args: argparse.Namespace, ctx: Context) -> int:

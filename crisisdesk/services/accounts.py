@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
 
 from crisisdesk import secrets
-from crisisdesk.errors import CrisisdeskError
+from crisisdesk.domain import Platform
+from crisisdesk.errors import CredentialError, CrisisdeskError
 from crisisdesk.services.sync import ClientFactory, connect
 from crisisdesk.sources.platforms.base import AccountConfig
 from crisisdesk.sources.platforms.http import make_client
@@ -91,7 +92,7 @@ def clean_handle(platform: str, handle: str | None) -> str | None:
     if handle is None:
         return None
     text = handle.strip()
-    if platform == "reddit":
+    if platform == Platform.REDDIT:
         text = text.removeprefix("/").removeprefix("u/")
     return text.removeprefix("@").strip() or None
 
@@ -176,6 +177,20 @@ def prepare(
                 field=key,
             )
     return AccountDraft(info.name, clean_name, url or None, clean, options)
+
+
+def secret_values_from_lines(info: PlatformInfo, lines: Sequence[str]) -> dict[str, str]:
+    """The secret values of *info* from text lines, one per value in order (blank lines and
+    surrounding spaces do not count); CredentialError naming what is missing when too few."""
+    fields = info.secret_fields
+    values = [line.strip() for line in lines if line.strip()]
+    if len(values) < len(fields):
+        wanted = ", ".join(f.prompt for f in fields)
+        raise CredentialError(
+            f"crisisdesk needs {len(fields)} value(s) on standard input but got {len(values)}.",
+            hint=f"Give one per line: {wanted}.",
+        )
+    return {f.key: value for f, value in zip(fields, values, strict=False)}
 
 
 def _exists_error(name: str) -> AccountExistsError:

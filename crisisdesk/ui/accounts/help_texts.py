@@ -4,46 +4,47 @@ do without a keyring. Plain text; each points to its README section for the full
 from __future__ import annotations
 
 from crisisdesk import secrets
+from crisisdesk.domain import Platform
 
 #: "How do I get this?", per platform: short, plain text, pointing to the README section
 HOW_TO: dict[str, str] = {
-    "mastodon": (
+    Platform.MASTODON: (
         "On your Mastodon server's website open Preferences → Development → New application. "
         "Name it crisisdesk, tick the scopes read and write:statuses, click Submit, open the "
         'application and copy "Your access token".'
     ),
-    "bluesky": (
+    Platform.BLUESKY: (
         "In the Bluesky app open Settings → Privacy and security → App passwords → Add App "
         "Password. Name it crisisdesk and copy the password it shows (like abcd-efgh-ijkl-mnop). "
         "Never use your main password here."
     ),
-    "feeds": (
+    Platform.FEEDS: (
         "No password needed. For Google Alerts: at google.com/alerts create an alert with "
         '"Deliver to: RSS feed", then copy the address behind its RSS icon. Any RSS or Atom '
         "address works."
     ),
-    "reddit": (
+    Platform.REDDIT: (
         'At reddit.com/prefs/apps create an app of type "script" named crisisdesk (redirect '
         "uri http://localhost:8080). You need its client id (under the app's name), its "
         "secret, and the password of the Reddit account; two-factor login must be off for it."
     ),
-    "x": (
+    Platform.X: (
         "Reading X needs a paid API plan (Basic or higher). At developer.x.com create a Project "
         "and an App, then under Keys and tokens generate the Bearer Token and copy it."
     ),
-    "facebook": (
+    Platform.FACEBOOK: (
         "You must be an admin of the Page. At developers.facebook.com create an app, get a Page "
         "access token in the Graph API Explorer and extend it to a long-lived one. The Page ID "
         "is under About → Page transparency on your Page."
     ),
 }
-README_SECTION = {
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-    "feeds": "Feeds (Google Alerts, review sites)",
-    "reddit": "Reddit",
-    "x": "X (Twitter)",
-    "facebook": "Facebook Page",
+README_SECTION: dict[str, str] = {
+    Platform.MASTODON: "Mastodon",
+    Platform.BLUESKY: "Bluesky",
+    Platform.FEEDS: "Feeds (Google Alerts, review sites)",
+    Platform.REDDIT: "Reddit",
+    Platform.X: "X (Twitter)",
+    Platform.FACEBOOK: "Facebook Page",
 }
 
 

@@ -116,3 +116,20 @@ def test_checking_a_draft_stores_no_session(
     who = account_setup.check_draft(draft, {"app_password": "abcd-efgh-ijkl-mnop"}, factory)
     assert pds.handle in who
     assert memory_keyring.store == {}  # neither the app password nor the session JWTs
+
+
+def test_secret_values_come_one_per_line_in_order() -> None:
+    from crisisdesk.sources.platforms.registry import PLATFORMS
+
+    reddit = PLATFORMS["reddit"]
+    lines = ["", "  the-id ", "the-secret", "   ", "the-password", "extra"]
+    assert account_setup.secret_values_from_lines(reddit, lines) == {
+        "client_id": "the-id",
+        "client_secret": "the-secret",
+        "password": "the-password",
+    }
+    with pytest.raises(CredentialError) as info:
+        account_setup.secret_values_from_lines(reddit, ["the-id", " ", "the-secret"])
+    assert "needs 3 value(s)" in str(info.value) and "got 2" in str(info.value)
+    assert "Reddit app secret" in info.value.hint
+    assert account_setup.secret_values_from_lines(PLATFORMS["feeds"], []) == {}
