@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from crisisdesk import secrets
-from crisisdesk.cli.common import NO_ACCOUNTS_TEXT, Context, add_account_name, add_json_flag
+from crisisdesk.cli.common import NO_ACCOUNTS_TEXT, Context, Handler, add_json_flag
 from crisisdesk.errors import CrisisdeskError, OfflineError, SourceError
 from crisisdesk.services import accounts as account_setup
 from crisisdesk.sources.platforms.registry import PLATFORMS, PlatformInfo
@@ -159,6 +159,16 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     return 1 if any(r.error for r in results) else 0
 
 
+def _on_one_account(
+    sub: Any, action: str, help_text: str, handler: Handler
+) -> argparse.ArgumentParser:
+    """An ``accounts ACTION NAME`` subcommand."""
+    p: argparse.ArgumentParser = sub.add_parser(action, help=help_text)
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(handler=handler)
+    return p
+
+
 def register(sub: Any) -> None:
     """Add ``accounts ...`` and ``sync`` to the CLI's subparsers."""
     acc = sub.add_parser("accounts", help="connect platform accounts (tokens go to the keyring)")
@@ -185,14 +195,13 @@ def register(sub: Any) -> None:
     add_json_flag(p)
     p.set_defaults(handler=cmd_accounts_list)
 
-    p = asub.add_parser("remove", help="remove an account and its credential (mentions stay)")
-    add_account_name(p)
+    p = _on_one_account(
+        asub, "remove", "remove an account and its credential (mentions stay)", cmd_accounts_remove
+    )
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    p.set_defaults(handler=cmd_accounts_remove)
-
-    p = asub.add_parser("test", help="check an account's credential against the platform")
-    add_account_name(p)
-    p.set_defaults(handler=cmd_accounts_test)
+    _on_one_account(
+        asub, "test", "check an account's credential against the platform", cmd_accounts_test
+    )
 
     p = sub.add_parser("sync", help="fetch new mentions from connected accounts")
     p.add_argument("names", nargs="*", metavar="NAME", help="accounts to sync (default: all)")

@@ -66,10 +66,6 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
 
 
-def add_account_name(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", metavar="NAME")
-
-
 def date_arg(value: str) -> str:
     """A date or time the user typed, as UTC ISO 8601 (argparse type)."""
     from crisisdesk.timeutil import normalise
