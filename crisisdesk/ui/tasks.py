@@ -320,6 +320,7 @@ class Task(Generic[T]):
         self.on_progress: Callable[[int, int, str], None] | None = None
         self.on_partial: Callable[[Any], None] | None = None
         self.on_start: Callable[[TaskHandle], None] | None = None
+        self.must_finish = False
         self.progress_label = ""
         self.progress_title = "crisisdesk"
         self.cancellable = True
@@ -369,6 +370,11 @@ class Task(Generic[T]):
         """Get the handle before the task runs (an immediate runner runs it inside ``start()``,
         so a caller that may cancel from a partial-result callback keeps it from here)."""
         self.on_start = callback
+        return self
+
+    def uninterruptible(self) -> Task[T]:
+        """A change the user asked for: ``cancel_all``/``shutdown`` let it finish (and wait)."""
+        self.must_finish = True
         return self
 
     def start(self) -> TaskHandle:
@@ -449,10 +455,11 @@ class TaskRunner(QObject):
 
     def cancel_all(self) -> None:
         for job in list(self._active):
-            job.cancel()
+            if not job.task.must_finish:
+                job.cancel()
 
     def shutdown(self, timeout_ms: int = 3000) -> None:
-        """Cancel what runs and wait for the threads (on window close)."""
+        """Cancel what runs (but uninterruptible writes) and wait for the threads (on close)."""
         self.cancel_all()
         self._pool.waitForDone(timeout_ms)
 

@@ -17,6 +17,7 @@ from crisisdesk.ui.inbox.detail import (
     is_web_link,
     relative_text,
 )
+from crisisdesk.ui.tasks import SyncTaskRunner
 from tests.helpers.builders import insert_mentions, mention_row
 
 HTML_POST = (
@@ -27,8 +28,8 @@ HTML_POST = (
 
 
 @pytest.fixture
-def detail(qtbot, db):
-    widget = MentionDetail(db)
+def detail(qtbot, db, db_path):
+    widget = MentionDetail(SyncTaskRunner(db_path))
     qtbot.addWidget(widget)
     widget.resize(360, 600)
     widget.show()

@@ -15,17 +15,23 @@ from crisisdesk.ui.dialogs.assign_dialog import AssignDialog
 from crisisdesk.ui.dialogs.follow_up_dialog import FollowUpDialog, default_due
 from crisisdesk.ui.dialogs.label_picker import LabelPicker
 from crisisdesk.ui.inbox.triage import STATUS_ACTIONS, TriageController
+from crisisdesk.ui.tasks import SyncTaskRunner
 from tests.helpers.builders import insert_mentions, mention_row, table_snapshot
 
 
 class Harness:
-    def __init__(self, qtbot, db):
+    def __init__(self, qtbot, db, db_path):
         self.db = db
         self.window = QWidget()
         qtbot.addWidget(self.window)
         self.stack = QUndoStack(self.window)
         self.selection: list[int] = []
-        self.controller = TriageController(db, self.stack, lambda: self.selection, self.window)
+        # immediate: every write has landed when the call returns
+        self.runner = SyncTaskRunner(db_path)
+        self.runner.set_error_parent(lambda: self.window)
+        self.controller = TriageController(
+            self.runner, self.stack, lambda: self.selection, self.window
+        )
         self.changed: list[list[int]] = []
         self.controller.mentionsChanged.connect(self.changed.append)
         self.messages: list[str] = []
@@ -43,8 +49,8 @@ class Harness:
 
 
 @pytest.fixture
-def h(qtbot, db):
-    return Harness(qtbot, db)
+def h(qtbot, db, db_path):
+    return Harness(qtbot, db, db_path)
 
 
 def _status_events(db, mid):
@@ -105,9 +111,10 @@ def test_mark_replied_then_undo_restores_each_previous_status_then_redo(h, db, q
 def test_nothing_to_change_pushes_no_command(h, db):
     (a,) = insert_mentions(db, [mention_row(status="archived")])
     h.select([a])
-    assert h.controller.set_status("archived") is False
+    h.controller.set_status("archived")
     assert h.stack.count() == 0
     assert h.messages == ["Already archived."]
+    assert not h.changed
 
 
 def test_archive_never_deletes(h, db):
@@ -184,8 +191,9 @@ def test_real_modal_assign_dialog_typed_and_accepted(h, db, qtbot):
         qtbot.keyClick(dialog.name_box.lineEdit(), Qt.Key.Key_Return)
 
     QTimer.singleShot(0, fill)
-    assert h.controller.assign() is True
+    h.controller.assign()
     assert h.assignees([a]) == ["Jo"]
+    assert h.stack.count() == 1
 
 
 def test_cancelled_dialogs_change_nothing(h, db, monkeypatch):
@@ -194,9 +202,9 @@ def test_cancelled_dialogs_change_nothing(h, db, monkeypatch):
     for cls in (AssignDialog, LabelPicker, FollowUpDialog):
         monkeypatch.setattr(cls, "exec", lambda _d: QDialog.DialogCode.Rejected)
     snapshot = [table_snapshot(db, t) for t in ("mentions", "events", "mention_labels")]
-    assert not h.controller.assign()
-    assert not h.controller.edit_labels()
-    assert not h.controller.follow_up()
+    h.controller.assign()
+    h.controller.edit_labels()
+    h.controller.follow_up()
     assert [table_snapshot(db, t) for t in ("mentions", "events", "mention_labels")] == snapshot
     assert h.stack.count() == 0
 
@@ -308,7 +316,7 @@ def test_store_error_is_shown_and_nothing_is_pushed(h, db, qtbot):
     h.window.show()
     h.select([a])
     # a label name the store refuses (too long) reaching change_labels
-    assert h.controller.change_labels(["x" * 100], []) is False
+    h.controller.change_labels(["x" * 100], [])
     (box,) = _error_boxes(h)
     assert "too long" in box.text()
     assert h.stack.count() == 0
@@ -324,9 +332,10 @@ def test_busy_database_says_so_and_changes_nothing(h, db, db_path, qtbot):
     before = [table_snapshot(db, t) for t in ("mentions", "events")]
     other = open_database(db_path)  # like an import writing on a worker thread
     other.execute("BEGIN IMMEDIATE")
-    db.execute("PRAGMA busy_timeout = 20")
+    h.runner.busy_timeout_ms = 20  # the tasks' connections give up quickly
     try:
-        assert h.controller.set_status("archived") is False
+        h.controller.set_status("archived")
+        assert h.stack.count() == 1 and h.stack.index() == 1  # nothing was pushed
         (box,) = _error_boxes(h)
         assert "busy" in box.text() and "Nothing was changed" in box.informativeText()
         box.close()
@@ -349,6 +358,8 @@ def test_busy_database_says_so_and_changes_nothing(h, db, db_path, qtbot):
 def test_set_plans_value_object_round_trip(h, db):
     (a,) = insert_mentions(db, [mention_row()])
     h.select([a])
-    assert h.controller.set_follow_up(Plan("2026-12-01T09:00:00Z", None))
-    assert h.controller.set_follow_up(Plan("2026-12-01T09:00:00Z", None)) is False
+    h.controller.set_follow_up(Plan("2026-12-01T09:00:00Z", None))
+    assert h.stack.count() == 1
+    h.controller.set_follow_up(Plan("2026-12-01T09:00:00Z", None))  # changes nothing
+    assert h.messages[-1] == "Nothing to change."
     assert h.stack.count() == 1
