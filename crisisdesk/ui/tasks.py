@@ -75,13 +75,15 @@ class TaskContext:
         self,
         db_path: Path | None,
         cancel_event: threading.Event,
-        send: Callable[[object], None],
+        report_progress: Callable[[int, int, str], None],
+        publish: Callable[[object], None] | None = None,
         *,
         busy_timeout_ms: int | None = None,
     ) -> None:
         self._db_path = db_path
         self._cancel = cancel_event
-        self._send = send
+        self._report = report_progress
+        self._publish = publish
         self._busy_timeout_ms = busy_timeout_ms
         self._db: sqlite_utils.Database | None = None
         self._lock = threading.Lock()
@@ -119,14 +121,16 @@ class TaskContext:
         if now - self._last_report < PROGRESS_INTERVAL_S and done != total:
             return
         self._last_report = now
-        self._send(Progress(done, total, text))
+        self._report(done, total, text)
 
     def publish(self, item: object) -> None:
         """Hand a partial result to the GUI thread now (``Task.partial``); never dropped.
 
         Items arrive in the order they were published and before the task's end.
         """
-        self._send(item)
+        if self._publish is None:
+            raise RuntimeError("this context has no partial-result channel")
+        self._publish(item)
 
     def interrupt(self) -> None:
         """Stop a running SQLite statement (called from the GUI thread on cancel)."""
@@ -203,10 +207,12 @@ class _Job(Generic[T]):
         self.cancel_event = threading.Event()
         self.finished = False
         self.relay = _Relay(self)
+        reported = self.relay.reported.emit  # progress and partial results: one channel
         self.context = TaskContext(
             self.runner.db_path,
             self.cancel_event,
-            self.relay.reported.emit,
+            lambda done, total, text: reported(Progress(done, total, text)),
+            reported,
             busy_timeout_ms=self.runner.busy_timeout_ms,
         )
         self.dialog: QProgressDialog | None = None
@@ -432,10 +438,9 @@ class TaskRunner(QObject):
 
         Failure handlers that only add to what happens (e.g. undo bookkeeping) call this too.
         """
-        if not details and exc.__traceback__ is not None:
-            details = "".join(traceback.format_exception(exc))
         if not isinstance(exc, CrisisdeskError):
-            log.error("background task failed:\n%s", details)
+            trace = details or "".join(traceback.format_exception(exc))
+            log.error("background task failed:\n%s", trace)
         errors.show_error(self.error_parent(), exc, details)
 
     def op(self, fn: Callable[[TaskContext], T]) -> Task[T]:
