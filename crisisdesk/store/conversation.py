@@ -2,7 +2,8 @@
 
 The conversation is the other mentions of the same thread (``mentions.thread``) plus our own
 replies to any of them, oldest first. The history is the audit log of the mention and of our
-replies to it.
+replies to it. :func:`details` reads all of it, with the mention's labels and follow-up, in one
+read transaction (one consistent snapshot, one task of the GUI's runner).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from crisisdesk.store import events, mentions
+from crisisdesk.store import events, follow_ups, labels, mentions
+from crisisdesk.store.follow_ups import FollowUp
 from crisisdesk.store.mentions import Mention
 
 
@@ -82,3 +84,36 @@ def history(db: sqlite_utils.Database, mention_id: int) -> list[events.Event]:
     for reply_id in reply_ids:
         found.extend(events.for_entity(db, "reply", reply_id))
     return sorted(found, key=lambda e: e.id)
+
+
+@dataclass(frozen=True)
+class MentionDetails:
+    """Everything the detail pane shows about one mention, read at one moment."""
+
+    mention: Mention
+    labels: tuple[str, ...]
+    follow_up: FollowUp | None  # the pending one
+    thread: tuple[Entry, ...]  # see conversation(): always holds the mention itself
+    history: tuple[events.Event, ...]
+
+
+def details(db: sqlite_utils.Database, mention_id: int) -> MentionDetails | None:
+    """The mention with its labels, pending follow-up, conversation and history; ``None`` when
+    no mention has this id. Read in one transaction, so the parts agree with each other."""
+    own = not db.conn.in_transaction
+    if own:
+        db.execute("BEGIN")  # deferred: a read snapshot, no write lock
+    try:
+        mention = mentions.get(db, mention_id)
+        if mention is None:
+            return None
+        return MentionDetails(
+            mention=mention,
+            labels=tuple(labels.for_mention(db, mention_id)),
+            follow_up=follow_ups.pending(db, mention_id),
+            thread=tuple(conversation(db, mention)),
+            history=tuple(history(db, mention_id)),
+        )
+    finally:
+        if own and db.conn.in_transaction:
+            db.execute("COMMIT")

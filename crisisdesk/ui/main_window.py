@@ -334,9 +334,9 @@ class MainWindow(QMainWindow):
 
     def _add_triage(self, db: sqlite_utils.Database) -> None:
         """The selected mention's details beside the list, and the undoable triage actions."""
-        self.detail = MentionDetail(db, self)
+        self.detail = MentionDetail(self._runner, self)
         self.inbox.set_detail_widget(self.detail)
-        self.triage = TriageController(db, self.undo_stack, self.inbox.selected_ids, self)
+        self.triage = TriageController(self._runner, self.undo_stack, self.inbox.selected_ids, self)
         self.add_mention_actions(self.triage.actions())
         table = self.inbox.table
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)

@@ -6,19 +6,22 @@ result ("10:42: 12 new, 3 updated; 1 account failed: bakery-x (see Accounts)"). 
 account never opens a dialog: its error is on the Accounts page. Offline says "offline".
 Each account's mentions are committed as soon as it is done, and ``accountSynced`` fires, so
 the inbox can update while the others are still being read.
+
+The run is an ordinary task of the window's ``TaskRunner``: Stop cancels it (the runner's cancel
+token), and the worker hands back its progress and each finished account through the task's one
+partial-result channel (``ctx.publish``). What was published before a Stop is the outcome.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple, cast
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QWidget
 
@@ -27,7 +30,7 @@ from crisisdesk.settings import Settings
 from crisisdesk.store.accounts import OFFLINE_TEXT
 from crisisdesk.ui import errors
 from crisisdesk.ui.inbox.model import icon, plain_tooltip
-from crisisdesk.ui.tasks import TaskContext, TaskRunner
+from crisisdesk.ui.tasks import TaskContext, TaskHandle, TaskRunner
 
 if TYPE_CHECKING:  # sources.sync pulls in httpx and the analysis: imported when a sync runs
     from crisisdesk.services.sync import AccountSyncResult, ClientFactory
@@ -40,6 +43,14 @@ SYNC_SHORTCUT = "Ctrl+R"
 #: the status text is cut (with "…") beyond this width; the tooltip has all of it
 STATUS_MAX_WIDTH = 460
 NO_ACCOUNTS_TEXT = "No accounts to sync yet: add one on the Accounts page."
+
+
+class SyncProgress(NamedTuple):
+    """Published by the worker before each account (*name*) and once at the end (name "")."""
+
+    done: int
+    total: int
+    name: str
 
 
 def interval_text(minutes: int) -> str:
@@ -123,10 +134,6 @@ class SyncController(QObject):
     #: "Sync now" was asked for while there are no accounts
     accountsNeeded = Signal()
 
-    # emitted from the worker thread; Qt queues them to this object's (the GUI) thread
-    _progressed = Signal(int, int, str)
-    _accountDone = Signal(object)
-
     def __init__(
         self,
         runner: TaskRunner,
@@ -141,9 +148,11 @@ class SyncController(QObject):
         #: builds each account's HTTP client (tests give one with short timeouts)
         self.client_factory = client_factory
         self._running = False
-        self._stop = threading.Event()
+        self._handle: TaskHandle | None = None
+        self._stopping = False  # Stop was pressed (a window close cancels without it)
         self._automatic = False
         self._total = 0
+        self._results: list[AccountSyncResult] = []
         self.last_outcome: SyncOutcome | None = None
 
         self.sync_action = QAction(icon("sync"), "&Sync now", self)
@@ -177,8 +186,6 @@ class SyncController(QObject):
         self.timer.setObjectName("syncInterval")
         self.timer.timeout.connect(lambda: self.start(automatic=True))
 
-        self._progressed.connect(self._on_progress)
-        self._accountDone.connect(self.accountSynced)
         self.set_interval(settings.get("sync/interval"), save=False)
 
     # --- state ---------------------------------------------------------------------------------
@@ -226,8 +233,8 @@ class SyncController(QObject):
         self._running = True
         self._automatic = automatic
         self._total = 0
-        self._stop = threading.Event()
-        stop = self._stop
+        self._results = []
+        self._stopping = False
         self.sync_action.setEnabled(False)
         self.stop_action.setEnabled(True)
         self.stop_button.show()
@@ -236,7 +243,9 @@ class SyncController(QObject):
         wanted = list(names) if names else None
         factory = self.client_factory
         (
-            self._runner.op(lambda ctx: self._work(ctx, db_path, wanted, stop, factory))
+            self._runner.op(lambda ctx: _sync_in_worker(ctx, db_path, wanted, factory))
+            .started(self._keep_handle)
+            .partial(self._on_partial)
             .success(self._done)
             .failure(self._failed)
             .cancelled(self._cancelled)
@@ -246,69 +255,39 @@ class SyncController(QObject):
 
     def stop(self) -> None:
         """Stop after the request in flight; accounts already done stay done."""
-        if self._running:
-            self._stop.set()
+        if self._running and self._handle is not None and not self._stopping:
+            self._stopping = True
+            self._handle.cancel()
             self.stop_action.setEnabled(False)
             self._show_status("Stopping sync…")
 
-    def _work(
-        self,
-        ctx: TaskContext,
-        db_path: Path,
-        names: list[str] | None,
-        stop: threading.Event,
-        factory: ClientFactory | None,
-    ) -> tuple[list[AccountSyncResult], bool, int]:
-        """Runs in the worker thread: only signals reach back to the GUI."""
-        from crisisdesk.services.sync import sync_accounts
-        from crisisdesk.sources.platforms.http import make_client
+    def _keep_handle(self, handle: TaskHandle) -> None:
+        self._handle = handle
 
-        total = [0]
-
-        def progress(done: int, count: int, name: str | None) -> None:
-            total[0] = count
-            self._emit(self._progressed, done, count, name or "")
-
-        def cancelled() -> bool:
-            return stop.is_set() or ctx.cancelled
-
-        results = sync_accounts(
-            db_path,
-            names,
-            client_factory=factory or make_client,
-            progress=progress,
-            cancelled=cancelled,
-            on_result=lambda result: self._emit(self._accountDone, result),
-        )
-        return results, stop.is_set(), total[0]
-
-    @staticmethod
-    def _emit(signal: SignalInstance, *args: object) -> None:
-        try:
-            signal.emit(*args)
-        except RuntimeError:  # the window was closed while the worker still ran
-            log.debug("sync progress after the window closed")
-
-    def _on_progress(self, done: int, total: int, name: str) -> None:
-        if not self._running:
-            return
-        self._total = total
-        if name and not self._stop.is_set():
-            self._show_status(f"Syncing {name} ({done + 1}/{total})…")
+    def _on_partial(self, item: object) -> None:
+        if isinstance(item, SyncProgress):
+            self._total = item.total
+            if item.name and not self._stopping:
+                self._show_status(f"Syncing {item.name} ({item.done + 1}/{item.total})…")
+        else:  # an AccountSyncResult: that account is done and its mentions committed
+            self._results.append(cast("AccountSyncResult", item))
+            self.accountSynced.emit(item)
 
     def _finish(self) -> None:
         self._running = False
+        self._handle = None
         self.sync_action.setEnabled(True)
         self.stop_action.setEnabled(False)
         self.stop_button.hide()
 
-    def _done(self, value: tuple[list[AccountSyncResult], bool, int]) -> None:
-        results, stopped, total = value
+    def _done(self, results: list[AccountSyncResult]) -> None:
         self._finish()
-        outcome = SyncOutcome(results, stopped=stopped, automatic=self._automatic, total=total)
+        self._end(SyncOutcome(results, automatic=self._automatic, total=self._total))
+
+    def _end(self, outcome: SyncOutcome) -> None:
         self.last_outcome = outcome
         self._show_status(outcome.message(), tooltip=outcome.details())
-        if not results and not stopped and not self._automatic:
+        if not outcome.results and not outcome.stopped and not outcome.automatic:
             self.accountsNeeded.emit()
         self.finished.emit(outcome)
 
@@ -326,8 +305,15 @@ class SyncController(QObject):
         self.finished.emit(self.last_outcome)
 
     def _cancelled(self) -> None:
-        """The window is closing (the runner cancelled every task)."""
+        """Stop was pressed (the accounts published so far are the outcome), or the window is
+        closing (the runner cancelled every task)."""
+        stopped_by_user = self._stopping
         self._finish()
+        if stopped_by_user:
+            results = list(self._results)
+            automatic, total = self._automatic, self._total
+            self._end(SyncOutcome(results, stopped=True, automatic=automatic, total=total))
+            return
         self._show_status("Sync stopped.")
         self.last_outcome = SyncOutcome([], stopped=True, automatic=self._automatic)
         self.finished.emit(self.last_outcome)
@@ -347,3 +333,23 @@ class SyncController(QObject):
     def status_text(self) -> str:
         """The whole status line (the label may show it shortened)."""
         return str(self.status_label.property("fullText") or "")
+
+
+def _sync_in_worker(
+    ctx: TaskContext, db_path: Path, names: list[str] | None, factory: ClientFactory | None
+) -> list[AccountSyncResult]:
+    """The task: runs in the worker thread; only ``ctx.publish`` reaches back to the GUI."""
+    from crisisdesk.services.sync import sync_accounts
+    from crisisdesk.sources.platforms.http import make_client
+
+    def progress(done: int, count: int, name: str | None) -> None:
+        ctx.publish(SyncProgress(done, count, name or ""))
+
+    return sync_accounts(
+        db_path,
+        names,
+        client_factory=factory or make_client,
+        progress=progress,
+        cancelled=lambda: ctx.cancelled,
+        on_result=ctx.publish,
+    )

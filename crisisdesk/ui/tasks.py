@@ -13,6 +13,12 @@ failure with no handler is shown to the user (``errors.show_error``), never only
 Cancelling sets a flag the function can poll (``ctx.cancelled`` / ``ctx.raise_if_cancelled()``)
 and interrupts a running SQLite statement.
 
+Everything a running task sends back before it ends travels through ONE queued signal: progress
+(``ctx.report(done, total, text)``, throttled, for the dialog and ``on_progress_update``) and
+partial results (``ctx.publish(item)``, never dropped, for ``.partial(callback)``), e.g. each
+account a sync has finished. Nothing else crosses threads, so there are no private signals to add
+per feature.
+
 :class:`SyncTaskRunner` runs every task at once inside ``start()`` (Picard's fake thread pool),
 so tests are deterministic.
 """
@@ -26,7 +32,7 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import sqlite_utils
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
@@ -47,6 +53,14 @@ PROGRESS_DIALOG_DELAY_MS = 400
 SQLITE_CANCEL_CHECK_OPS = 100_000
 
 
+class Progress(NamedTuple):
+    """A progress update as it travels from the worker to the GUI thread."""
+
+    done: int
+    total: int
+    text: str
+
+
 class TaskCancelled(CrisisdeskError):
     """Raised inside a task by ``ctx.raise_if_cancelled()`` once the user cancelled."""
 
@@ -62,10 +76,15 @@ class TaskContext:
         db_path: Path | None,
         cancel_event: threading.Event,
         report_progress: Callable[[int, int, str], None],
+        publish: Callable[[object], None] | None = None,
+        *,
+        busy_timeout_ms: int | None = None,
     ) -> None:
         self._db_path = db_path
         self._cancel = cancel_event
         self._report = report_progress
+        self._publish = publish
+        self._busy_timeout_ms = busy_timeout_ms
         self._db: sqlite_utils.Database | None = None
         self._lock = threading.Lock()
         self._last_report = 0.0
@@ -80,6 +99,8 @@ class TaskContext:
 
             # the GUI opened (and migrated) the file already; a task only connects
             db = connect(self._db_path, migrate=False)
+            if self._busy_timeout_ms is not None:
+                db.conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
             # a cancel that lands between statements still stops the next one
             db.conn.set_progress_handler(self._cancel.is_set, SQLITE_CANCEL_CHECK_OPS)
             with self._lock:
@@ -102,6 +123,15 @@ class TaskContext:
         self._last_report = now
         self._report(done, total, text)
 
+    def publish(self, item: object) -> None:
+        """Hand a partial result to the GUI thread now (``Task.partial``); never dropped.
+
+        Items arrive in the order they were published and before the task's end.
+        """
+        if self._publish is None:
+            raise RuntimeError("this context has no partial-result channel")
+        self._publish(item)
+
     def interrupt(self) -> None:
         """Stop a running SQLite statement (called from the GUI thread on cancel)."""
         with self._lock:
@@ -121,7 +151,8 @@ class _Relay(QObject):
     succeeded = Signal(object)
     failed = Signal(object, str)
     cancelled = Signal()
-    progressed = Signal(int, int, str)
+    #: the one channel for what a task sends while it runs: Progress or a published item
+    reported = Signal(object)
 
     def __init__(self, job: _Job[Any]) -> None:
         super().__init__()
@@ -129,7 +160,7 @@ class _Relay(QObject):
         self.succeeded.connect(self._on_succeeded)
         self.failed.connect(self._on_failed)
         self.cancelled.connect(self._on_cancelled)
-        self.progressed.connect(self._on_progress)
+        self.reported.connect(self._on_reported)
 
     @Slot(object)
     def _on_succeeded(self, result: object) -> None:
@@ -144,9 +175,9 @@ class _Relay(QObject):
     def _on_cancelled(self) -> None:
         self._job.deliver_cancelled()
 
-    @Slot(int, int, str)
-    def _on_progress(self, done: int, total: int, text: str) -> None:
-        self._job.deliver_progress(done, total, text)
+    @Slot(object)
+    def _on_reported(self, item: object) -> None:
+        self._job.deliver_report(item)
 
 
 class TaskHandle:
@@ -176,8 +207,13 @@ class _Job(Generic[T]):
         self.cancel_event = threading.Event()
         self.finished = False
         self.relay = _Relay(self)
+        reported = self.relay.reported.emit  # progress and partial results: one channel
         self.context = TaskContext(
-            self.runner.db_path, self.cancel_event, self.relay.progressed.emit
+            self.runner.db_path,
+            self.cancel_event,
+            lambda done, total, text: reported(Progress(done, total, text)),
+            reported,
+            busy_timeout_ms=self.runner.busy_timeout_ms,
         )
         self.dialog: QProgressDialog | None = None
 
@@ -234,9 +270,7 @@ class _Job(Generic[T]):
         if self.task.on_failure is not None:
             self.task.on_failure(exc)
         else:
-            if not isinstance(exc, CrisisdeskError):
-                log.error("background task failed:\n%s", details)
-            errors.show_error(self.runner.error_parent(), exc, details)
+            self.runner.show_failure(exc, details)
         self.runner.taskFinished.emit()
 
     def deliver_cancelled(self) -> None:
@@ -245,9 +279,15 @@ class _Job(Generic[T]):
             self.task.on_cancel()
         self.runner.taskFinished.emit()
 
-    def deliver_progress(self, done: int, total: int, text: str) -> None:
+    def deliver_report(self, item: object) -> None:
         if self.finished:
             return
+        if isinstance(item, Progress):
+            self._deliver_progress(*item)
+        elif self.task.on_partial is not None:
+            self.task.on_partial(item)
+
+    def _deliver_progress(self, done: int, total: int, text: str) -> None:
         if self.dialog is not None:
             self.dialog.setMaximum(max(total, 0))
             self.dialog.setValue(min(done, total) if total else 0)
@@ -284,6 +324,9 @@ class Task(Generic[T]):
         self.on_failure: Callable[[BaseException], None] | None = None
         self.on_cancel: Callable[[], None] | None = None
         self.on_progress: Callable[[int, int, str], None] | None = None
+        self.on_partial: Callable[[Any], None] | None = None
+        self.on_start: Callable[[TaskHandle], None] | None = None
+        self.must_finish = False
         self.progress_label = ""
         self.progress_title = "crisisdesk"
         self.cancellable = True
@@ -324,11 +367,29 @@ class Task(Generic[T]):
         self.on_progress = callback
         return self
 
+    def partial(self, callback: Callable[[Any], None]) -> Task[T]:
+        """Receive each ``ctx.publish(item)`` in the GUI thread, in order, before the end."""
+        self.on_partial = callback
+        return self
+
+    def started(self, callback: Callable[[TaskHandle], None]) -> Task[T]:
+        """Get the handle before the task runs (an immediate runner runs it inside ``start()``,
+        so a caller that may cancel from a partial-result callback keeps it from here)."""
+        self.on_start = callback
+        return self
+
+    def uninterruptible(self) -> Task[T]:
+        """A change the user asked for: ``cancel_all``/``shutdown`` let it finish (and wait)."""
+        self.must_finish = True
+        return self
+
     def start(self) -> TaskHandle:
         job = _Job(self)
         if self.with_dialog:
             job.show_dialog()
         handle = TaskHandle(job)
+        if self.on_start is not None:
+            self.on_start(handle)
         self.runner.launch(job)
         return handle
 
@@ -354,10 +415,13 @@ class TaskRunner(QObject):
         db_path: Path | None,
         *,
         pool: QThreadPool | None = None,
+        busy_timeout_ms: int | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.db_path = db_path
+        #: how long a task's connection waits for another writer (None: the store's default)
+        self.busy_timeout_ms = busy_timeout_ms
         self._pool: QThreadPool | _ImmediatePool = pool or QThreadPool.globalInstance()
         self._active: set[_Job[Any]] = set()
         self._error_parent: Callable[[], QWidget | None] = lambda: None
@@ -368,6 +432,16 @@ class TaskRunner(QObject):
 
     def error_parent(self) -> QWidget | None:
         return self._error_parent()
+
+    def show_failure(self, exc: BaseException, details: str = "") -> None:
+        """The default failure path: the user sees *exc*; a bug is logged with its traceback.
+
+        Failure handlers that only add to what happens (e.g. undo bookkeeping) call this too.
+        """
+        if not isinstance(exc, CrisisdeskError):
+            trace = details or "".join(traceback.format_exception(exc))
+            log.error("background task failed:\n%s", trace)
+        errors.show_error(self.error_parent(), exc, details)
 
     def op(self, fn: Callable[[TaskContext], T]) -> Task[T]:
         return Task(self, fn)
@@ -386,10 +460,11 @@ class TaskRunner(QObject):
 
     def cancel_all(self) -> None:
         for job in list(self._active):
-            job.cancel()
+            if not job.task.must_finish:
+                job.cancel()
 
     def shutdown(self, timeout_ms: int = 3000) -> None:
-        """Cancel what runs and wait for the threads (on window close)."""
+        """Cancel what runs (but uninterruptible writes) and wait for the threads (on close)."""
         self.cancel_all()
         self._pool.waitForDone(timeout_ms)
 
@@ -397,6 +472,12 @@ class TaskRunner(QObject):
 class SyncTaskRunner(TaskRunner):
     """Runs each task inside ``start()``: callbacks have run when ``start()`` returns."""
 
-    def __init__(self, db_path: Path | None, *, parent: QObject | None = None) -> None:
-        super().__init__(db_path, parent=parent)
+    def __init__(
+        self,
+        db_path: Path | None,
+        *,
+        busy_timeout_ms: int | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(db_path, busy_timeout_ms=busy_timeout_ms, parent=parent)
         self._pool = _ImmediatePool()

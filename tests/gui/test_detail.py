@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QTextCursor
 
 from crisisdesk.store import follow_ups, labels, mentions
@@ -17,6 +17,7 @@ from crisisdesk.ui.inbox.detail import (
     is_web_link,
     relative_text,
 )
+from crisisdesk.ui.tasks import SyncTaskRunner, TaskRunner
 from tests.helpers.builders import insert_mentions, mention_row
 
 HTML_POST = (
@@ -27,8 +28,8 @@ HTML_POST = (
 
 
 @pytest.fixture
-def detail(qtbot, db):
-    widget = MentionDetail(db)
+def detail(qtbot, db, db_path):
+    widget = MentionDetail(SyncTaskRunner(db_path))
     qtbot.addWidget(widget)
     widget.resize(360, 600)
     widget.show()
@@ -365,3 +366,66 @@ def test_a_huge_thread_shows_the_messages_around_this_mention(detail, db):
     assert f"message {first_shown:03d}" in text and f"message {first_shown - 1:03d}" not in text
     assert f"message {last_shown:03d}" in text and f"message {last_shown + 1:03d}" not in text
     assert "▶ This mention: " in text
+
+
+def test_details_snapshot_has_everything_the_pane_shows(db):
+    from crisisdesk.store import conversation
+
+    root, reply = insert_mentions(
+        db,
+        [
+            mention_row(external_id="root", text="first"),
+            mention_row(external_id="r", in_reply_to="root", thread_root="root", text="second"),
+        ],
+    )
+    labels.add(db, [reply], "vip")
+    follow_ups.schedule(db, [reply], "2026-12-01T09:00:00Z", "call")
+    mentions.set_status(db, [reply], "open")
+
+    found = conversation.details(db, reply)
+
+    assert found is not None and found.mention.id == reply
+    assert found.labels == ("vip",)
+    assert found.follow_up is not None and found.follow_up.note == "call"
+    assert [(e.mention_id, e.is_current) for e in found.thread] == [(root, False), (reply, True)]
+    assert [(e.old, e.new) for e in found.history if e.action == "status"] == [("new", "open")]
+    assert conversation.details(db, 987654) is None
+    assert not db.conn.in_transaction  # the read transaction is closed again
+
+
+def test_a_selection_that_moved_on_drops_the_older_result(db, db_path, qtbot):
+    a, b = insert_mentions(db, [mention_row(text="first"), mention_row(text="second")])
+    pool = QThreadPool()
+    runner = TaskRunner(db_path, pool=pool)
+    pane = MentionDetail(runner)
+    qtbot.addWidget(pane)
+    painted: list[str] = []
+    pane.text_view.textChanged.connect(lambda: painted.append(pane.text_view.toPlainText()))
+    try:
+        pane.show_mention(a)
+        pool.waitForDone(5000)  # a is read; its delivery waits in the GUI thread's queue
+        pane.show_mention(b)
+        qtbot.waitUntil(lambda: pane.mention_id == b, timeout=5000)
+        qtbot.waitUntil(lambda: runner.active_count == 0, timeout=5000)
+    finally:
+        pool.waitForDone(5000)
+    assert pane.text_view.toPlainText() == "second"
+    assert "first" not in painted  # a landed after the list moved on: never painted
+
+
+def test_the_pane_keeps_what_it_shows_until_the_next_mention_is_read(db, db_path, qtbot):
+    a, b = insert_mentions(db, [mention_row(text="first"), mention_row(text="second")])
+    pool = QThreadPool()
+    runner = TaskRunner(db_path, pool=pool)
+    pane = MentionDetail(runner)
+    qtbot.addWidget(pane)
+    try:
+        pane.show_mention(a)
+        qtbot.waitUntil(lambda: pane.mention_id == a, timeout=5000)
+        pane.show_mention(b)
+        assert pane.text_view.toPlainText() == "first"  # no flash of an empty pane
+        assert pane.open_link() is False  # but no action on the mention the list left
+        qtbot.waitUntil(lambda: pane.mention_id == b, timeout=5000)
+    finally:
+        pool.waitForDone(5000)
+    assert pane.text_view.toPlainText() == "second"

@@ -283,3 +283,37 @@ def test_the_token_never_reaches_the_status_bar_or_the_page(
     assert "refused the credential" in shown[2]
     assert not any(GOOD in text for text in shown)
     assert secrets.get_secret(secrets.account_key("bakery")) == GOOD
+
+
+def test_closing_the_window_cancels_the_sync_through_the_runner(
+    qtbot, db, db_path, settings, factory, site, memory_keyring
+):
+    add(db, "bakery", site.url, GOOD)
+    gate = threading.Event()
+    timeline = site.timeline
+
+    def slow_notifications(request):
+        gate.wait(10)
+        return timeline(request)
+
+    site.server.handle("GET", NOTIFICATIONS, slow_notifications)
+    pool = QThreadPool()
+    runner = TaskRunner(db_path, pool=pool)
+    sync = SyncController(runner, settings, client_factory=factory)
+    progress: list[str] = []
+    sync.started.connect(lambda: progress.append(sync.status_text))
+    try:
+        assert sync.start() is True
+        qtbot.waitUntil(lambda: sync.status_text == "Syncing bakery (1/1)…", timeout=5000)
+        with qtbot.waitSignal(sync.finished, timeout=10_000) as finished:
+            runner.cancel_all()  # what the window does on close (shutdown)
+            gate.set()
+    finally:
+        gate.set()
+        pool.waitForDone(10_000)
+    assert progress == ["Syncing…"]
+    outcome = finished.args[0]
+    assert outcome.stopped and outcome.results == []
+    assert sync.status_text == "Sync stopped."
+    assert not sync.running and sync.sync_action.isEnabled()
+    assert accounts.get(db, "bakery").last_error is None

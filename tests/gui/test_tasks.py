@@ -291,3 +291,101 @@ def test_shutdown_cancels_running_tasks(db_path: Path, qtbot, pool) -> None:
     runner.shutdown(5000)
     assert pool.activeThreadCount() == 0
     qtbot.waitUntil(lambda: runner.active_count == 0)
+
+
+def test_partial_results_reach_the_gui_thread_in_order_before_the_end(
+    db_path: Path, qtbot, pool
+) -> None:
+    runner = TaskRunner(db_path, pool=pool)
+    gui_thread = threading.get_ident()
+    seen: list[tuple[object, int]] = []
+    progress: list[tuple[int, int, str]] = []
+
+    def work(ctx: TaskContext) -> str:
+        for i in range(50):
+            ctx.publish(("account", i))  # published items are never dropped
+            ctx.report(i + 1, 50, "")
+        return "done"
+
+    def partial(item: object) -> None:
+        seen.append((item, threading.get_ident()))
+
+    def success(result: str) -> None:
+        seen.append((result, threading.get_ident()))
+
+    with qtbot.waitSignal(runner.taskFinished, timeout=5000):
+        runner.op(work).partial(partial).on_progress_update(
+            lambda *update: progress.append(update)
+        ).success(success).start()
+    assert [item for item, _ in seen] == [("account", i) for i in range(50)] + ["done"]
+    assert {thread for _, thread in seen} == {gui_thread}
+    assert progress[-1] == (50, 50, "")  # progress travels the same channel, throttled
+
+
+def test_cancel_from_a_partial_result_with_the_handle_from_started(db_path: Path, qtbot) -> None:
+    runner = SyncTaskRunner(db_path)  # runs inside start(): only started() has the handle yet
+    handles: list[object] = []
+    seen: list[object] = []
+    outcome: list[str] = []
+
+    def work(ctx: TaskContext) -> None:
+        for i in range(10):
+            if ctx.cancelled:
+                return
+            ctx.publish(i)
+
+    def partial(item: object) -> None:
+        seen.append(item)
+        if item == 2:
+            handles[0].cancel()  # type: ignore[attr-defined]
+
+    runner.op(work).started(handles.append).partial(partial).success(
+        lambda _r: outcome.append("success")
+    ).cancelled(lambda: outcome.append("cancelled")).start()
+    assert seen == [0, 1, 2]
+    assert outcome == ["cancelled"]
+
+
+def test_task_connections_use_the_runners_busy_timeout(db_path: Path, qtbot) -> None:
+    results: list[int] = []
+    for runner in (SyncTaskRunner(db_path, busy_timeout_ms=25), SyncTaskRunner(db_path)):
+        runner.op(lambda ctx: ctx.db.execute("PRAGMA busy_timeout").fetchone()[0]).success(
+            results.append
+        ).start()
+    from crisisdesk.store.db import BUSY_TIMEOUT_MS
+
+    assert results == [25, BUSY_TIMEOUT_MS]
+
+
+def test_shutdown_lets_an_uninterruptible_change_finish(db_path: Path, qtbot, pool) -> None:
+    runner = TaskRunner(db_path, pool=pool)
+    started = threading.Event()
+    outcome: list[str] = []
+
+    def work(ctx: TaskContext) -> str:
+        started.set()
+        for _ in range(20):
+            ctx.raise_if_cancelled()
+            threading.Event().wait(0.005)
+        return "saved"
+
+    runner.op(work).uninterruptible().success(outcome.append).cancelled(
+        lambda: outcome.append("cancelled")
+    ).start()
+    assert started.wait(5)
+    runner.shutdown(5000)
+    qtbot.waitUntil(lambda: runner.active_count == 0)
+    assert outcome == ["saved"]
+
+
+def test_show_failure_is_the_default_failure_path(db_path: Path, qtbot, parent_widget) -> None:
+    runner = SyncTaskRunner(db_path)
+    runner.set_error_parent(lambda: parent_widget)
+    try:
+        {}["missing"]
+    except KeyError as exc:
+        runner.show_failure(exc)
+    (box,) = _open_boxes()
+    assert box.parent() is parent_widget
+    assert "KeyError" in box.detailedText() and "Traceback" in box.detailedText()
+    box.close()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
@@ -15,17 +16,23 @@ from crisisdesk.ui.dialogs.assign_dialog import AssignDialog
 from crisisdesk.ui.dialogs.follow_up_dialog import FollowUpDialog, default_due
 from crisisdesk.ui.dialogs.label_picker import LabelPicker
 from crisisdesk.ui.inbox.triage import STATUS_ACTIONS, TriageController
+from crisisdesk.ui.tasks import SyncTaskRunner, TaskRunner
 from tests.helpers.builders import insert_mentions, mention_row, table_snapshot
 
 
 class Harness:
-    def __init__(self, qtbot, db):
+    def __init__(self, qtbot, db, db_path):
         self.db = db
         self.window = QWidget()
         qtbot.addWidget(self.window)
         self.stack = QUndoStack(self.window)
         self.selection: list[int] = []
-        self.controller = TriageController(db, self.stack, lambda: self.selection, self.window)
+        # immediate: every write has landed when the call returns
+        self.runner = SyncTaskRunner(db_path)
+        self.runner.set_error_parent(lambda: self.window)
+        self.controller = TriageController(
+            self.runner, self.stack, lambda: self.selection, self.window
+        )
         self.changed: list[list[int]] = []
         self.controller.mentionsChanged.connect(self.changed.append)
         self.messages: list[str] = []
@@ -43,8 +50,8 @@ class Harness:
 
 
 @pytest.fixture
-def h(qtbot, db):
-    return Harness(qtbot, db)
+def h(qtbot, db, db_path):
+    return Harness(qtbot, db, db_path)
 
 
 def _status_events(db, mid):
@@ -105,9 +112,10 @@ def test_mark_replied_then_undo_restores_each_previous_status_then_redo(h, db, q
 def test_nothing_to_change_pushes_no_command(h, db):
     (a,) = insert_mentions(db, [mention_row(status="archived")])
     h.select([a])
-    assert h.controller.set_status("archived") is False
+    h.controller.set_status("archived")
     assert h.stack.count() == 0
     assert h.messages == ["Already archived."]
+    assert not h.changed
 
 
 def test_archive_never_deletes(h, db):
@@ -184,8 +192,9 @@ def test_real_modal_assign_dialog_typed_and_accepted(h, db, qtbot):
         qtbot.keyClick(dialog.name_box.lineEdit(), Qt.Key.Key_Return)
 
     QTimer.singleShot(0, fill)
-    assert h.controller.assign() is True
+    h.controller.assign()
     assert h.assignees([a]) == ["Jo"]
+    assert h.stack.count() == 1
 
 
 def test_cancelled_dialogs_change_nothing(h, db, monkeypatch):
@@ -194,9 +203,9 @@ def test_cancelled_dialogs_change_nothing(h, db, monkeypatch):
     for cls in (AssignDialog, LabelPicker, FollowUpDialog):
         monkeypatch.setattr(cls, "exec", lambda _d: QDialog.DialogCode.Rejected)
     snapshot = [table_snapshot(db, t) for t in ("mentions", "events", "mention_labels")]
-    assert not h.controller.assign()
-    assert not h.controller.edit_labels()
-    assert not h.controller.follow_up()
+    h.controller.assign()
+    h.controller.edit_labels()
+    h.controller.follow_up()
     assert [table_snapshot(db, t) for t in ("mentions", "events", "mention_labels")] == snapshot
     assert h.stack.count() == 0
 
@@ -308,7 +317,7 @@ def test_store_error_is_shown_and_nothing_is_pushed(h, db, qtbot):
     h.window.show()
     h.select([a])
     # a label name the store refuses (too long) reaching change_labels
-    assert h.controller.change_labels(["x" * 100], []) is False
+    h.controller.change_labels(["x" * 100], [])
     (box,) = _error_boxes(h)
     assert "too long" in box.text()
     assert h.stack.count() == 0
@@ -324,9 +333,10 @@ def test_busy_database_says_so_and_changes_nothing(h, db, db_path, qtbot):
     before = [table_snapshot(db, t) for t in ("mentions", "events")]
     other = open_database(db_path)  # like an import writing on a worker thread
     other.execute("BEGIN IMMEDIATE")
-    db.execute("PRAGMA busy_timeout = 20")
+    h.runner.busy_timeout_ms = 20  # the tasks' connections give up quickly
     try:
-        assert h.controller.set_status("archived") is False
+        h.controller.set_status("archived")
+        assert h.stack.count() == 1 and h.stack.index() == 1  # nothing was pushed
         (box,) = _error_boxes(h)
         assert "busy" in box.text() and "Nothing was changed" in box.informativeText()
         box.close()
@@ -349,6 +359,119 @@ def test_busy_database_says_so_and_changes_nothing(h, db, db_path, qtbot):
 def test_set_plans_value_object_round_trip(h, db):
     (a,) = insert_mentions(db, [mention_row()])
     h.select([a])
-    assert h.controller.set_follow_up(Plan("2026-12-01T09:00:00Z", None))
-    assert h.controller.set_follow_up(Plan("2026-12-01T09:00:00Z", None)) is False
+    h.controller.set_follow_up(Plan("2026-12-01T09:00:00Z", None))
     assert h.stack.count() == 1
+    h.controller.set_follow_up(Plan("2026-12-01T09:00:00Z", None))  # changes nothing
+    assert h.messages[-1] == "Nothing to change."
+    assert h.stack.count() == 1
+
+
+@pytest.fixture
+def pool(qtbot):
+    pool = QThreadPool()
+    pool.setMaxThreadCount(2)
+    yield pool
+    pool.waitForDone(10_000)
+
+
+@pytest.fixture
+def threaded(h, db_path, pool):
+    """The harness with a real threaded runner: writes land later, through the event loop."""
+    h.runner = TaskRunner(db_path, pool=pool)
+    h.runner.set_error_parent(lambda: h.window)
+    h.controller = TriageController(h.runner, h.stack, lambda: h.selection, h.window)
+    h.controller.mentionsChanged.connect(h.changed.append)
+    h.controller.statusMessage.connect(h.messages.append)
+    return h
+
+
+def _lock_writes(db_path):
+    other = open_database(db_path)  # like an import writing on a worker thread
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def test_a_write_waiting_for_the_lock_does_not_block_the_gui_and_lands_after(
+    threaded, db, db_path, qtbot
+):
+    h = threaded
+    a, b = insert_mentions(db, [mention_row(status="new"), mention_row(status="replied")])
+    h.select([a, b])
+    other = _lock_writes(db_path)
+    try:
+        started = time.monotonic()
+        h.controller.set_status("replied")
+        assert time.monotonic() - started < 1.0  # the busy timeout is 5 s: not waited here
+        # the GUI keeps running while the write waits for the lock
+        ticks: list[int] = []
+        timer = QTimer()
+        timer.timeout.connect(lambda: ticks.append(1))
+        timer.start(20)
+        qtbot.wait(300)
+        timer.stop()
+        assert len(ticks) >= 5
+        assert not h.controller.idle and h.changed == []
+        assert h.statuses([a, b]) == ["new", "replied"]
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with qtbot.waitSignal(h.controller.mentionsChanged, timeout=5000) as sig:
+        pass
+    assert sig.args == [[a]]
+    assert h.statuses([a, b]) == ["replied", "replied"]
+    assert h.stack.count() == 1 and h.stack.undoText() == "Mark 1 mention as replied"
+    assert h.messages[-1] == "Mark 1 mention as replied. Undo with Ctrl+Z."
+    qtbot.waitUntil(lambda: h.controller.idle)
+
+
+def test_undo_pressed_while_the_change_waits_undoes_that_change_once_it_landed(
+    threaded, db, db_path, qtbot
+):
+    h = threaded
+    a, b = insert_mentions(db, [mention_row(status="new"), mention_row(status="open")])
+    h.select([a, b])
+    other = _lock_writes(db_path)
+    try:
+        h.controller.set_status("resolved")
+        h.stack.undo()  # at once, before the write could land
+        assert h.stack.index() == 0 and h.stack.canRedo()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    qtbot.waitUntil(lambda: h.controller.idle and len(h.changed) == 2, timeout=5000)
+    assert h.changed == [[a, b], [a, b]]
+    assert h.statuses([a, b]) == ["new", "open"]
+    assert _status_events(db, b) == [("open", "resolved"), ("resolved", "open")]
+    assert h.stack.index() == 0 and h.stack.count() == 1
+    h.stack.redo()
+    qtbot.waitUntil(lambda: h.controller.idle and h.statuses([a, b]) == ["resolved"] * 2)
+
+
+def test_a_write_that_stays_busy_reports_and_leaves_the_stack_as_stored(
+    threaded, db, db_path, qtbot
+):
+    h = threaded
+    (a,) = insert_mentions(db, [mention_row(status="new")])
+    h.window.show()
+    h.select([a])
+    h.controller.set_status("open")
+    qtbot.waitUntil(lambda: h.controller.idle, timeout=5000)
+    h.runner.busy_timeout_ms = 100
+    before = [table_snapshot(db, t) for t in ("mentions", "events")]
+    other = _lock_writes(db_path)
+    try:
+        h.controller.set_status("archived")  # pushed at once, waits, fails: taken back
+        h.stack.undo()  # undoes "archived" at once; queued behind it, dropped with it
+        qtbot.waitUntil(lambda: bool(_error_boxes(h)), timeout=5000)
+        qtbot.waitUntil(lambda: h.controller.idle, timeout=5000)
+        (box,) = _error_boxes(h)
+        assert "busy" in box.text() and "Nothing was changed" in box.informativeText()
+        box.close()
+        assert h.stack.count() == 1 and h.stack.index() == 1
+        assert h.stack.undoText() == "Mark 1 mention as open"
+        assert [table_snapshot(db, t) for t in ("mentions", "events")] == before
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    h.stack.undo()
+    qtbot.waitUntil(lambda: h.controller.idle and h.statuses([a]) == ["new"], timeout=5000)

@@ -3,13 +3,15 @@
 Every text that came from the internet (the post, names, the thread) is shown as plain text:
 ``QTextBrowser.setPlainText``/``QTextCursor.insertText`` and ``Qt.PlainText`` labels, so HTML in a
 post appears literally and nothing in it becomes a live link.
+
+No query runs on the GUI thread: each selection is one runner task reading a ``MentionDetails``
+snapshot, painted when it lands unless the selection moved on meanwhile (then it is dropped).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import sqlite_utils
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
@@ -32,11 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.store import conversation, follow_ups, labels, mentions
+from crisisdesk.store import conversation
+from crisisdesk.store.conversation import Entry, MentionDetails
 from crisisdesk.store.events import Event
+from crisisdesk.store.follow_ups import FollowUp
 from crisisdesk.store.mentions import Mention
 from crisisdesk.timeutil import now_utc, parse_iso
 from crisisdesk.ui.inbox.model import STATUS_TEXT, platform_text
+from crisisdesk.ui.tasks import TaskHandle, TaskRunner
 
 #: conversation entries shown before and after the selected mention
 THREAD_BEFORE = 30
@@ -189,10 +194,13 @@ class MentionDetail(QWidget):
     #: the link the pane opened (also when opened from the keyboard)
     linkOpened = Signal(QUrl)
 
-    def __init__(self, db: sqlite_utils.Database, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db = db
-        self._mention: Mention | None = None
+        self._runner = runner
+        self._mention: Mention | None = None  # the one painted
+        self._wanted: int | None = None  # the one asked for last (painted, or loading)
+        self._request = 0  # bumped on every change of what is asked for: older loads are stale
+        self._loading: TaskHandle | None = None
         self.setAccessibleName("Mention details")
         self.setMinimumWidth(240)
 
@@ -282,57 +290,94 @@ class MentionDetail(QWidget):
         return self._mention.id if self._mention else None
 
     def show_mention(self, mention_id: int | None) -> None:
-        """Show the mention with this id; ``None`` (or an id no longer stored) → empty state."""
-        mention = mentions.get(self._db, mention_id) if mention_id is not None else None
-        self._mention = mention
-        if mention is None:
-            self.empty_label.setText(
-                "Select a mention in the list to see it here."
-                if mention_id is None
-                else "That mention is no longer in the database."
-            )
-            self._stack.setCurrentWidget(self.empty_label)
+        """Show the mention with this id; ``None`` (or an id no longer stored) → empty state.
+
+        The pane keeps what it shows until the mention's details have been read."""
+        request = self._ask(mention_id)
+        if mention_id is None:
+            self._show_empty("Select a mention in the list to see it here.")
             return
-        self._fill(mention)
-        self._stack.setCurrentWidget(self.scroll_area)
-        self.scroll_area.verticalScrollBar().setValue(0)
+        self._load(request, mention_id, scroll_to=0)
 
     def show_selection(self, ids: list[int]) -> None:
         """Follow the list's selection: one mention → it; several → how many; none → empty."""
         if len(ids) > 1:
-            self._mention = None
-            self.empty_label.setText(
+            self._ask(None)
+            self._show_empty(
                 f"{len(ids)} mentions selected.\nStatus, assign, labels and follow-up "
                 "actions apply to all of them."
             )
-            self._stack.setCurrentWidget(self.empty_label)
             return
         self.show_mention(ids[0] if ids else None)
 
     def refresh(self, ids: list[int] | None = None) -> None:
         """Re-read the shown mention (when *ids* is given, only if it is among them)."""
-        if self._mention is not None and (ids is None or self._mention.id in ids):
-            position = self.scroll_area.verticalScrollBar().value()
-            self.show_mention(self._mention.id)
-            self.scroll_area.verticalScrollBar().setValue(position)
+        wanted = self._wanted
+        if wanted is None or (ids is not None and wanted not in ids):
+            return
+        shown = self._mention is not None and self._mention.id == wanted
+        position = self.scroll_area.verticalScrollBar().value() if shown else 0
+        self._load(self._ask(wanted), wanted, scroll_to=position)
+
+    def _ask(self, mention_id: int | None) -> int:
+        """A new request: whatever is still loading for an older one is no longer wanted."""
+        self._request += 1
+        self._wanted = mention_id
+        if self._loading is not None:
+            self._loading.cancel()
+            self._loading = None
+        return self._request
+
+    def _load(self, request: int, mention_id: int, *, scroll_to: int) -> None:
+        def landed(details: MentionDetails | None) -> None:
+            if request == self._request:  # else the selection moved on while this was read
+                self._paint(details, scroll_to)
+
+        task = self._runner.op(lambda ctx: conversation.details(ctx.db, mention_id))
+        task.started(self._keep_loading).success(landed).start()
+
+    def _keep_loading(self, handle: TaskHandle) -> None:
+        self._loading = handle
+
+    def _show_empty(self, text: str) -> None:
+        self._mention = None
+        self.empty_label.setText(text)
+        self._stack.setCurrentWidget(self.empty_label)
+
+    def _paint(self, details: MentionDetails | None, scroll_to: int) -> None:
+        if details is None:
+            self._wanted = None
+            self._show_empty("That mention is no longer in the database.")
+            return
+        self._mention = details.mention
+        self._fill(details)
+        self._stack.setCurrentWidget(self.scroll_area)
+        self.scroll_area.verticalScrollBar().setValue(scroll_to)
+
+    def _current(self) -> Mention | None:
+        """The painted mention, if it is the one asked for (not one the list has left)."""
+        m, loading = self._mention, self._loading
+        return m if m and m.id == self._wanted and (not loading or loading.done) else None
 
     def open_link(self) -> bool:
         """Open the shown mention's post in the browser. False when there is no web link."""
-        if self._mention is None or not is_web_link(self._mention.url):
+        m = self._current()
+        if m is None or not is_web_link(m.url):
             return False
-        url = QUrl(self._mention.url or "", QUrl.ParsingMode.StrictMode)
+        url = QUrl(m.url or "", QUrl.ParsingMode.StrictMode)
         QDesktopServices.openUrl(url)
         self.linkOpened.emit(url)
         return True
 
     def focus_content(self) -> None:
         """Move keyboard focus into the pane (the post text), e.g. after Enter in the list."""
-        if self._mention is not None:
+        if self._current() is not None:
             self.text_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- filling -------------------------------------------------------------------------------
 
-    def _fill(self, m: Mention) -> None:
+    def _fill(self, details: MentionDetails) -> None:
+        m = details.mention
         handle = m.author_handle.lstrip("@")
         who = m.author_name or (f"@{handle}" if handle else "Unknown author")
         if m.author_name and handle:
@@ -359,10 +404,10 @@ class MentionDetail(QWidget):
         self.cues_label.setText(self._tone_text(m))
         self.status_label.setText(STATUS_TEXT.get(m.status, m.status))
         self.assignee_label.setText(m.assignee or "Nobody")
-        self.labels_label.setText(", ".join(labels.for_mention(self._db, m.id)) or "None")
-        self.follow_up_label.setText(self._follow_up_text(m.id))
-        self._fill_thread(m)
-        self._fill_history(m.id)
+        self.labels_label.setText(", ".join(details.labels) or "None")
+        self.follow_up_label.setText(self._follow_up_text(details.follow_up))
+        self._fill_thread(details.thread)
+        self._fill_history(details.history)
 
     def _priority_text(self, m: Mention) -> str:
         from crisisdesk.services.priorities import priority_for
@@ -381,8 +426,7 @@ class MentionDetail(QWidget):
         lead = "Complaint" if m.complaint else tone
         return f"{lead}: {'; '.join(phrases)}" if phrases else lead
 
-    def _follow_up_text(self, mention_id: int) -> str:
-        pending = follow_ups.pending(self._db, mention_id)
+    def _follow_up_text(self, pending: FollowUp | None) -> str:
         if pending is None:
             return "None"
         due = parse_iso(pending.due_at)
@@ -390,8 +434,7 @@ class MentionDetail(QWidget):
         overdue = "Overdue: " if due < datetime.now(UTC) else ""
         return f"{overdue}{when}" + (f" — {pending.note}" if pending.note else "")
 
-    def _fill_thread(self, m: Mention) -> None:
-        entries = conversation.conversation(self._db, m)
+    def _fill_thread(self, entries: tuple[Entry, ...]) -> None:
         view = self.thread_view
         view.clear()
         cursor = QTextCursor(view.document())
@@ -433,8 +476,7 @@ class MentionDetail(QWidget):
             cursor.insertBlock()
             cursor.insertText(f"… {len(entries) - end} later messages not shown", grey)
 
-    def _fill_history(self, mention_id: int) -> None:
-        found = conversation.history(self._db, mention_id)
+    def _fill_history(self, found: tuple[Event, ...]) -> None:
         view = self.history_view
         view.clear()
         if not found:

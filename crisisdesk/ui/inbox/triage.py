@@ -1,29 +1,37 @@
 """Triage actions on the selected mentions, each one undoable (Ctrl+Z) and in the audit log.
 
-Every change goes through a store function that writes the audit log in the same transaction
-(``mentions.set_status``/``restore_statuses``/``set_assignee``, ``labels``, ``follow_ups``). The
-change is made first; only a change that altered something becomes a ``QUndoCommand`` holding
-the exact previous and new value per mention, so undo puts back what each mention had.
+Every change goes through a function that writes the audit log in the same transaction
+(``services.triage`` for status and assignee, ``labels``, ``follow_ups``) and runs as a task of the
+window's runner, never on the GUI thread: a sync or an import holding the write lock makes the
+change wait, not the window. The writes of :mod:`triage_writes` run one after another.
+
+An action pushes its command at once (so Ctrl+Z right after it undoes it, even while it is
+still being saved); the command learns the exact previous value per mention when the write lands,
+so undo puts back what each mention had. A change that altered nothing, or failed, leaves no
+command behind: the stack always matches what is stored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from crisisdesk.services import triage
 from crisisdesk.store import assignees, follow_ups, labels, mentions
-from crisisdesk.store.transactions import immediate
 from crisisdesk.timeutil import parse_iso
-from crisisdesk.ui import errors
 from crisisdesk.ui.dialogs.assign_dialog import AssignDialog
 from crisisdesk.ui.dialogs.follow_up_dialog import FollowUpDialog
 from crisisdesk.ui.dialogs.label_picker import LabelPicker
 from crisisdesk.ui.inbox.model import STATUS_TEXT
+from crisisdesk.ui.inbox.triage_writes import ChangeCommand, WriteQueue
+from crisisdesk.ui.tasks import TaskRunner
+
+T = TypeVar("T")
 
 #: status → (menu text, single-key shortcut, short toolbar text). Letters are mnemonic where
 #: they can be, E archives as in most mail programs, and none clashes with j/k (move) or /.
@@ -44,51 +52,6 @@ def _mentions_word(n: int) -> str:
     return "1 mention" if n == 1 else f"{n} mentions"
 
 
-class ChangeCommand(QUndoCommand):
-    """An already-applied change: ``undo`` applies *before*, ``redo`` applies *after* again.
-
-    If the store refuses (e.g. the database is busy with an import), the person is told and
-    the command steps the stack back, so the stack always matches what is stored and
-    Ctrl+Z can simply be pressed again later.
-    """
-
-    def __init__(
-        self,
-        text: str,
-        apply: Callable[[Mapping[int, Any]], object],
-        before: Mapping[int, Any],
-        after: Mapping[int, Any],
-        controller: TriageController,
-    ) -> None:
-        super().__init__(text)
-        self._apply = apply
-        self._before = dict(before)
-        self._after = dict(after)
-        self._controller = controller
-        self._skip_next = True  # pushing calls redo(); the change is already made
-
-    def redo(self) -> None:
-        self._run(self._after, undoing=False)
-
-    def undo(self) -> None:
-        self._run(self._before, undoing=True)
-
-    def _run(self, values: Mapping[int, Any], *, undoing: bool) -> None:
-        if self._skip_next:
-            self._skip_next = False
-            return
-        try:
-            self._apply(values)
-        except Exception as exc:
-            self._controller.report_error(exc)
-            # step back once the stack has finished this step; that step writes nothing
-            self._skip_next = True
-            stack = self._controller.undo_stack
-            QTimer.singleShot(0, stack.redo if undoing else stack.undo)
-            return
-        self._controller.mentionsChanged.emit(sorted(values))
-
-
 class TriageController(QObject):
     """The triage actions over whatever ``selected_ids()`` returns at the time."""
 
@@ -99,14 +62,15 @@ class TriageController(QObject):
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        runner: TaskRunner,
         undo_stack: QUndoStack,
         selected_ids: Callable[[], list[int]],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._db = db
+        self._runner = runner
         self.undo_stack = undo_stack
+        self._writes = WriteQueue(runner, undo_stack, self.mentionsChanged.emit)
         self._selected_ids = selected_ids
         self.status_actions: dict[str, QAction] = {}
         for status, (text, key, short) in STATUS_ACTIONS.items():
@@ -168,8 +132,10 @@ class TriageController(QObject):
             if not action.isSeparator():
                 action.setEnabled(has_selection)
 
-    def report_error(self, exc: BaseException) -> None:
-        errors.show_error(self._dialog_parent(), exc)
+    @property
+    def idle(self) -> bool:
+        """No triage change is being written or waiting to be (tests and shutdown use it)."""
+        return self._writes.idle
 
     # --- actions ----------------------------------------------------------------------------------
 
@@ -180,153 +146,183 @@ class TriageController(QObject):
         parent = self.parent()
         return parent if isinstance(parent, QWidget) else QApplication.activeWindow()
 
-    def _push(
+    def _change(
         self,
         text: str,
-        apply: Callable[[Mapping[int, Any]], object],
-        before: Mapping[int, Any],
-        after: Mapping[int, Any],
+        apply: Callable[[sqlite_utils.Database, Mapping[int, Any]], object],
+        write: Callable[[sqlite_utils.Database], Any],
+        settled: Callable[[Any], tuple[str, Mapping[int, Any], Mapping[int, Any]]],
         unchanged_message: str,
-    ) -> bool:
-        if not before:
-            self.statusMessage.emit(unchanged_message)
-            return False
-        self.undo_stack.push(ChangeCommand(text, apply, before, after, self))
-        self.mentionsChanged.emit(sorted(before))
-        self.statusMessage.emit(f"{text}. Undo with Ctrl+Z.")
-        return True
+    ) -> None:
+        """Push a command for the change and *write* it; *settled* turns what the write returned
+        into (final text, previous values, new values). Undo and redo write through *apply*."""
+        command = ChangeCommand(text, apply, self._writes)
 
-    def _guarded(self, change: Callable[[], object]) -> object:
-        try:
-            return change()
-        except Exception as exc:
-            self.report_error(exc)
-            return None
+        def landed(result: object) -> None:
+            final_text, before, after = settled(result)
+            if not before:
+                self._writes.discard(command)
+                self.statusMessage.emit(unchanged_message)
+                return
+            self._writes.settle(command, final_text, before, after)
+            self.mentionsChanged.emit(sorted(before))
+            self.statusMessage.emit(f"{final_text}. Undo with Ctrl+Z.")
 
-    # the mentions store uses deferred transactions; take the write lock first so a
-    # concurrent import or sync makes us wait (busy timeout) or say "busy", not crash
-    def _set_statuses(self, values: Mapping[int, str]) -> dict[int, str]:
-        with immediate(self._db):
-            return mentions.restore_statuses(self._db, values)
+        self._writes.change(command, write, landed)
 
-    def _set_assignees(self, values: Mapping[int, str | None]) -> dict[int, str | None]:
-        with immediate(self._db):
-            return mentions.set_assignee(self._db, values)
-
-    def set_status(self, status: str) -> bool:
-        """Give every selected mention *status*. Returns whether anything changed."""
+    def set_status(self, status: str) -> None:
+        """Give every selected mention *status* (nothing that already has it changes)."""
         ids = self._ids()
         if not ids:
-            return False
-        previous = self._guarded(lambda: self._set_statuses(dict.fromkeys(ids, status)))
-        if not isinstance(previous, dict):
-            return False
+            return
         title = STATUS_TEXT.get(status, status).lower()
-        return self._push(
-            f"Mark {_mentions_word(len(previous))} as {title}",
-            self._set_statuses,
-            previous,
-            dict.fromkeys(previous, status),
+        self._change(
+            f"Mark {_mentions_word(len(ids))} as {title}",
+            lambda db, values: triage.restore_statuses(db, values),
+            lambda db: triage.set_status(db, ids, status),
+            lambda previous: (
+                f"Mark {_mentions_word(len(previous))} as {title}",
+                previous,
+                dict.fromkeys(previous, status),
+            ),
             f"Already {title}.",
         )
 
-    def set_assignee(self, assignee: str | None) -> bool:
-        ids = self._ids()
+    def set_assignee(self, assignee: str | None, ids: list[int] | None = None) -> None:
+        """Assign the selected mentions (or *ids*) to *assignee*; ``None`` unassigns."""
+        ids = ids or self._ids()
         if not ids:
-            return False
-        previous = self._guarded(lambda: self._set_assignees(dict.fromkeys(ids, assignee)))
-        if not isinstance(previous, dict):
-            return False
-        n = _mentions_word(len(previous))
-        return self._push(
-            f"Assign {n} to {assignee}" if assignee else f"Unassign {n}",
-            self._set_assignees,
-            previous,
-            dict.fromkeys(previous, assignee),
+            return
+
+        def text(n: int) -> str:
+            return (
+                f"Assign {_mentions_word(n)} to {assignee}"
+                if assignee
+                else f"Unassign {_mentions_word(n)}"
+            )
+
+        self._change(
+            text(len(ids)),
+            lambda db, values: triage.set_assignee(db, values),
+            lambda db: triage.set_assignee(db, ids, assignee),
+            lambda previous: (text(len(previous)), previous, dict.fromkeys(previous, assignee)),
             "Nothing to change.",
         )
 
-    def change_labels(self, add: list[str], remove: list[str]) -> bool:
-        ids = self._ids()
+    def change_labels(
+        self, add: list[str], remove: list[str], ids: list[int] | None = None
+    ) -> None:
+        """Add and remove labels on the selected mentions (or *ids*)."""
+        ids = ids or self._ids()
         if not ids or not (add or remove):
-            return False
-        previous = self._guarded(lambda: labels.change(self._db, ids, add=add, remove=remove))
-        if not isinstance(previous, dict):
-            return False
-        after = labels.for_mentions(self._db, previous)
+            return
         parts = [f"add {', '.join(add)}"] if add else []
         parts += [f"remove {', '.join(remove)}"] if remove else []
-        return self._push(
-            f"Labels on {_mentions_word(len(previous))}: {'; '.join(parts)}",
-            lambda values: labels.set_labels(self._db, values),
-            previous,
-            after,
+
+        def text(n: int) -> str:
+            return f"Labels on {_mentions_word(n)}: {'; '.join(parts)}"
+
+        def write(db: sqlite_utils.Database) -> tuple[dict[int, Any], dict[int, Any]]:
+            previous = labels.change(db, ids, add=add, remove=remove)
+            return previous, labels.for_mentions(db, previous)
+
+        self._change(
+            text(len(ids)),
+            lambda db, values: labels.set_labels(db, values),
+            write,
+            lambda result: (text(len(result[0])), result[0], result[1]),
             "The labels were already like that.",
         )
 
-    def set_follow_up(self, plan: follow_ups.Plan | None) -> bool:
-        ids = self._ids()
+    def set_follow_up(self, plan: follow_ups.Plan | None, ids: list[int] | None = None) -> None:
+        """Set (or with ``None`` clear) the follow-up of the selected mentions (or *ids*)."""
+        ids = ids or self._ids()
         if not ids:
-            return False
-        previous = self._guarded(lambda: follow_ups.set_plans(self._db, dict.fromkeys(ids, plan)))
-        if not isinstance(previous, dict):
-            return False
-        n = _mentions_word(len(previous))
-        return self._push(
-            f"Follow up on {n}" if plan else f"Clear follow-up on {n}",
-            lambda values: follow_ups.set_plans(self._db, values),
-            previous,
-            dict.fromkeys(previous, plan),
+            return
+
+        def text(n: int) -> str:
+            return (
+                f"Follow up on {_mentions_word(n)}"
+                if plan
+                else f"Clear follow-up on {_mentions_word(n)}"
+            )
+
+        self._change(
+            text(len(ids)),
+            lambda db, values: follow_ups.set_plans(db, values),
+            lambda db: follow_ups.set_plans(db, dict.fromkeys(ids, plan)),
+            lambda previous: (text(len(previous)), previous, dict.fromkeys(previous, plan)),
             "Nothing to change.",
         )
 
-    # --- dialogs ----------------------------------------------------------------------------------
+    # --- dialogs: what they offer is read by a task, then they open ------------------------------
 
-    def assign(self) -> bool:
+    def _with_dialog_data(
+        self, read: Callable[[sqlite_utils.Database], T], show: Callable[[T], None]
+    ) -> None:
+        self._runner.op(lambda ctx: read(ctx.db)).success(show).start()
+
+    def assign(self) -> None:
         ids = self._ids()
         if not ids:
-            return False
-        current = {m.assignee for m in (mentions.get(self._db, i) for i in ids[:200]) if m}
-        dialog = AssignDialog(
-            len(ids),
-            assignees.recent(self._db),
-            self._dialog_parent(),
-            current=next(iter(current)) if len(current) == 1 else None,
-        )
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return False
-        return self.set_assignee(dialog.assignee())
+            return
 
-    def edit_labels(self) -> bool:
+        def read(db: sqlite_utils.Database) -> tuple[set[str | None], list[str]]:
+            current = {m.assignee for m in (mentions.get(db, i) for i in ids[:200]) if m}
+            return current, assignees.recent(db)
+
+        def show(data: tuple[set[str | None], list[str]]) -> None:
+            current, recent = data
+            dialog = AssignDialog(
+                len(ids),
+                recent,
+                self._dialog_parent(),
+                current=next(iter(current)) if len(current) == 1 else None,
+            )
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                self.set_assignee(dialog.assignee(), ids)
+
+        self._with_dialog_data(read, show)
+
+    def edit_labels(self) -> None:
         ids = self._ids()
         if not ids:
-            return False
-        dialog = LabelPicker(
-            labels.all_names(self._db), labels.for_mentions(self._db, ids), self._dialog_parent()
-        )
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return False
-        add, remove = dialog.changes()
-        return self.change_labels(add, remove)
+            return
 
-    def follow_up(self) -> bool:
+        def read(db: sqlite_utils.Database) -> tuple[list[str], dict[int, tuple[str, ...]]]:
+            return labels.all_names(db), labels.for_mentions(db, ids)
+
+        def show(data: tuple[list[str], dict[int, tuple[str, ...]]]) -> None:
+            dialog = LabelPicker(data[0], data[1], self._dialog_parent())
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                add, remove = dialog.changes()
+                self.change_labels(add, remove, ids)
+
+        self._with_dialog_data(read, show)
+
+    def follow_up(self) -> None:
         ids = self._ids()
         if not ids:
-            return False
-        pending = follow_ups.pending_for(self._db, ids)
-        existing = pending.get(ids[0]) if len(ids) == 1 else None
-        dialog = FollowUpDialog(
-            len(ids),
-            self._dialog_parent(),
-            due=parse_iso(existing.due_at) if existing else None,
-            note=existing.note if existing else None,
-        )
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return False
-        plan = self._guarded(lambda: follow_ups.make_plan(dialog.due(), dialog.note()))
-        if not isinstance(plan, follow_ups.Plan):
-            return False
-        return self.set_follow_up(plan)
+            return
 
-    def clear_follow_up(self) -> bool:
-        return self.set_follow_up(None)
+        def show(pending: dict[int, follow_ups.FollowUp]) -> None:
+            existing = pending.get(ids[0]) if len(ids) == 1 else None
+            dialog = FollowUpDialog(
+                len(ids),
+                self._dialog_parent(),
+                due=parse_iso(existing.due_at) if existing else None,
+                note=existing.note if existing else None,
+            )
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            try:
+                plan = follow_ups.make_plan(dialog.due(), dialog.note())
+            except Exception as exc:
+                self._runner.show_failure(exc)
+                return
+            self.set_follow_up(plan, ids)
+
+        self._with_dialog_data(lambda db: follow_ups.pending_for(db, ids), show)
+
+    def clear_follow_up(self) -> None:
+        self.set_follow_up(None)
