@@ -61,10 +61,13 @@ class QSettingsStorage:
 
 
 def ini_settings(path: Path) -> Settings:
-    """Settings kept in an ini file at *path* (the app uses the config dir; tests a tmp dir)."""
+    """Settings kept in an ini file at *path* (the app uses the config dir; tests a tmp dir),
+    upgraded from whatever crisisdesk version wrote them last."""
     from PySide6.QtCore import QSettings
 
-    return Settings(QSettingsStorage(QSettings(str(path), QSettings.Format.IniFormat)))
+    settings = Settings(QSettingsStorage(QSettings(str(path), QSettings.Format.IniFormat)))
+    settings.upgrade()
+    return settings
 
 
 def load_style(app: QApplication) -> None:

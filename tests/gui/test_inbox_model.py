@@ -13,7 +13,7 @@ from crisisdesk.errors import SearchSyntaxError
 from crisisdesk.store import mentions
 from crisisdesk.store.mentions import MentionFilter
 from crisisdesk.timeutil import to_iso
-from crisisdesk.ui.inbox.delegates import BadgeDelegate
+from crisisdesk.ui.inbox.delegates import SentimentDelegate
 from crisisdesk.ui.inbox.model import (
     COLUMN_INDEX,
     COLUMNS,
@@ -287,8 +287,8 @@ def test_table_delegates_draw_plain_text_only(db, db_path: Path, qtbot) -> None:
     for column in range(len(COLUMNS)):
         delegate = table.itemDelegateForColumn(column) or table.itemDelegate()
         # QStyledItemDelegate draws DisplayRole as plain text; the badge draws its own words
-        assert type(delegate) in (QStyledItemDelegate, BadgeDelegate)
-    assert isinstance(table.itemDelegateForColumn(col("badge")), BadgeDelegate)
+        assert type(delegate) in (QStyledItemDelegate, SentimentDelegate)
+    assert isinstance(table.itemDelegateForColumn(col("badge")), SentimentDelegate)
     assert page.model.index(0, col("text")).data() == "<h1>Big</h1>"
 
 
