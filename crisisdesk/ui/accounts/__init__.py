@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from crisisdesk.settings import Settings
 from crisisdesk.ui.accounts.page import AccountsPage
-from crisisdesk.ui.inbox.model import icon
+from crisisdesk.ui.icons import icon
 from crisisdesk.ui.sync import SyncController
 from crisisdesk.ui.tasks import TaskRunner
 

@@ -98,7 +98,7 @@ def _pill_width(metrics: QFontMetrics, text: str) -> int:
     return H_PAD * 2 + ICON_SIZE + 4 + metrics.horizontalAdvance(text) + 3  # + rounding slack
 
 
-def badge_column_width(metrics: QFontMetrics) -> int:
+def sentiment_column_width(metrics: QFontMetrics) -> int:
     """Room for the widest badge in this font, so no badge word is ever cut."""
     words = [sentiment_badge_text(sentiment, False) for sentiment in Sentiment]
     words.append(sentiment_badge_text(Sentiment.NEGATIVE, True))

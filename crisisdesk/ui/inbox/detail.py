@@ -36,7 +36,7 @@ from crisisdesk.store import conversation, follow_ups, labels, mentions
 from crisisdesk.store.events import Event
 from crisisdesk.store.mentions import Mention
 from crisisdesk.timeutil import now_utc, parse_iso
-from crisisdesk.ui.inbox.model import STATUS_TEXT, platform_text
+from crisisdesk.ui.format import STATUS_TEXT, platform_text
 
 #: conversation entries shown before and after the selected mention
 THREAD_BEFORE = 30

@@ -23,7 +23,7 @@ from crisisdesk.ui import errors
 from crisisdesk.ui.dialogs.assign_dialog import AssignDialog
 from crisisdesk.ui.dialogs.follow_up_dialog import FollowUpDialog
 from crisisdesk.ui.dialogs.label_picker import LabelPicker
-from crisisdesk.ui.inbox.model import STATUS_TEXT
+from crisisdesk.ui.format import STATUS_TEXT
 
 #: status → (menu text, single-key shortcut, short toolbar text). Letters are mnemonic where
 #: they can be, E archives as in most mail programs, and none clashes with j/k (move) or /.
