@@ -174,4 +174,3 @@ def test_upgrade_keeps_unreadable_and_new_settings_as_they_are() -> None:
     newer = Settings(DictStorage({"settings/version": 99, "inbox/filter": '{"label": "x"}'}))
     assert newer.upgrade() == []
     assert newer.get("inbox/filter") == '{"label": "x"}'
-

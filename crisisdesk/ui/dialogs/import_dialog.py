@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QLabel,
     QListWidget,
     QPlainTextEdit,
@@ -31,6 +32,15 @@ from crisisdesk.ui.tasks import TaskContext, TaskRunner
 
 #: the summary lists at most this many skipped rows (the counts stay exact)
 MAX_LISTED_PROBLEMS = 5000
+IMPORT_FILTER = "Mention files (*.csv *.json *.ndjson *.jsonl);;All files (*)"
+
+
+def choose_files(parent: QWidget | None) -> list[Path]:
+    """File → Import: the files the user picks (none when they cancel)."""
+    names, _ = QFileDialog.getOpenFileNames(
+        parent, "Import mentions", str(Path.home()), IMPORT_FILTER
+    )
+    return [Path(name) for name in names]
 
 
 @dataclass

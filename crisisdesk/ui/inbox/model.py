@@ -111,6 +111,7 @@ _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _PRIORITY_COLUMN = COLUMN_INDEX["priority"]
 
+
 class InboxModel(QAbstractTableModel):
     """Mentions matching one filter, in one sort order, read page by page."""
 
