@@ -126,6 +126,11 @@ def plural_text(n: int, word: str) -> str:
     return f"{count_text(n)} {word}" if n == 1 else f"{count_text(n)} {word}s"
 
 
+def these_mentions(count: int) -> str:
+    """'this mention' or 'these 3 mentions', for dialogs acting on a selection."""
+    return "this mention" if count == 1 else f"these {count} mentions"
+
+
 def one_line(text: str, limit: int = EXCERPT_CHARS) -> str:
     """A plain one-line excerpt: whitespace and line breaks folded, cut with '…' at *limit*."""
     line = " ".join(text.split())

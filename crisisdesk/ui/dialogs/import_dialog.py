@@ -29,6 +29,7 @@ from crisisdesk.services.importing import ImportReport, import_file
 from crisisdesk.store.db import connect
 from crisisdesk.ui import errors
 from crisisdesk.ui.tasks import TaskContext, TaskRunner
+from crisisdesk.ui.widgets import WrapLabel
 
 #: the summary lists at most this many skipped rows (the counts stay exact)
 MAX_LISTED_PROBLEMS = 5000
@@ -138,10 +139,7 @@ class ImportSummaryDialog(QDialog):
             headline += f" {failed} file{'s' if failed > 1 else ''} not imported."
         if any(o.cancelled for o in outcomes):
             self.setWindowTitle("Import cancelled")
-        self.headline = QLabel(headline)
-        self.headline.setTextFormat(Qt.TextFormat.PlainText)
-        self.headline.setWordWrap(True)
-        self.headline.setAccessibleName("Import result")
+        self.headline = WrapLabel(headline, accessible_name="Import result")
 
         # file names, column names and reasons come from the user's file: plain text only
         self.files_view = QPlainTextEdit()

@@ -36,6 +36,7 @@ from crisisdesk.store.search import build_fts_query
 from crisisdesk.timeutil import now_utc, to_iso
 from crisisdesk.ui.format import platform_text, sentiment_text, status_text
 from crisisdesk.ui.icons import icon
+from crisisdesk.ui.widgets import WrapLabel
 
 log = logging.getLogger(__name__)
 
@@ -230,11 +231,8 @@ class FilterBar(QWidget):
         self.search.textChanged.connect(lambda _text: self.search_debounce.start())
         self.search.returnPressed.connect(self._apply_search_now)
 
-        self.search_error = QLabel(self)
+        self.search_error = WrapLabel(parent=self, accessible_name="Search problem")
         self.search_error.setObjectName("searchError")
-        self.search_error.setTextFormat(Qt.TextFormat.PlainText)
-        self.search_error.setWordWrap(True)
-        self.search_error.setAccessibleName("Search problem")
         self.search_error.hide()
 
         self.view_buttons = QButtonGroup(self)
