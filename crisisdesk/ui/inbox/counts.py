@@ -12,7 +12,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
-from crisisdesk.analysis.scoring import waiting_hours
+from crisisdesk.analysis.waiting import waiting_hours
 from crisisdesk.domain import Status
 from crisisdesk.store import mentions
 from crisisdesk.timeutil import now_utc

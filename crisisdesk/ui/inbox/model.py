@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from crisisdesk.analysis.scoring import waiting_hours
+from crisisdesk.analysis.waiting import waiting_hours
 from crisisdesk.domain import UNANSWERED
 from crisisdesk.store import mentions
 from crisisdesk.store.mentions import Mention, MentionFilter
