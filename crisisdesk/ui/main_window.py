@@ -93,6 +93,8 @@ class MainWindow(QMainWindow):
         self._page_keys: list[str] = []
         self._undo_stacks: dict[str, QUndoStack] = {}
         self._key_help: list[tuple[str, str]] = []
+        #: the page shown when the app last closed (set once the window is restored)
+        self._remembered_page = ""
         self.undo_group = QUndoGroup(self)
 
         self._build_central()
@@ -233,6 +235,8 @@ class MainWindow(QMainWindow):
             self.add_menu_action("View", go, "pages")
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
+        if key == self._remembered_page:
+            self.show_page(key)  # a feature attached after start-up, shown last time
         return stack
 
     def add_menu_action(
@@ -352,7 +356,8 @@ class MainWindow(QMainWindow):
         state = self._settings.get("window/state")
         if state:
             self.restoreState(QByteArray(state))
-        self.show_page(self._settings.get("window/page"))
+        self._remembered_page = self._settings.get("window/page")
+        self.show_page(self._remembered_page)
 
     def _fit_to_screen(self) -> None:
         """Never open larger than the screen (a small laptop, or a geometry saved on a big

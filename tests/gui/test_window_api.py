@@ -58,6 +58,18 @@ def test_a_page_added_through_the_api_appears_in_the_navigation(window: MainWind
         window.add_page("plan", "Plan again", QWidget(), "inbox")
 
 
+def test_a_page_attached_after_start_up_is_shown_when_it_was_last(qtbot, db, db_path: Path) -> None:
+    insert_mentions(db, [mention_row(text="a mention")])
+    settings = Settings(DictStorage({"window/page": "plan"}))
+    window = MainWindow(db, db_path, settings, SyncTaskRunner(db_path))
+    qtbot.addWidget(window)
+    assert window.current_page() == "inbox"  # no plan page yet
+    add_plan_page(window)
+    assert window.current_page() == "plan"
+    window.save_settings()
+    assert settings.get("window/page") == "plan"
+
+
 def test_a_page_shortcut_gets_a_view_menu_entry(window: MainWindow) -> None:
     add_plan_page(window)
     go = next(a for a in window.view_menu.actions() if a.text() == "Go to Plan")
