@@ -40,6 +40,7 @@ from crisisdesk.store import overview
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui.accounts import attach_accounts
 from crisisdesk.ui.demo_loader import load_demo
+from crisisdesk.ui.geometry import fit_to_screen
 from crisisdesk.ui.icons import icon
 from crisisdesk.ui.inbox.attach import Inbox
 from crisisdesk.ui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
@@ -352,26 +353,12 @@ class MainWindow(QMainWindow):
         geometry = self._settings.get("window/geometry")
         if not geometry or not self.restoreGeometry(QByteArray(geometry)):
             self.resize(DEFAULT_SIZE)
-        self._fit_to_screen()
+        fit_to_screen(self)
         state = self._settings.get("window/state")
         if state:
             self.restoreState(QByteArray(state))
         self._remembered_page = self._settings.get("window/page")
         self.show_page(self._remembered_page)
-
-    def _fit_to_screen(self) -> None:
-        """Never open larger than the screen (a small laptop, or a geometry saved on a big
-        monitor): a window wider than the screen hides the detail pane off its edge."""
-        screen = self.screen()
-        if screen is None:
-            return
-        room = screen.availableGeometry()
-        width = max(min(self.width(), room.width()), self.minimumWidth())
-        height = max(min(self.height(), room.height()), self.minimumHeight())
-        if (width, height) != (self.width(), self.height()):
-            self.resize(width, height)
-        if not room.contains(self.frameGeometry().topLeft()):
-            self.move(room.topLeft())
 
     def save_settings(self) -> None:
         self._settings.set("window/geometry", bytes(self.saveGeometry().data()))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from crisisdesk import app as app_mod
 from crisisdesk.settings import DictStorage, Settings
 from crisisdesk.timeutil import to_iso
+from crisisdesk.ui.geometry import fit_to_screen
 from crisisdesk.ui.inbox.model import COLUMN_INDEX
 from crisisdesk.ui.main_window import MainWindow
 from crisisdesk.ui.tasks import SyncTaskRunner
@@ -464,6 +465,6 @@ def test_the_window_never_opens_larger_than_the_screen(qtbot, db, db_path: Path)
     assert window.height() <= max(room.height(), window.minimumHeight())
     # a geometry remembered from a bigger monitor is fitted too
     window.resize(room.width() + 600, room.height() + 400)
-    window._fit_to_screen()
+    fit_to_screen(window)
     assert window.width() <= max(room.width(), window.minimumWidth())
     assert window.height() <= max(room.height(), window.minimumHeight())
