@@ -61,10 +61,13 @@ class QSettingsStorage:
 
 
 def ini_settings(path: Path) -> Settings:
-    """Settings kept in an ini file at *path* (the app uses the config dir; tests a tmp dir)."""
+    """Settings kept in an ini file at *path* (the app uses the config dir; tests a tmp dir),
+    upgraded from whatever crisisdesk version wrote them last."""
     from PySide6.QtCore import QSettings
 
-    return Settings(QSettingsStorage(QSettings(str(path), QSettings.Format.IniFormat)))
+    settings = Settings(QSettingsStorage(QSettings(str(path), QSettings.Format.IniFormat)))
+    settings.upgrade()
+    return settings
 
 
 def load_style(app: QApplication) -> None:
@@ -153,6 +156,9 @@ def start_gui(db_path: Path) -> tuple[QApplication, MainWindow, sqlite_utils.Dat
     settings = ini_settings(paths.config_dir() / SETTINGS_FILE)
     runner = TaskRunner(db_path)
     window = MainWindow(db, db_path, settings, runner)
+    # the inbox and the accounts are part of every window; a later feature (Plan, Charts,
+    # the composer) attaches itself here through the window's API: add_page,
+    # add_menu_action, add_status_item (see ui/main_window.py)
     window.show()
     return app, window, db
 

@@ -5,12 +5,17 @@ module never imports Qt); tests use :class:`DictStorage`. Reading or writing a n
 declared raises :class:`UnknownSettingError` at once, so a typo in a key fails loudly instead of
 silently remembering nothing. ``tests/unit/test_settings.py`` also checks that every literal key
 used in the code base is declared.
+
+When a stored setting changes meaning or shape, add a step to :data:`UPGRADES` instead of
+breaking the owner's saved values: :meth:`Settings.upgrade` runs the steps a settings file has
+not seen yet, in order, and records the version it reached in ``settings/version``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -54,6 +59,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("inbox/sort", str, "priority", "last inbox sort order (a store sort key)"),
     Setting("geometry/*", bytes, b"", "size and position of a dialog, keyed by dialog name"),
     Setting("sync/interval", int, 0, "minutes between automatic syncs; 0 = off (5, 15, 30, 60)"),
+    Setting("settings/version", int, 0, "the last upgrade step run on these settings"),
 )
 
 
@@ -174,3 +180,47 @@ class Settings:
 
     def __iter__(self) -> Iterator[Setting]:
         return iter(DECLARED)
+
+    def upgrade(self) -> list[int]:
+        """Run the :data:`UPGRADES` steps these settings have not had yet; returns their
+        versions. Settings from a newer crisisdesk are left as they are."""
+        done = self.get("settings/version")
+        ran: list[int] = []
+        for step in UPGRADES:
+            if step.version <= done:
+                continue
+            log.info("upgrading settings to version %d: %s", step.version, step.why)
+            step.run(self)
+            self.set("settings/version", step.version)
+            ran.append(step.version)
+        return ran
+
+
+# --- upgrades -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """One step: settings older than *version* are changed by *run*."""
+
+    version: int
+    why: str
+    run: Callable[[Settings], None]
+
+
+def _filter_sentiment_key(settings: Settings) -> None:
+    """The remembered inbox filter said "label" for the sentiment; it now says "sentiment"."""
+    text = settings.get("inbox/filter")
+    try:
+        data = json.loads(text) if text else None
+    except ValueError:
+        return  # unreadable: the inbox falls back to the default filter anyway
+    if isinstance(data, dict) and "label" in data:
+        data.setdefault("sentiment", data.pop("label"))
+        settings.set("inbox/filter", json.dumps(data, sort_keys=True))
+
+
+#: in version order; the last one is the version new settings are written at
+UPGRADES: tuple[Upgrade, ...] = (
+    Upgrade(1, "the inbox filter's sentiment key", _filter_sentiment_key),
+)

@@ -9,31 +9,14 @@ definition, :func:`waiting_hours`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import NamedTuple
 
 from crisisdesk.analysis import priority, sentiment
-from crisisdesk.domain import UNANSWERED, NewMention, Scores, Sentiment, Status
+from crisisdesk.analysis.waiting import waiting_hours
+from crisisdesk.domain import NewMention, Scores, Sentiment, Status
 
-
-def waiting_hours(created_at: str, status: str, now: datetime) -> float | None:
-    """Hours a mention has waited for an answer at *now*; ``None`` once answered or closed.
-
-    Never negative. A naive *now* is UTC, like every stored time; a *created_at* that is not
-    a stored timestamp counts as just arrived.
-    """
-    if status not in UNANSWERED:
-        return None
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
-    try:
-        # the stored form ("2026-11-23T15:04:05Z"); fromisoformat is ~30x faster than strptime
-        created = datetime.fromisoformat(created_at)
-    except (TypeError, ValueError):
-        return 0.0
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=UTC)
-    return max(0.0, (now - created).total_seconds() / 3600.0)
+__all__ = ["ScoreInput", "score", "score_input", "score_inputs", "score_many", "waiting_hours"]
 
 
 class ScoreInput(NamedTuple):

@@ -1,4 +1,5 @@
-"""Windows and dialogs remember their size and position through one small mixin.
+"""Windows and dialogs remember their size and position through one small mixin, and never
+open larger than the screen (:func:`fit_to_screen`).
 
     class ShortcutsDialog(RememberGeometry, QDialog):
         def __init__(self, settings, parent=None):
@@ -53,3 +54,18 @@ class RememberGeometry:
         self.save_geometry()
         parent: Any = super()
         parent.closeEvent(event)
+
+
+def fit_to_screen(widget: QWidget) -> None:
+    """Never larger than the screen (a small laptop, or a geometry saved on a big monitor):
+    a window wider than the screen hides the detail pane off its edge."""
+    screen = widget.screen()
+    if screen is None:
+        return
+    room = screen.availableGeometry()
+    width = max(min(widget.width(), room.width()), widget.minimumWidth())
+    height = max(min(widget.height(), room.height()), widget.minimumHeight())
+    if (width, height) != (widget.width(), widget.height()):
+        widget.resize(width, height)
+    if not room.contains(widget.frameGeometry().topLeft()):
+        widget.move(room.topLeft())

@@ -29,7 +29,8 @@ from crisisdesk.errors import CrisisdeskError
 from crisisdesk.settings import Settings
 from crisisdesk.store.accounts import OFFLINE_TEXT
 from crisisdesk.ui import errors
-from crisisdesk.ui.inbox.model import icon, plain_tooltip
+from crisisdesk.ui.format import plain_tooltip
+from crisisdesk.ui.icons import icon
 from crisisdesk.ui.tasks import TaskContext, TaskHandle, TaskRunner
 
 if TYPE_CHECKING:  # sources.sync pulls in httpx and the analysis: imported when a sync runs

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from crisisdesk.ui.widgets import WrapLabel
+
 WELCOME_TITLE = "Welcome to crisisdesk"
 WELCOME_TEXT = (
     "crisisdesk collects what people say about your business, shows you what needs an answer "
@@ -28,9 +30,8 @@ class WelcomePanel(QWidget):
         title = QLabel(WELCOME_TITLE, self)
         title.setObjectName("welcomeTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        text = QLabel(WELCOME_TEXT, self)
+        text = WrapLabel(WELCOME_TEXT, self)
         text.setObjectName("welcomeText")
-        text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         # a fixed width lets the layout ask the wrapped label for its real height
         text.setFixedWidth(min(560, text.fontMetrics().averageCharWidth() * 80))

@@ -10,13 +10,8 @@ from PySide6.QtGui import QTextCursor
 
 from crisisdesk.store import follow_ups, labels, mentions
 from crisisdesk.timeutil import to_iso
-from crisisdesk.ui.inbox.detail import (
-    MentionDetail,
-    count_text,
-    describe_event,
-    is_web_link,
-    relative_text,
-)
+from crisisdesk.ui.format import count_text, relative_text
+from crisisdesk.ui.inbox.detail import MentionDetail, describe_event, is_web_link
 from crisisdesk.ui.tasks import SyncTaskRunner, TaskRunner
 from tests.helpers.builders import insert_mentions, mention_row
 

@@ -161,7 +161,7 @@ def test_every_saved_view_is_reachable_and_distinct() -> None:
 def test_set_state_restores_every_control(bar: FilterBar, qtbot) -> None:
     state = FilterState(
         search="late",
-        label="negative",
+        sentiment="negative",
         complaints_only=True,
         statuses=("open",),
         source="bluesky",
@@ -181,13 +181,23 @@ def test_set_state_restores_every_control(bar: FilterBar, qtbot) -> None:
 
 
 def test_filter_state_json_round_trip_and_garbage() -> None:
-    state = FilterState(search="a", label="positive", statuses=("new", "open"), period="24h")
+    state = FilterState(search="a", sentiment="positive", statuses=("new", "open"), period="24h")
     assert FilterState.from_json(state.to_json()) == state
-    for junk in ("", "{", "[]", '{"label": "furious", "statuses": ["gone"], "period": 5}', "null"):
+    junks = ("", "{", "[]", '{"sentiment": "furious", "statuses": ["gone"], "period": 5}', "null")
+    for junk in junks:
         restored = FilterState.from_json(junk)
-        assert restored.label is None and restored.statuses == () and restored.period == "any"
+        assert restored.sentiment is None and restored.statuses == () and restored.period == "any"
     odd = FilterState.from_json('{"statuses": ["new", "replied"], "date_from": "2026-13-40"}')
     assert odd.statuses == () and odd.date_from is None
+
+
+def test_a_filter_remembered_by_an_older_version_restores() -> None:
+    from crisisdesk.settings import DictStorage, Settings
+
+    settings = Settings(DictStorage({"inbox/filter": '{"label": "positive", "period": "24h"}'}))
+    settings.upgrade()
+    state = FilterState.from_json(settings.get("inbox/filter"))
+    assert state.sentiment == "positive" and state.period == "24h"
 
 
 def test_keyboard_leaves_the_search_box(bar: FilterBar, qtbot) -> None:

@@ -13,16 +13,15 @@ from crisisdesk.errors import SearchSyntaxError
 from crisisdesk.store import mentions
 from crisisdesk.store.mentions import MentionFilter
 from crisisdesk.timeutil import to_iso
-from crisisdesk.ui.inbox.delegates import BadgeDelegate
+from crisisdesk.ui.format import duration_text, relative_text
+from crisisdesk.ui.inbox.delegates import SentimentDelegate
 from crisisdesk.ui.inbox.model import (
     COLUMN_INDEX,
     COLUMNS,
     PAGE_SIZE,
-    BadgeRole,
     InboxModel,
     MentionIdRole,
-    duration_text,
-    relative_text,
+    SentimentRole,
 )
 from crisisdesk.ui.tasks import SyncTaskRunner, TaskRunner
 from tests.helpers.builders import insert_mentions, mention_row
@@ -134,8 +133,8 @@ def test_duration_and_relative_text() -> None:
     assert duration_text(3 * 3600 + 59) == "3 h"
     assert duration_text(47 * 3600) == "47 h"
     assert duration_text(5 * 86400) == "5 d"
-    assert relative_text(NOW - timedelta(seconds=20), NOW) == "just now"
-    assert relative_text(NOW - timedelta(minutes=5), NOW) == "5 min ago"
+    assert relative_text(NOW - timedelta(seconds=20), NOW, short=True) == "just now"
+    assert relative_text(NOW - timedelta(minutes=5), NOW, short=True) == "5 min ago"
 
 
 def test_badge_says_sentiment_and_complaint_in_words_and_icon(db, db_path: Path) -> None:
@@ -148,13 +147,13 @@ def test_badge_says_sentiment_and_complaint_in_words_and_icon(db, db_path: Path)
         ],
     )
     model = make_model(db, db_path)
-    badge = col("badge")
+    badge = col("sentiment")
     assert [model.index(r, badge).data() for r in range(3)] == [
         "Complaint",
         "Negative",
         "Positive",
     ]
-    assert model.index(0, badge).data(BadgeRole) == ("negative", True)
+    assert model.index(0, badge).data(SentimentRole) == ("negative", True)
     # the sentiment of a complaint is still said, for the tooltip and screen readers
     assert model.index(0, badge).data(Qt.ItemDataRole.AccessibleTextRole) == (
         "Complaint, negative sentiment"
@@ -197,9 +196,9 @@ def test_sorting_by_header_maps_to_store_sorts(db, db_path: Path, qtbot) -> None
     assert texts(model) == ["newest", "middle", "oldest"]
     model.sort(col("time"), Order.AscendingOrder)
     assert texts(model) == ["oldest", "middle", "newest"]
-    model.sort(col("badge"), Order.AscendingOrder)
+    model.sort(col("sentiment"), Order.AscendingOrder)
     assert texts(model) == ["oldest", "middle", "newest"]  # most negative first
-    model.sort(col("badge"), Order.DescendingOrder)
+    model.sort(col("sentiment"), Order.DescendingOrder)
     assert texts(model) == ["newest", "middle", "oldest"]
     # priority only sorts highest first: ascending is answered with descending
     with qtbot.waitSignal(model.sortApplied) as applied:
@@ -287,8 +286,8 @@ def test_table_delegates_draw_plain_text_only(db, db_path: Path, qtbot) -> None:
     for column in range(len(COLUMNS)):
         delegate = table.itemDelegateForColumn(column) or table.itemDelegate()
         # QStyledItemDelegate draws DisplayRole as plain text; the badge draws its own words
-        assert type(delegate) in (QStyledItemDelegate, BadgeDelegate)
-    assert isinstance(table.itemDelegateForColumn(col("badge")), BadgeDelegate)
+        assert type(delegate) in (QStyledItemDelegate, SentimentDelegate)
+    assert isinstance(table.itemDelegateForColumn(col("sentiment")), SentimentDelegate)
     assert page.model.index(0, col("text")).data() == "<h1>Big</h1>"
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from crisisdesk import app as app_mod
 from crisisdesk.settings import DictStorage, Settings
 from crisisdesk.timeutil import to_iso
+from crisisdesk.ui.geometry import fit_to_screen
 from crisisdesk.ui.inbox.model import COLUMN_INDEX
 from crisisdesk.ui.main_window import MainWindow
 from crisisdesk.ui.tasks import SyncTaskRunner
@@ -89,7 +90,7 @@ def test_menus_have_the_standard_shortcuts(window: MainWindow) -> None:
     assert "Ctrl+Q" in keys(window.quit_action)
     assert "Ctrl+Z" in keys(window.undo_action)
     assert "Ctrl+Shift+Z" in keys(window.redo_action)
-    assert {"Ctrl+F", "/"} <= keys(window.find_action)
+    assert {"Ctrl+F", "/"} <= keys(window.inbox_feature.find_action)
     assert "F5" in keys(window.refresh_action)
     titles = [a.text() for a in window.menuBar().actions()]
     assert [t for t in titles if t != "&Mention"] == ["&File", "&Edit", "&View", "&Help"]
@@ -138,18 +139,18 @@ def test_filtering_through_the_window(window: MainWindow, qtbot) -> None:
 
 
 def test_saved_views_from_the_view_menu(window: MainWindow) -> None:
-    window.view_actions["needs_reply"].trigger()
+    window.inbox_feature.view_actions["needs_reply"].trigger()
     assert shown(window) == [
         "Where is my refund? Ordered a cake, never came",
         "Refund took two weeks but it came",
     ]
-    assert window.view_actions["needs_reply"].isChecked()
-    window.view_actions["complaints"].trigger()
+    assert window.inbox_feature.view_actions["needs_reply"].isChecked()
+    window.inbox_feature.view_actions["complaints"].trigger()
     assert set(shown(window)) == {
         "Where is my refund? Ordered a cake, never came",
         "Rude staff again, awful",
     }
-    window.view_actions["today"].trigger()
+    window.inbox_feature.view_actions["today"].trigger()
     today = NOW.astimezone().date()
     expected = {
         r["text"]
@@ -158,12 +159,12 @@ def test_saved_views_from_the_view_menu(window: MainWindow) -> None:
         == today
     }
     assert set(shown(window)) == expected
-    window.view_actions["all"].trigger()
+    window.inbox_feature.view_actions["all"].trigger()
     assert len(shown(window)) == 4
     # a hand-made filter unchecks the views in the menu too
     bar = window.inbox.filter_bar
     bar.sentiment.setCurrentIndex(bar.sentiment.findData("positive"))
-    assert not any(a.isChecked() for a in window.view_actions.values())
+    assert not any(a.isChecked() for a in window.inbox_feature.view_actions.values())
 
 
 def test_a_malformed_search_shows_inline_and_keeps_results(window: MainWindow, qtbot) -> None:
@@ -179,9 +180,9 @@ def test_a_malformed_search_shows_inline_and_keeps_results(window: MainWindow, q
 
 
 def test_status_bar_counts(window: MainWindow) -> None:
-    assert window.new_label.text() == "1 new"
-    assert window.complaints_label.text() == "1 complaint waiting"
-    assert window.oldest_label.text() == "oldest waiting 3 h"
+    assert window.inbox_feature.counts.new_label.text() == "1 new"
+    assert window.inbox_feature.counts.complaints_label.text() == "1 complaint waiting"
+    assert window.inbox_feature.counts.oldest_label.text() == "oldest waiting 3 h"
 
 
 def test_counts_follow_triage_changes(window: MainWindow, db, qtbot) -> None:
@@ -190,11 +191,11 @@ def test_counts_follow_triage_changes(window: MainWindow, db, qtbot) -> None:
     first = window.inbox.model.mention_at(0)
     mentions.set_status(db, [first.id], "replied")
     with qtbot.waitSignal(window.summaryUpdated):
-        window.on_mentions_changed([first.id])
+        window.inbox_feature.on_mentions_changed([first.id])
     assert window.inbox.model.index(0, COLUMN_INDEX["status"]).data() == "Replied"
-    assert window.new_label.text() == "0 new"
-    assert window.complaints_label.text() == "0 complaints waiting"
-    assert window.oldest_label.text() == "oldest waiting 1 h"
+    assert window.inbox_feature.counts.new_label.text() == "0 new"
+    assert window.inbox_feature.counts.complaints_label.text() == "0 complaints waiting"
+    assert window.inbox_feature.counts.oldest_label.text() == "oldest waiting 1 h"
 
 
 def test_header_click_sorts_and_unsortable_columns_do_not(window: MainWindow, qtbot) -> None:
@@ -282,7 +283,7 @@ def test_settings_survive_close_and_reopen(qtbot, db, db_path: Path, tmp_path: P
     screen_width = second.screen().availableGeometry().width()
     assert second.width() == size[0] or size[0] > screen_width >= second.width() >= screen_width - 8
     assert second.inbox.filter_bar.current_view() == "complaints"
-    assert second.view_actions["complaints"].isChecked()
+    assert second.inbox_feature.view_actions["complaints"].isChecked()
     assert second.inbox.model.sort_key == "oldest"
     assert shown(second) == ["Where is my refund? Ordered a cake, never came",
                              "Rude staff again, awful"]  # fmt: skip
@@ -298,7 +299,7 @@ def test_settings_survive_close_and_reopen(qtbot, db, db_path: Path, tmp_path: P
 
 
 def test_shortcuts_dialog_remembers_its_size(window: MainWindow, qtbot) -> None:
-    from crisisdesk.ui.main_window import ShortcutsDialog
+    from crisisdesk.ui.shortcuts_dialog import ShortcutsDialog
 
     dialog = ShortcutsDialog(window._settings, window.shortcut_rows(), window)
     qtbot.addWidget(dialog)
@@ -318,8 +319,8 @@ def test_empty_database_offers_demo_and_import(qtbot, db, db_path: Path) -> None
     window = open_window(qtbot, db, db_path)
     assert window.showing_welcome
     assert window.welcome.demo_button.isVisible() and window.welcome.import_button.isVisible()
-    assert window.new_label.text() == "0 new"
-    assert window.oldest_label.text() == "nothing waiting"
+    assert window.inbox_feature.counts.new_label.text() == "0 new"
+    assert window.inbox_feature.counts.oldest_label.text() == "nothing waiting"
 
 
 def test_welcome_panel_leads_to_the_accounts_page(qtbot, db, db_path: Path) -> None:
@@ -346,7 +347,7 @@ def test_stale_priorities_are_refreshed_after_the_first_page(qtbot, db, db_path:
     stored = db.execute("SELECT priority FROM mentions WHERE id = ?", [stale_id]).fetchone()[0]
     assert stored > 40  # a complaint waiting 40 h outranks its stale import-time value
     assert model.mention_at(model.row_of(stale_id)).priority == stored
-    assert window.priority_timer.isActive()
+    assert window.inbox_feature.priorities.timer.isActive()
 
 
 def test_load_demo_from_the_welcome_panel(qtbot, db, db_path: Path) -> None:
@@ -356,7 +357,8 @@ def test_load_demo_from_the_welcome_panel(qtbot, db, db_path: Path) -> None:
     assert window.inbox.model.rowCount() == 200  # first page of the 3,000 demo mentions
     count = db.execute("SELECT count(*) FROM mentions").fetchone()[0]
     assert count == 3000
-    assert window.new_label.text().endswith(" new") and window.new_label.text() != "0 new"
+    new = window.inbox_feature.counts.new_label.text()
+    assert new.endswith(" new") and new != "0 new"
     assert "3,000" in window.statusBar().currentMessage()
 
 
@@ -463,6 +465,6 @@ def test_the_window_never_opens_larger_than_the_screen(qtbot, db, db_path: Path)
     assert window.height() <= max(room.height(), window.minimumHeight())
     # a geometry remembered from a bigger monitor is fitted too
     window.resize(room.width() + 600, room.height() + 400)
-    window._fit_to_screen()
+    fit_to_screen(window)
     assert window.width() <= max(room.width(), window.minimumWidth())
     assert window.height() <= max(room.height(), window.minimumHeight())

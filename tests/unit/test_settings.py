@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,25 @@ def test_declarations_are_unique_and_defaults_match_their_type() -> None:
     with pytest.raises(TypeError):
         Setting("test/bool_as_int", int, True)
     assert {s.name for s in Settings(DictStorage())} == set(names)
+
+
+# --- upgrades ---------------------------------------------------------------------------------
+
+
+def test_upgrade_renames_the_remembered_filters_sentiment_key() -> None:
+    old = '{"complaints_only": true, "label": "negative", "search": "refund"}'
+    settings = Settings(DictStorage({"inbox/filter": old}))
+    assert settings.upgrade() == [step.version for step in settings_mod.UPGRADES]
+    upgraded = json.loads(settings.get("inbox/filter"))
+    assert upgraded == {"complaints_only": True, "sentiment": "negative", "search": "refund"}
+    assert settings.get("settings/version") == settings_mod.UPGRADES[-1].version
+    assert settings.upgrade() == []  # each step runs once
+
+
+def test_upgrade_keeps_unreadable_and_new_settings_as_they_are() -> None:
+    broken = Settings(DictStorage({"inbox/filter": "{not json"}))
+    broken.upgrade()
+    assert broken.get("inbox/filter") == "{not json"
+    newer = Settings(DictStorage({"settings/version": 99, "inbox/filter": '{"label": "x"}'}))
+    assert newer.upgrade() == []
+    assert newer.get("inbox/filter") == '{"label": "x"}'

@@ -41,6 +41,12 @@ class PlatformInfo:
     required_options: tuple[str, ...] = ()
     #: options the connector reads when given: queries, hashtags, subreddit
     optional_options: tuple[str, ...] = ()
+    #: the name in narrow places (the inbox list, its filter) when *label* is long
+    short: str = ""
+
+    @property
+    def short_label(self) -> str:
+        return self.short or self.label
 
 
 PLATFORMS: dict[str, PlatformInfo] = {
@@ -62,6 +68,7 @@ PLATFORMS: dict[str, PlatformInfo] = {
         PlatformInfo(
             "feeds", "RSS/Atom feed", "crisisdesk.sources.platforms.feeds", (),
             needs_base_url=True, base_url_help="the feed address (Google Alerts, review site...)",
+            short="Feed",
         ),
         PlatformInfo(
             "reddit", "Reddit", "crisisdesk.sources.platforms.reddit",
@@ -78,12 +85,12 @@ PLATFORMS: dict[str, PlatformInfo] = {
             (SecretField("token", "X Bearer Token (or OAuth 2.0 user access token)"),),
             # the app-only Bearer Token cannot ask "who am I", so the handle finds the account
             needs_handle=True, handle_help="your X handle, without the @",
-            optional_options=("queries", "hashtags"),
+            optional_options=("queries", "hashtags"), short="X",
         ),
         PlatformInfo(
             "facebook", "Facebook Page", "crisisdesk.sources.platforms.facebook",
             (SecretField("token", "Facebook Page access token"),),
-            required_options=("page_id",),
+            required_options=("page_id",), short="Facebook",
         ),
     )
 }  # fmt: skip

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from crisisdesk.settings import Settings
 from crisisdesk.ui.accounts.page import AccountsPage
-from crisisdesk.ui.inbox.model import icon
 from crisisdesk.ui.sync import SyncController
 from crisisdesk.ui.tasks import TaskRunner
 
@@ -32,15 +31,11 @@ def attach_accounts(
     """Build the Accounts page and the sync controller and hook them into *window*."""
     sync = SyncController(runner, settings, client_factory=client_factory, parent=window)
     page = AccountsPage(runner, settings, sync, client_factory=client_factory, parent=window)
-    window.add_page("accounts", "Accounts", icon("accounts"), page)
-
-    menu = window.file_menu
-    separator = next((a for a in menu.actions() if a.isSeparator()), None)
-    menu.insertActions(separator, [sync.sync_action, sync.stop_action])  # type: ignore[arg-type]
-    window.main_toolbar.addAction(sync.sync_action)
-    status = window.statusBar()
-    for position, widget in enumerate(sync.widgets()):
-        status.insertPermanentWidget(position, widget)
+    window.add_page("accounts", "Accounts", page, "accounts")
+    window.add_menu_action("File", sync.sync_action, "mentions", toolbar=True)
+    window.add_menu_action("File", sync.stop_action, "mentions")
+    for widget in sync.widgets():
+        window.add_status_item(widget)
 
     def account_synced(result: AccountSyncResult) -> None:
         if result.new or result.updated:

@@ -22,7 +22,8 @@ from crisisdesk.domain import AccountState, Platform
 from crisisdesk.sources.platforms.registry import PLATFORMS
 from crisisdesk.store.accounts import Account
 from crisisdesk.timeutil import now_utc, parse_iso
-from crisisdesk.ui.inbox.model import icon, local_time_text, plain_tooltip
+from crisisdesk.ui.format import local_time_text, plain_tooltip
+from crisisdesk.ui.icons import icon
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "Name"),

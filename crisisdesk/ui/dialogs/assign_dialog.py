@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDialog, QWidget
+
+from crisisdesk.ui.format import these_mentions
+from crisisdesk.ui.widgets import WrapLabel, column, ok_cancel_buttons
 
 MAX_NAME_LENGTH = 60
 
@@ -28,9 +24,9 @@ class AssignDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Assign")
         self.setAccessibleName("Assign to a person")
-        what = "this mention" if count == 1 else f"these {count} mentions"
-        intro = QLabel(f"Who should handle {what}? Leave the name empty to unassign.")
-        intro.setWordWrap(True)
+        intro = WrapLabel(
+            f"Who should handle {these_mentions(count)}? Leave the name empty to unassign."
+        )
         self.name_box = QComboBox()
         self.name_box.setEditable(True)
         self.name_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -42,15 +38,7 @@ class AssignDialog(QDialog):
         line.setMaxLength(MAX_NAME_LENGTH)
         line.setPlaceholderText("Name, e.g. Sam")
         intro.setBuddy(self.name_box)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.name_box)
-        layout.addWidget(buttons)
+        column(self, intro, self.name_box, ok_cancel_buttons(self))
         self.setMinimumWidth(320)
 
     def assignee(self) -> str | None:

@@ -10,13 +10,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.store.follow_ups import MAX_NOTE_LENGTH
+from crisisdesk.ui.format import these_mentions
+from crisisdesk.ui.widgets import WrapLabel, column, ok_cancel_buttons
 
 
 def default_due(now: datetime | None = None) -> datetime:
@@ -40,12 +40,7 @@ class FollowUpDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Follow up")
         self.setAccessibleName("Follow-up date")
-        intro = QLabel(
-            "When should you check back on this mention?"
-            if count == 1
-            else f"When should you check back on these {count} mentions?"
-        )
-        intro.setWordWrap(True)
+        intro = WrapLabel(f"When should you check back on {these_mentions(count)}?")
 
         start = (due or default_due()).astimezone()
         self.when_edit = QDateTimeEdit(
@@ -66,17 +61,7 @@ class FollowUpDialog(QDialog):
         for label, days in (("Tomorrow", 1), ("In 3 days", 3), ("Next week", 7)):
             button = quick.addButton(label, QDialogButtonBox.ButtonRole.ActionRole)
             button.clicked.connect(lambda _checked=False, d=days: self._in_days(d))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(quick)
-        layout.addWidget(buttons)
+        column(self, intro, form, quick, ok_cancel_buttons(self))
 
     def _in_days(self, days: int) -> None:
         target = QDateTime.currentDateTime().addDays(days)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QLabel,
     QListWidget,
     QPlainTextEdit,
@@ -28,9 +29,19 @@ from crisisdesk.services.importing import ImportReport, import_file
 from crisisdesk.store.db import connect
 from crisisdesk.ui import errors
 from crisisdesk.ui.tasks import TaskContext, TaskRunner
+from crisisdesk.ui.widgets import WrapLabel
 
 #: the summary lists at most this many skipped rows (the counts stay exact)
 MAX_LISTED_PROBLEMS = 5000
+IMPORT_FILTER = "Mention files (*.csv *.json *.ndjson *.jsonl);;All files (*)"
+
+
+def choose_files(parent: QWidget | None) -> list[Path]:
+    """File → Import: the files the user picks (none when they cancel)."""
+    names, _ = QFileDialog.getOpenFileNames(
+        parent, "Import mentions", str(Path.home()), IMPORT_FILTER
+    )
+    return [Path(name) for name in names]
 
 
 @dataclass
@@ -128,10 +139,7 @@ class ImportSummaryDialog(QDialog):
             headline += f" {failed} file{'s' if failed > 1 else ''} not imported."
         if any(o.cancelled for o in outcomes):
             self.setWindowTitle("Import cancelled")
-        self.headline = QLabel(headline)
-        self.headline.setTextFormat(Qt.TextFormat.PlainText)
-        self.headline.setWordWrap(True)
-        self.headline.setAccessibleName("Import result")
+        self.headline = WrapLabel(headline, accessible_name="Import result")
 
         # file names, column names and reasons come from the user's file: plain text only
         self.files_view = QPlainTextEdit()

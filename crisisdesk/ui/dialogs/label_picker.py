@@ -11,19 +11,17 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.errors import CrisisdeskError
 from crisisdesk.store.labels import MAX_LABEL_LENGTH, clean_name
+from crisisdesk.ui.widgets import WrapLabel, column, ok_cancel_buttons
 
 _INITIAL = Qt.ItemDataRole.UserRole + 1
 
@@ -41,13 +39,12 @@ class LabelPicker(QDialog):
         self.setWindowTitle("Labels")
         self.setAccessibleName("Labels")
         count = len(current)
-        intro = QLabel(
+        intro = WrapLabel(
             "Tick the labels this mention should have."
             if count == 1
             else f"Tick labels to add to all {count} mentions, untick to remove them. "
             "Half-ticked labels stay as they are."
         )
-        intro.setWordWrap(True)
 
         self.list = QListWidget()
         self.list.setAccessibleName("Labels")
@@ -71,26 +68,13 @@ class LabelPicker(QDialog):
         self.add_button.setAccessibleName("Add new label")
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self.add_new)
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setWordWrap(True)
-        self.error_label.setAccessibleName("Label error")
+        self.error_label = WrapLabel(accessible_name="Label error")
         self.error_label.hide()
         new_row = QHBoxLayout()
         new_row.addWidget(self.new_edit, 1)
         new_row.addWidget(self.add_button)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.list, 1)
-        layout.addLayout(new_row)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        column(self, intro, (self.list, 1), new_row, self.error_label, ok_cancel_buttons(self))
         self.setMinimumSize(320, 320)
 
     def _add_item(self, name: str, state: Qt.CheckState) -> QListWidgetItem:

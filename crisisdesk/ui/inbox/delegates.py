@@ -1,6 +1,6 @@
 """Badge painting for the inbox table. Plain text only: nothing here interprets markup.
 
-The tone badge is an icon *and* a word on a tinted pill; the tint helps at a glance but the
+The sentiment badge is an icon *and* a word on a tinted pill; the tint helps at a glance but the
 word and the icon carry the meaning, so colour is never the only signal.
 """
 
@@ -10,7 +10,10 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from crisisdesk.ui.inbox.model import BadgeRole, badge_icon_name, badge_text, icon
+from crisisdesk.domain import Sentiment
+from crisisdesk.ui.format import sentiment_badge_text
+from crisisdesk.ui.icons import icon, sentiment_icon_name
+from crisisdesk.ui.inbox.model import SentimentRole
 
 #: (background, text) per badge kind; dark text on light tints keeps WCAG AA contrast
 BADGE_COLOURS = {
@@ -23,8 +26,8 @@ ICON_SIZE = 14
 H_PAD = 6
 
 
-class BadgeDelegate(QStyledItemDelegate):
-    """Paints ``BadgeRole`` = (label, complaint) as an icon + text pill."""
+class SentimentDelegate(QStyledItemDelegate):
+    """Paints ``SentimentRole`` = (sentiment, complaint) as an icon + text pill."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,11 +38,11 @@ class BadgeDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        value = index.data(BadgeRole)
+        value = index.data(SentimentRole)
         if not value:
             super().paint(painter, option, index)
             return
-        label, complaint = value
+        sentiment, complaint = value
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         # the row background and selection as the style draws them, without text or icon
@@ -51,9 +54,9 @@ class BadgeDelegate(QStyledItemDelegate):
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
 
-        kind = badge_icon_name(label, complaint)
+        kind = sentiment_icon_name(sentiment, complaint)
         background, foreground = BADGE_COLOURS.get(kind, BADGE_COLOURS["sentiment-neutral"])
-        text = badge_text(label, complaint)
+        text = sentiment_badge_text(sentiment, complaint)
         font = QFont(opt.font)
         font.setBold(False)  # the pill is the emphasis
         metrics = QFontMetrics(font)
@@ -83,11 +86,11 @@ class BadgeDelegate(QStyledItemDelegate):
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        value = index.data(BadgeRole)
+        value = index.data(SentimentRole)
         base = super().sizeHint(option, index)
         if not value:
             return base
-        width = _pill_width(option.fontMetrics, badge_text(*value)) + 8
+        width = _pill_width(option.fontMetrics, sentiment_badge_text(*value)) + 8
         return QSize(width, max(base.height(), ICON_SIZE + 12))
 
 
@@ -95,8 +98,8 @@ def _pill_width(metrics: QFontMetrics, text: str) -> int:
     return H_PAD * 2 + ICON_SIZE + 4 + metrics.horizontalAdvance(text) + 3  # + rounding slack
 
 
-def badge_column_width(metrics: QFontMetrics) -> int:
+def sentiment_column_width(metrics: QFontMetrics) -> int:
     """Room for the widest badge in this font, so no badge word is ever cut."""
-    words = [badge_text(label, False) for label in ("negative", "neutral", "positive")]
-    words.append(badge_text("negative", True))
+    words = [sentiment_badge_text(sentiment, False) for sentiment in Sentiment]
+    words.append(sentiment_badge_text(Sentiment.NEGATIVE, True))
     return max(_pill_width(metrics, word) for word in words) + 8 + 4

@@ -39,61 +39,20 @@ from crisisdesk.store.conversation import Entry, MentionDetails
 from crisisdesk.store.events import Event
 from crisisdesk.store.follow_ups import FollowUp
 from crisisdesk.store.mentions import Mention
-from crisisdesk.timeutil import now_utc, parse_iso
-from crisisdesk.ui.inbox.model import STATUS_TEXT, platform_text
+from crisisdesk.timeutil import parse_iso
+from crisisdesk.ui.format import (
+    STATUS_TEXT,
+    local_time_text,
+    platform_text,
+    plural_text,
+    relative_text,
+    short_time_text,
+)
 from crisisdesk.ui.tasks import TaskHandle, TaskRunner
 
 #: conversation entries shown before and after the selected mention
 THREAD_BEFORE = 30
 THREAD_AFTER = 10
-
-
-def _aware(value: str | datetime) -> datetime:
-    return parse_iso(value) if isinstance(value, str) else value
-
-
-def local_time_text(value: str | datetime) -> str:
-    """A stored UTC time in the user's local zone: 'Fri 20 Nov 2026, 11:00'."""
-    return _aware(value).astimezone().strftime("%a %d %b %Y, %H:%M")
-
-
-def short_time_text(value: str | datetime, now: datetime | None = None) -> str:
-    """Compact local time for lists: '2 Nov, 17:04' this year, '2 Nov 2025, 17:04' otherwise."""
-    local = _aware(value).astimezone()
-    this_year = (now or now_utc()).astimezone().year == local.year
-    return f"{local.day} " + local.strftime("%b, %H:%M" if this_year else "%b %Y, %H:%M")
-
-
-def relative_text(value: str | datetime, now: datetime | None = None) -> str:
-    """'just now', '5 min ago', '2 h ago', '3 days ago' — or 'in 2 days' for the future."""
-    seconds = ((now or now_utc()) - _aware(value)).total_seconds()
-    future = seconds < 0
-    seconds = abs(seconds)
-    if seconds < 60:
-        return "just now" if not future else "in under a minute"
-    if seconds < 3600:
-        amount = f"{int(seconds // 60)} min"
-    elif seconds < 86400:
-        amount = f"{int(seconds // 3600)} h"
-    else:
-        days = int(seconds // 86400)
-        amount = f"{days} day" if days == 1 else f"{days} days"
-    return f"in {amount}" if future else f"{amount} ago"
-
-
-def count_text(value: int) -> str:
-    """12 → '12', 12_345 → '12.3k', 2_400_000 → '2.4M'."""
-    if value >= 1_000_000:
-        return f"{value / 1_000_000:.1f}M".replace(".0M", "M")
-    if value >= 10_000:
-        return f"{value / 1000:.0f}k"
-    if value >= 1000:
-        return f"{value / 1000:.1f}k".replace(".0k", "k")
-    return str(value)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{count_text(n)} {word}" if n == 1 else f"{count_text(n)} {word}s"
 
 
 def is_web_link(url: str | None) -> bool:
@@ -382,7 +341,7 @@ class MentionDetail(QWidget):
         who = m.author_name or (f"@{handle}" if handle else "Unknown author")
         if m.author_name and handle:
             who += f"  @{handle}"
-        self.author_label.setText(f"{who} · {_plural(m.author_followers, 'follower')}")
+        self.author_label.setText(f"{who} · {plural_text(m.author_followers, 'follower')}")
         created = ""
         if m.created_at:
             try:
@@ -392,8 +351,8 @@ class MentionDetail(QWidget):
         self.meta_label.setText(" · ".join(p for p in (platform_text(m.source), created) if p))
         self.text_view.setPlainText(m.text)
         self.engagement_label.setText(
-            f"{_plural(m.likes, 'like')} · {_plural(m.reposts, 'repost')} · "
-            f"{_plural(m.replies, 'reply').replace('replys', 'replies')}"
+            f"{plural_text(m.likes, 'like')} · {plural_text(m.reposts, 'repost')} · "
+            f"{plural_text(m.replies, 'reply').replace('replys', 'replies')}"
         )
         web = is_web_link(m.url)
         self.link_button.setEnabled(web)

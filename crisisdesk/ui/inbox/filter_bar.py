@@ -29,17 +29,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crisisdesk.domain import UNANSWERED, Sentiment, Status
 from crisisdesk.errors import SearchSyntaxError
-from crisisdesk.store.mentions import LABELS, MentionFilter
-from crisisdesk.store.migrations import MENTION_STATUSES
+from crisisdesk.store.mentions import MentionFilter
 from crisisdesk.store.search import build_fts_query
 from crisisdesk.timeutil import now_utc, to_iso
-from crisisdesk.ui.inbox.model import LABEL_TEXT, STATUS_TEXT, icon, platform_text
+from crisisdesk.ui.format import platform_text, sentiment_text, status_text
+from crisisdesk.ui.icons import icon
+from crisisdesk.ui.widgets import WrapLabel
 
 log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 250
-NEEDS_REPLY = ("new", "open")
+SENTIMENTS = frozenset(s.value for s in Sentiment)
+NEEDS_REPLY: tuple[str, ...] = tuple(s.value for s in Status if s in UNANSWERED)
 PERIODS = {
     "any": "Any time",
     "today": "Today",
@@ -53,7 +56,7 @@ PERIODS = {
 #: status choice key → (statuses, text); "Needs reply" is new or open
 STATUS_CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
     "needs_reply": (NEEDS_REPLY, "Needs reply"),
-    **{s: ((s,), STATUS_TEXT[s]) for s in MENTION_STATUSES},
+    **{s.value: ((s.value,), status_text(s)) for s in Status},
 }
 
 
@@ -67,7 +70,7 @@ class FilterState:
     """What the filter bar shows; turned into a store :class:`MentionFilter` on demand."""
 
     search: str = ""
-    label: str | None = None  # sentiment label
+    sentiment: str | None = None  # a Sentiment value
     complaints_only: bool = False
     statuses: tuple[str, ...] = ()
     source: str | None = None
@@ -80,7 +83,7 @@ class FilterState:
         since, until = self._range(now or now_utc())
         return MentionFilter(
             search=self.search,
-            label=self.label,
+            label=self.sentiment,
             complaints_only=self.complaints_only,
             statuses=self.statuses,
             sources=(self.source,) if self.source else (),
@@ -125,7 +128,7 @@ class FilterState:
             data = json.loads(text)
             state = cls(
                 search=str(data.get("search", "")),
-                label=data.get("label") if data.get("label") in LABELS else None,
+                sentiment=data.get("sentiment") if data.get("sentiment") in SENTIMENTS else None,
                 complaints_only=bool(data.get("complaints_only", False)),
                 # only combinations the status choice can show
                 statuses=STATUS_CHOICES.get(_status_key(tuple(data.get("statuses", ()))), ((),))[0],
@@ -228,11 +231,8 @@ class FilterBar(QWidget):
         self.search.textChanged.connect(lambda _text: self.search_debounce.start())
         self.search.returnPressed.connect(self._apply_search_now)
 
-        self.search_error = QLabel(self)
+        self.search_error = WrapLabel(parent=self, accessible_name="Search problem")
         self.search_error.setObjectName("searchError")
-        self.search_error.setTextFormat(Qt.TextFormat.PlainText)
-        self.search_error.setWordWrap(True)
-        self.search_error.setAccessibleName("Search problem")
         self.search_error.hide()
 
         self.view_buttons = QButtonGroup(self)
@@ -251,8 +251,8 @@ class FilterBar(QWidget):
             self.view_buttons.addButton(button)
             views.addWidget(button)
 
-        self.sentiment = self._combo("Sentiment", [(None, "Any tone")] + [
-            (label, LABEL_TEXT[label]) for label in LABELS
+        self.sentiment = self._combo("Sentiment", [(None, "Any sentiment")] + [
+            (s.value, sentiment_text(s)) for s in Sentiment
         ])  # fmt: skip
         self.complaints = QCheckBox("Complaints only", self)
         self.complaints.setAccessibleName("Complaints only")
@@ -360,7 +360,7 @@ class FilterBar(QWidget):
             if self.search.text() != state.search:
                 self.search.setText(state.search)
             self.search_debounce.stop()
-            self._select(self.sentiment, state.label)
+            self._select(self.sentiment, state.sentiment)
             self.complaints.setChecked(state.complaints_only)
             self._select(self.status, _status_key(state.statuses))
             if state.source and self.platform.findData(state.source) < 0:
@@ -441,7 +441,7 @@ class FilterBar(QWidget):
         status_key = self.status.currentData()
         state = replace(
             self._state,
-            label=self.sentiment.currentData(),
+            sentiment=self.sentiment.currentData(),
             complaints_only=self.complaints.isChecked(),
             statuses=STATUS_CHOICES[status_key][0] if status_key else (),
             source=self.platform.currentData(),

@@ -24,21 +24,32 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QIcon
 
-from crisisdesk import paths
+from crisisdesk.analysis.waiting import waiting_hours
+from crisisdesk.domain import UNANSWERED
 from crisisdesk.store import mentions
 from crisisdesk.store.mentions import Mention, MentionFilter
-from crisisdesk.timeutil import now_utc, parse_iso
+from crisisdesk.timeutil import now_utc
+from crisisdesk.ui.format import (
+    duration_text,
+    local_time_text,
+    one_line,
+    plain_tooltip,
+    platform_text,
+    relative_text,
+    sentiment_badge_text,
+    sentiment_description,
+    status_text,
+)
+from crisisdesk.ui.icons import icon, sentiment_icon_name
 from crisisdesk.ui.tasks import TaskHandle, TaskRunner
 
 PAGE_SIZE = 200
-EXCERPT_CHARS = 240
 
 # custom roles
 MentionIdRole = Qt.ItemDataRole.UserRole + 1
 MentionRole = Qt.ItemDataRole.UserRole + 2
-BadgeRole = Qt.ItemDataRole.UserRole + 3  # (label, complaint) for the badge delegate
+SentimentRole = Qt.ItemDataRole.UserRole + 3  # (sentiment, complaint) for the badge delegate
 
 
 @dataclass(frozen=True)
@@ -54,7 +65,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("platform", "Platform", 80, "Where it was posted"),
     Column("author", "Author", 136, "Who posted it"),
     Column("text", "Mention", 320, "What they wrote (first line)"),
-    Column("badge", "Tone", 116, "Sentiment, and whether it reads as a complaint"),
+    Column("sentiment", "Sentiment", 116, "Sentiment, and whether it reads as a complaint"),
     Column("priority", "Priority", 66, "How urgently it needs attention (0–100)"),
     Column("status", "Status", 96, "Where it is in your triage"),
     Column("waiting", "Waiting", 64, "How long it has waited for an answer"),
@@ -69,100 +80,13 @@ SORTS: dict[tuple[str, Order], str] = {
     ("priority", Order.DescendingOrder): "priority",
     ("time", Order.DescendingOrder): "newest",
     ("time", Order.AscendingOrder): "oldest",
-    ("badge", Order.AscendingOrder): "most_negative",
-    ("badge", Order.DescendingOrder): "most_positive",
+    ("sentiment", Order.AscendingOrder): "most_negative",
+    ("sentiment", Order.DescendingOrder): "most_positive",
 }
 SORT_COLUMNS: dict[str, tuple[int, Order]] = {
     key: (COLUMN_INDEX[col], order) for (col, order), key in SORTS.items()
 }
 SORTABLE = {COLUMN_INDEX[col] for col, _ in SORTS}
-
-STATUS_TEXT = {
-    "new": "New",
-    "open": "Open",
-    "replied": "Replied",
-    "offline": "Taken offline",
-    "resolved": "Resolved",
-    "archived": "Archived",
-}
-PLATFORM_TEXT = {
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-    "reddit": "Reddit",
-    "x": "X",
-    "twitter": "X",
-    "facebook": "Facebook",
-    "feeds": "Feed",
-    "feed": "Feed",
-    "rss": "Feed",
-    "import": "Imported",
-    "demo": "Demo",
-}
-LABEL_TEXT = {"negative": "Negative", "neutral": "Neutral", "positive": "Positive"}
-
-
-def platform_text(source: str) -> str:
-    return PLATFORM_TEXT.get(source.lower(), source[:1].upper() + source[1:])
-
-
-def badge_text(label: str, complaint: bool) -> str:
-    """The word on the badge: a complaint says so; otherwise the sentiment."""
-    return "Complaint" if complaint else LABEL_TEXT.get(label, label)
-
-
-def tone_text(label: str, complaint: bool) -> str:
-    """The full description (tooltip, screen readers): sentiment and complaint."""
-    text = f"{LABEL_TEXT.get(label, label)} sentiment"
-    return f"Complaint, {text.lower()}" if complaint else text
-
-
-def duration_text(seconds: float) -> str:
-    """'45 min', '3 h', '2 d' — short enough for a narrow column and a status bar."""
-    minutes = int(max(seconds, 0) // 60)
-    if minutes < 1:
-        return "< 1 min"
-    if minutes < 60:
-        return f"{minutes} min"
-    hours = minutes // 60
-    if hours < 48:
-        return f"{hours} h"
-    days = hours // 24
-    if days < 60:
-        return f"{days} d"
-    return f"{days // 30} mo"
-
-
-def relative_text(when: datetime, now: datetime) -> str:
-    """'just now', '5 min ago', '2 h ago', '3 d ago', or a local date for old posts."""
-    seconds = (now - when).total_seconds()
-    if seconds < -60:
-        return local_date_text(when)  # clock skew or a post dated in the future
-    if seconds < 60:
-        return "just now"
-    if seconds < 30 * 86400:
-        return duration_text(seconds) + " ago"
-    return local_date_text(when)
-
-
-def local_date_text(when: datetime) -> str:
-    local = when.astimezone()
-    now_year = datetime.now().astimezone().year
-    return local.strftime("%d %b" if local.year == now_year else "%d %b %Y")
-
-
-def local_time_text(when: datetime) -> str:
-    return when.astimezone().strftime("%A %d %B %Y, %H:%M (%Z)")
-
-
-def one_line(text: str, limit: int = EXCERPT_CHARS) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def plain_tooltip(text: str) -> str:
-    """Tooltips render rich text automatically; escape so internet text shows literally."""
-    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
-
 
 # roles as plain ints: data() runs for every role of every painted cell
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -186,21 +110,6 @@ _UNUSED_ROLES = frozenset(
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _PRIORITY_COLUMN = COLUMN_INDEX["priority"]
-
-_icons: dict[str, QIcon] = {}
-
-
-def icon(name: str) -> QIcon:
-    """An icon from crisisdesk/resources/icons (cached; needs a QGuiApplication)."""
-    found = _icons.get(name)
-    if found is None:
-        found = QIcon(str(paths.resources_dir() / "icons" / f"{name}.svg"))
-        _icons[name] = found
-    return found
-
-
-def badge_icon_name(label: str, complaint: bool) -> str:
-    return "complaint" if complaint else f"sentiment-{label}"
 
 
 class InboxModel(QAbstractTableModel):
@@ -442,18 +351,18 @@ class InboxModel(QAbstractTableModel):
         if role == _TOOLTIP:
             return self._tooltip(m, key)
         if role == _DECORATION:
-            return icon(badge_icon_name(m.label, m.complaint)) if key == "badge" else None
+            return icon(sentiment_icon_name(m.label, m.complaint)) if key == "sentiment" else None
         if role == _ACCESSIBLE:
             return (
-                tone_text(m.label, m.complaint)
-                if key == "badge"
+                sentiment_description(m.label, m.complaint)
+                if key == "sentiment"
                 else self._cells(row)[index.column()]
             )
         if role == MentionIdRole:
             return m.id
         if role == MentionRole:
             return m
-        if role == BadgeRole:
+        if role == SentimentRole:
             return (m.label, m.complaint)
         return None
 
@@ -467,7 +376,7 @@ class InboxModel(QAbstractTableModel):
 
     def _display(self, m: Mention, key: str) -> str:
         if key == "time":
-            return relative_text(parse_iso(m.created_at), self._now())
+            return relative_text(m.created_at, self._now(), short=True)
         if key == "platform":
             return platform_text(m.source)
         if key == "author":
@@ -478,33 +387,30 @@ class InboxModel(QAbstractTableModel):
             return name or (f"@{handle.lstrip('@')}" if handle else "(unknown)")
         if key == "text":
             return one_line(m.text)
-        if key == "badge":
-            return badge_text(m.label, m.complaint)
+        if key == "sentiment":
+            return sentiment_badge_text(m.label, m.complaint)
         if key == "priority":
             return str(m.priority)
         if key == "status":
-            return STATUS_TEXT.get(m.status, m.status)
+            return status_text(m.status)
         if key == "waiting":
-            if m.status not in mentions.UNANSWERED:
-                return "—"
-            return duration_text((self._now() - parse_iso(m.created_at)).total_seconds())
+            hours = waiting_hours(m.created_at, m.status, self._now())
+            return "—" if hours is None else duration_text(hours * 3600)
         return ""
 
     def _tooltip(self, m: Mention, key: str) -> str | None:
         if key == "time":
-            return html.escape(local_time_text(parse_iso(m.created_at)))
+            return html.escape(local_time_text(m.created_at))
         if key == "author":
             followers = f"{m.author_followers:,} followers"
             lines = [m.author_name, f"@{m.author_handle.lstrip('@')}", followers]
             return plain_tooltip("\n".join(line for line in lines if line.strip("@")))
         if key == "text":
             return plain_tooltip(m.text[:2000])
-        if key == "badge":
+        if key == "sentiment":
             score = f"sentiment score {m.sentiment:+.2f}"
             cues = ("\ncues: " + ", ".join(m.cues)) if m.cues else ""
-            return plain_tooltip(f"{tone_text(m.label, m.complaint)} ({score}){cues}")
-        if key == "waiting" and m.status in mentions.UNANSWERED:
-            return "Waiting for an answer since " + html.escape(
-                local_time_text(parse_iso(m.created_at))
-            )
+            return plain_tooltip(f"{sentiment_description(m.label, m.complaint)} ({score}){cues}")
+        if key == "waiting" and m.status in UNANSWERED:
+            return "Waiting for an answer since " + html.escape(local_time_text(m.created_at))
         return None

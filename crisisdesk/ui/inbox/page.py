@@ -39,7 +39,7 @@ from crisisdesk.store import labels as store_labels
 from crisisdesk.store import mentions
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui import errors
-from crisisdesk.ui.inbox.delegates import BadgeDelegate, badge_column_width
+from crisisdesk.ui.inbox.delegates import SentimentDelegate, sentiment_column_width
 from crisisdesk.ui.inbox.filter_bar import FilterBar, FilterState
 from crisisdesk.ui.inbox.model import AUTO_HIDE_ORDER, COLUMN_INDEX, COLUMNS, InboxModel
 from crisisdesk.ui.tasks import TaskRunner
@@ -140,7 +140,7 @@ class InboxPage(QWidget):
         table.setObjectName("mentionList")
         table.setAccessibleName("Mentions")
         table.setModel(self.model)
-        table.setItemDelegateForColumn(COLUMN_INDEX["badge"], BadgeDelegate(table))
+        table.setItemDelegateForColumn(COLUMN_INDEX["sentiment"], SentimentDelegate(table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -174,8 +174,8 @@ class InboxPage(QWidget):
         head = header.fontMetrics()
         for index, column in enumerate(COLUMNS):
             width = max(column.width, head.horizontalAdvance(column.title) + 28)  # + sort arrow
-            if column.key == "badge":
-                width = max(width, badge_column_width(cell))
+            if column.key == "sentiment":
+                width = max(width, sentiment_column_width(cell))
             elif column.key in WIDEST_TEXT:
                 width = max(width, cell.horizontalAdvance(WIDEST_TEXT[column.key]) + 16)
             header.setSectionResizeMode(index, QHeaderView.ResizeMode.Interactive)

@@ -27,7 +27,7 @@ from crisisdesk.timeutil import parse_iso
 from crisisdesk.ui.dialogs.assign_dialog import AssignDialog
 from crisisdesk.ui.dialogs.follow_up_dialog import FollowUpDialog
 from crisisdesk.ui.dialogs.label_picker import LabelPicker
-from crisisdesk.ui.inbox.model import STATUS_TEXT
+from crisisdesk.ui.format import STATUS_TEXT
 from crisisdesk.ui.inbox.triage_writes import ChangeCommand, WriteQueue
 from crisisdesk.ui.tasks import TaskRunner
 

@@ -1,0 +1,172 @@
+"""The inbox in the main window: its page, the detail pane, triage, counts and keys.
+
+:class:`Inbox` adds all of it through the window's extension API (a page with its own undo
+stack, menu sections, status-bar items), exactly as a later feature would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING
+
+import sqlite_utils
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+
+from crisisdesk.settings import Settings
+from crisisdesk.store import labels as store_labels
+from crisisdesk.timeutil import now_utc
+from crisisdesk.ui.inbox.counts import InboxCounts
+from crisisdesk.ui.inbox.detail import MentionDetail
+from crisisdesk.ui.inbox.filter_bar import SAVED_VIEWS
+from crisisdesk.ui.inbox.page import InboxPage
+from crisisdesk.ui.inbox.triage import TriageController
+from crisisdesk.ui.priority_refresh import PriorityRefresh
+from crisisdesk.ui.tasks import TaskRunner
+from crisisdesk.ui.window_api import make_action
+
+if TYPE_CHECKING:
+    from crisisdesk.ui.main_window import MainWindow
+
+#: keys of the list that have no menu entry, for the shortcuts help
+LIST_KEYS = (
+    ("/", "Search mentions"),
+    ("J / Down", "Next mention"),
+    ("K / Up", "Previous mention"),
+    ("Esc / Down in search", "Back to the list"),
+    ("Enter", "Open the selected post in the browser (no link: go to its details)"),
+)
+#: the counts sit at the right end of the status bar, after other features' items
+COUNTS_ORDER = 100
+
+
+class Inbox(QObject):
+    """Builds the inbox page and wires it into *window*."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        db: sqlite_utils.Database,
+        runner: TaskRunner,
+        settings: Settings,
+        *,
+        now: Callable[[], datetime] = now_utc,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._db = db
+        self._runner = runner
+        self.page = InboxPage(db, runner, settings, now=now, parent=window)
+        self.undo_stack = window.add_page("inbox", "Inbox", self.page, "inbox")
+        self.counts = InboxCounts(runner, window, now=now)
+        for label in self.counts.labels():
+            window.add_status_item(label, order=COUNTS_ORDER)
+        self.counts.updated.connect(window.summaryUpdated)
+        self.priorities = PriorityRefresh(runner, self)
+        self.priorities.changed.connect(lambda _n: self.page.refresh_rows(self.page.model.ids()))
+        # e.g. a sync holds the write lock: the next refresh catches up, no dialog needed
+        self.priorities.failed.connect(lambda text: window.show_message(text, 10_000))
+
+        self._add_actions()
+        self._add_triage()
+        window.describe_keys(LIST_KEYS)
+        window.reloadRequested.connect(self.reload)
+        window.settingsSaving.connect(self.page.save_settings)
+        window.closing.connect(self.counts.stop)
+        window.closing.connect(self.priorities.timer.stop)
+
+        if self.page.model.loading:
+            # the counts scan the whole table: let the first page of the list go first
+            self.page.loaded.connect(self._after_first_page, Qt.ConnectionType.SingleShotConnection)
+        else:
+            self._after_first_page()
+
+    def _after_first_page(self) -> None:
+        self.counts.refresh()
+        self.priorities.refresh()  # priorities may be stale since the app last ran
+
+    def _add_actions(self) -> None:
+        window = self._window
+        self.find_action = make_action(
+            window,
+            "&Find…",
+            self.focus_search,
+            [QKeySequence.StandardKey.Find, QKeySequence("/")],
+            icon_name="search",
+            tip="Search mentions (Ctrl+F or /)",
+        )
+        window.add_menu_action("Edit", self.find_action, "find")
+        self.view_group = QActionGroup(self)
+        self.view_group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
+        self.view_actions: dict[str, QAction] = {}
+        for number, view in enumerate(SAVED_VIEWS, start=1):
+            action = make_action(
+                window,
+                view.title,
+                partial(self.apply_view, view.key),
+                [QKeySequence(f"Ctrl+{number}")],
+                tip=view.tooltip,
+            )
+            action.setCheckable(True)
+            self.view_group.addAction(action)
+            self.view_actions[view.key] = action
+            window.add_menu_action("View", action, "views")
+        self.page.filter_bar.viewChanged.connect(self._sync_view_actions)
+        self._sync_view_actions(self.page.filter_bar.current_view())
+
+    def _add_triage(self) -> None:
+        """The selected mention's details beside the list, and the undoable triage actions."""
+        window, runner = self._window, self._runner
+        self.detail = MentionDetail(runner, window)
+        self.page.set_detail_widget(self.detail)
+        self.triage = TriageController(runner, self.undo_stack, self.page.selected_ids, window)
+        window.add_mention_actions(self.triage.actions())
+        table = self.page.table
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        table.addActions(self.triage.actions())
+        self.page.selectionChanged.connect(self.detail.show_selection)
+        self.page.selectionChanged.connect(self.triage.update_enabled)
+        self.triage.mentionsChanged.connect(self.on_mentions_changed)
+        self.triage.mentionsChanged.connect(self.detail.refresh)
+        # a label created while triaging can be filtered on at once
+        self.triage.mentionsChanged.connect(self._refresh_tags)
+        self.triage.statusMessage.connect(lambda text: window.show_message(text, 8000))
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(key), table)
+            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+            enter.activated.connect(self.open_selected)
+
+    def _refresh_tags(self, _ids: list[int]) -> None:
+        self._runner.op(lambda ctx: store_labels.all_names(ctx.db)).success(
+            self.page.filter_bar.set_tags
+        ).start()
+
+    # --- commands -----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.page.reload()
+        self.counts.refresh()
+
+    def on_mentions_changed(self, ids: list[int]) -> None:
+        """After triage changed these mentions: repaint their rows and the counts."""
+        self.page.refresh_rows(ids)
+        self.counts.refresh()
+
+    def open_selected(self) -> None:
+        """Enter in the list: open the post in the browser, or (no web link) go to its details."""
+        if not self.detail.open_link():
+            self.detail.focus_content()
+
+    def focus_search(self) -> None:
+        self._window.show_page("inbox")
+        self.page.focus_search()
+
+    def apply_view(self, key: str) -> None:
+        self._window.show_page("inbox")
+        self.page.apply_view(key)
+
+    def _sync_view_actions(self, key: str) -> None:
+        for view_key, action in self.view_actions.items():
+            action.setChecked(view_key == key)
