@@ -102,3 +102,36 @@ class Connector(Protocol):
     ) -> ReplyResult:
         """Post a reply. Must not post twice for the same *idempotency_key*."""
         ...
+
+
+class ConnectorBase:
+    """The constructor every connector shares, and its defaults: replies counted in characters,
+    nothing to check before sending. A connector reads its credential and settings in
+    :meth:`setup` (raising ``SourceError`` for what is missing) and adds fetch/check/reply.
+    """
+
+    platform: ClassVar[str]
+    reply_limit: ClassVar[int | None] = None
+
+    def __init__(
+        self,
+        account: AccountConfig,
+        secret: str | None,
+        client: httpx.Client,
+        *,
+        session_store: SessionStore | None = None,
+    ) -> None:
+        self.account = account
+        self.client = client
+        self.session_store = session_store
+        self.setup(secret)
+
+    def setup(self, secret: str | None) -> None:
+        """Read *secret* and the account's settings (called once, by the constructor)."""
+
+    @staticmethod
+    def reply_length(body: str) -> int:
+        return len(body)
+
+    def check_reply(self, target: ReplyTarget, body: str, *, private: bool) -> None:
+        """Nothing to check without the network, unless a platform says otherwise."""

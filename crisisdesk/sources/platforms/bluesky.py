@@ -33,22 +33,9 @@ import httpx
 
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, SourceError
-from crisisdesk.sources.platforms.base import (
-    AccountConfig,
-    FetchResult,
-    ReplyResult,
-    ReplyTarget,
-    SessionStore,
-)
-from crisisdesk.sources.platforms.bluesky_records import (
-    ReplyParent,
-    rkey,
-    sort_at,
-    tid_from_key,
-)
-from crisisdesk.sources.platforms.bluesky_records import (
-    facets as post_facets,
-)
+from crisisdesk.sources.platforms.base import ConnectorBase, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.bluesky_records import ReplyParent, rkey, sort_at, tid_from_key
+from crisisdesk.sources.platforms.bluesky_records import facets as post_facets
 from crisisdesk.sources.platforms.common import (
     check_reply_length,
     clean_list,
@@ -74,37 +61,27 @@ _EXPIRED = {"ExpiredToken", "InvalidToken"}
 _DUPLICATE = {"RecordAlreadyExists", "InvalidSwap", "DuplicateCreate"}
 
 
-class BlueskyConnector:
+class BlueskyConnector(ConnectorBase):
     platform: ClassVar[str] = Platform.BLUESKY
     reply_limit: ClassVar[int | None] = 300  # graphemes
     page_limit: ClassVar[int] = 50
     max_pages: ClassVar[int] = 10
 
-    def __init__(
-        self,
-        account: AccountConfig,
-        secret: str | None,
-        client: httpx.Client,
-        *,
-        session_store: SessionStore | None = None,
-    ) -> None:
-        if not account.handle:
+    def setup(self, secret: str | None) -> None:
+        if not self.account.handle:
             raise SourceError(
-                f"The Bluesky account '{account.name}' has no handle.",
+                f"The Bluesky account '{self.account.name}' has no handle.",
                 "Add it again with --handle yourname.bsky.social",
             )
         if not secret:
             raise SourceError(
-                f"No app password is stored for the Bluesky account '{account.name}'.",
+                f"No app password is stored for the Bluesky account '{self.account.name}'.",
                 "Remove the account and add it again with an app password.",
             )
-        self.account = account
-        self.client = client
-        self.base = (account.base_url or DEFAULT_PDS).rstrip("/")
+        self.base = (self.account.base_url or DEFAULT_PDS).rstrip("/")
         self._password = secret
-        self._store = session_store
         self._session: dict[str, str] | None = None
-        add_secret(client, secret)
+        add_secret(self.client, secret)
 
     @staticmethod
     def reply_length(body: str) -> int:
@@ -127,8 +104,8 @@ class BlueskyConnector:
         add_secret(self.client, session["accessJwt"])
         add_secret(self.client, session["refreshJwt"])
         self._session = session
-        if self._store is not None:
-            self._store.set(json.dumps(session))
+        if self.session_store is not None:
+            self.session_store.set(json.dumps(session))
         return session
 
     def _host(self) -> str:
@@ -137,8 +114,8 @@ class BlueskyConnector:
     def _ensure_session(self) -> dict[str, str]:
         if self._session is not None:
             return self._session
-        if self._store is not None:
-            stored = self._store.get()
+        if self.session_store is not None:
+            stored = self.session_store.get()
             try:
                 data = json.loads(stored) if stored else None
             except ValueError:
@@ -178,8 +155,8 @@ class BlueskyConnector:
             if response.status_code == 200:
                 return self._remember(json_body(response))
         self._session = None
-        if self._store is not None:
-            self._store.set(None)
+        if self.session_store is not None:
+            self.session_store.set(None)
         return self._create_session()
 
     def _call(

@@ -25,23 +25,10 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-import httpx
-
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, RateLimitedError, SourceError
-from crisisdesk.sources.platforms.base import (
-    AccountConfig,
-    FetchResult,
-    ReplyResult,
-    ReplyTarget,
-    SessionStore,
-)
-from crisisdesk.sources.platforms.common import (
-    credential,
-    payload_json,
-    same_words,
-    stored_payload,
-)
+from crisisdesk.sources.platforms.base import ConnectorBase, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.common import credential, payload_json, same_words, stored_payload
 from crisisdesk.sources.platforms.http import json_body, send
 from crisisdesk.timeutil import normalise, now_iso, now_utc, parse_timestamp
 
@@ -62,36 +49,22 @@ _RATE_LIMIT_CODES = {4, 17, 32, 613, 80001}
 _ALREADY_REPLIED = 10900
 
 
-class FacebookConnector:
+class FacebookConnector(ConnectorBase):
     platform: ClassVar[str] = Platform.FACEBOOK
     reply_limit: ClassVar[int | None] = 8000  # comment length Facebook accepts (characters)
 
-    def __init__(
-        self,
-        account: AccountConfig,
-        secret: str | None,
-        client: httpx.Client,
-        *,
-        session_store: SessionStore | None = None,
-        now: Callable[[], datetime] = now_utc,
-    ) -> None:
-        self.account = account
-        self.client = client
-        self._now = now
+    def setup(self, secret: str | None) -> None:
+        self._now: Callable[[], datetime] = now_utc
         self._token = credential(self.platform, secret)["token"]
-        self.page_id = str(account.options.get("page_id") or "").strip()
+        self.page_id = str(self.account.options.get("page_id") or "").strip()
         if not self.page_id:
             raise SourceError(
                 "This Facebook account has no Page id.",
                 hint="Remove it and add it again with --page-id.",
             )
-        self.graph_url = (account.base_url or GRAPH_URL).rstrip("/")
+        self.graph_url = (self.account.base_url or GRAPH_URL).rstrip("/")
         self.page_size = 25  # posts per feed page
         self.comment_page_size = 100
-
-    @staticmethod
-    def reply_length(body: str) -> int:
-        return len(body)
 
     # --- requests ----------------------------------------------------------------------------
 

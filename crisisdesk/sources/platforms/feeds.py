@@ -23,13 +23,7 @@ import httpx
 
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import PlatformError, SourceError
-from crisisdesk.sources.platforms.base import (
-    AccountConfig,
-    FetchResult,
-    ReplyResult,
-    ReplyTarget,
-    SessionStore,
-)
+from crisisdesk.sources.platforms.base import ConnectorBase, FetchResult, ReplyResult, ReplyTarget
 from crisisdesk.sources.platforms.common import payload_json
 from crisisdesk.sources.platforms.http import send
 from crisisdesk.sources.text import html_to_text, unwrap_link
@@ -38,32 +32,19 @@ from crisisdesk.timeutil import now_iso, to_iso
 _ENDINGS = (b"</feed>", b"</rss>", b"</rdf:RDF>", b"</rdf:rdf>")
 
 
-class FeedConnector:
+class FeedConnector(ConnectorBase):
     platform: ClassVar[str] = Platform.FEEDS
     reply_limit: ClassVar[int | None] = None
     max_pages: ClassVar[int] = 5
     max_seen: ClassVar[int] = 2000
 
-    def __init__(
-        self,
-        account: AccountConfig,
-        secret: str | None,
-        client: httpx.Client,
-        *,
-        session_store: SessionStore | None = None,
-    ) -> None:
-        if not account.base_url:
+    def setup(self, secret: str | None) -> None:
+        if not self.account.base_url:
             raise SourceError(
-                f"The feed '{account.name}' has no address.",
+                f"The feed '{self.account.name}' has no address.",
                 "Add it again with --base-url and the feed's address.",
             )
-        self.account = account
-        self.client = client
-        self.url = account.base_url.strip()
-
-    @staticmethod
-    def reply_length(body: str) -> int:
-        return len(body)
+        self.url = self.account.base_url.strip()
 
     def check(self) -> str:
         parsed, _ = self._get(self.url, {})

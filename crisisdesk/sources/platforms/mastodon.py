@@ -26,13 +26,7 @@ import httpx
 
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import PlatformError, SourceError
-from crisisdesk.sources.platforms.base import (
-    AccountConfig,
-    FetchResult,
-    ReplyResult,
-    ReplyTarget,
-    SessionStore,
-)
+from crisisdesk.sources.platforms.base import ConnectorBase, FetchResult, ReplyResult, ReplyTarget
 from crisisdesk.sources.platforms.common import (
     check_reply_length,
     clean_list,
@@ -52,36 +46,27 @@ def _id_key(value: str) -> tuple[int, str]:
     return (len(value), value)  # numeric strings of any length, compared by value
 
 
-class MastodonConnector:
+class MastodonConnector(ConnectorBase):
     platform: ClassVar[str] = Platform.MASTODON
     reply_limit: ClassVar[int | None] = 500
     page_limit: ClassVar[int] = 40
     max_pages: ClassVar[int] = 10
 
-    def __init__(
-        self,
-        account: AccountConfig,
-        secret: str | None,
-        client: httpx.Client,
-        *,
-        session_store: SessionStore | None = None,
-    ) -> None:
-        if not account.base_url:
+    def setup(self, secret: str | None) -> None:
+        if not self.account.base_url:
             raise SourceError(
-                f"The Mastodon account '{account.name}' has no server address.",
+                f"The Mastodon account '{self.account.name}' has no server address.",
                 "Add it again with --base-url https://your.server",
             )
         if not secret:
             raise SourceError(
-                f"No access token is stored for the Mastodon account '{account.name}'.",
+                f"No access token is stored for the Mastodon account '{self.account.name}'.",
                 "Remove the account and add it again with its token.",
             )
-        self.account = account
-        self.client = client
-        self.base = account.base_url.rstrip("/")
+        self.base = self.account.base_url.rstrip("/")
         self.host = (urlsplit(self.base).hostname or self.base).lower()
         self._auth = {"Authorization": f"Bearer {secret}"}
-        add_secret(client, secret)
+        add_secret(self.client, secret)
 
     # -- counting -----------------------------------------------------------------------------
 

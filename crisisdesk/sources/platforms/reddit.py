@@ -28,19 +28,8 @@ import httpx
 from crisisdesk import __version__
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, RateLimitedError, SourceError
-from crisisdesk.sources.platforms.base import (
-    AccountConfig,
-    FetchResult,
-    ReplyResult,
-    ReplyTarget,
-    SessionStore,
-)
-from crisisdesk.sources.platforms.common import (
-    credential,
-    payload_json,
-    same_words,
-    search_terms,
-)
+from crisisdesk.sources.platforms.base import ConnectorBase, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.common import credential, payload_json, same_words, search_terms
 from crisisdesk.sources.platforms.http import add_secret, json_body, send
 from crisisdesk.timeutil import normalise, now_iso
 
@@ -51,38 +40,25 @@ PAGE_SIZE = 100
 MAX_PAGES = 5  # per source and sync: 500 items; older ones are picked up by nothing (bounded)
 
 
-class RedditConnector:
+class RedditConnector(ConnectorBase):
     platform: ClassVar[str] = Platform.REDDIT
     reply_limit: ClassVar[int | None] = 10000  # Reddit's comment body limit (characters)
 
-    def __init__(
-        self,
-        account: AccountConfig,
-        secret: str | None,
-        client: httpx.Client,
-        *,
-        session_store: SessionStore | None = None,
-    ) -> None:
-        self.account = account
-        self.client = client
+    def setup(self, secret: str | None) -> None:
         self._cred = credential(self.platform, secret)
-        self.username = (account.handle or "").strip()
+        self.username = (self.account.handle or "").strip()
         if not self.username:
             raise SourceError(
                 "This Reddit account has no username.",
                 hint="Remove it and add it again with --handle YOUR_REDDIT_NAME.",
             )
-        base = (account.base_url or "").rstrip("/")
+        base = (self.account.base_url or "").rstrip("/")
         self.auth_url = base or AUTH_URL
         self.api_url = base or API_URL
         self._token: str | None = None
         self.page_size = PAGE_SIZE
         # Reddit asks every client for a unique, descriptive User-Agent
         self.user_agent = f"desktop:crisisdesk:v{__version__} (by /u/{self.username})"
-
-    @staticmethod
-    def reply_length(body: str) -> int:
-        return len(body)
 
     # --- auth --------------------------------------------------------------------------------
 
@@ -231,9 +207,6 @@ class RedditConnector:
         )
 
     # --- reply -------------------------------------------------------------------------------
-
-    def check_reply(self, target: ReplyTarget, body: str, *, private: bool) -> None:
-        """Nothing to check without the network: Reddit takes private and public replies."""
 
     def reply(
         self, target: ReplyTarget, body: str, *, private: bool, idempotency_key: str

@@ -28,19 +28,8 @@ import httpx
 
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, SourceError
-from crisisdesk.sources.platforms.base import (
-    AccountConfig,
-    FetchResult,
-    ReplyResult,
-    ReplyTarget,
-    SessionStore,
-)
-from crisisdesk.sources.platforms.common import (
-    credential,
-    payload_json,
-    same_words,
-    search_terms,
-)
+from crisisdesk.sources.platforms.base import ConnectorBase, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.common import credential, payload_json, same_words, search_terms
 from crisisdesk.sources.platforms.http import json_body, send
 from crisisdesk.timeutil import normalise, now_iso
 
@@ -85,23 +74,14 @@ def weighted_length(text: str) -> int:
     return total
 
 
-class XConnector:
+class XConnector(ConnectorBase):
     platform: ClassVar[str] = Platform.X
     reply_limit: ClassVar[int | None] = 280
 
-    def __init__(
-        self,
-        account: AccountConfig,
-        secret: str | None,
-        client: httpx.Client,
-        *,
-        session_store: SessionStore | None = None,
-    ) -> None:
-        self.account = account
-        self.client = client
+    def setup(self, secret: str | None) -> None:
         self._token = credential(self.platform, secret)["token"]
-        self.api_url = (account.base_url or API_URL).rstrip("/")
-        self.handle = (account.handle or "").lstrip("@") or None
+        self.api_url = (self.account.base_url or API_URL).rstrip("/")
+        self.handle = (self.account.handle or "").lstrip("@") or None
         self._me: dict[str, Any] | None = None
         self.page_size = 100  # X allows 10..100 for search, 5..100 for mentions
 
