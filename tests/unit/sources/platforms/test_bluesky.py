@@ -99,6 +99,18 @@ def test_notifications_become_mention_rows_with_counts_and_thread_refs(
     assert request.headers["authorization"].startswith("Bearer eyJ")
 
 
+def test_own_posts_in_notifications_are_not_mentions(
+    pds: pb.FakePDS, connector: BlueskyConnector
+) -> None:
+    ours = pb.post_view("Thanks all!", author=pb.profile(pds.handle))
+    theirs = pb.post_view("@bakery loved it", created_at="2026-11-20T11:00:00.000Z")
+    pds.add(ours, theirs, reason="mention")
+    result = connector.fetch({})
+    assert [m.text for m in result.mentions] == ["@bakery loved it"]
+    # the cursor still moved past both: our own post is not read again either
+    assert result.state["notifications"] == "2026-11-20T11:00:00.000Z"
+
+
 def test_session_is_created_once_and_reused(pds: pb.FakePDS, sleeps: Sleeps) -> None:
     store = MemoryStore()
     connector = make_connector(pds, sleeps, store=store)
