@@ -359,9 +359,9 @@ def test_a_cancel_cuts_the_client_wait_short(platform_server: PlatformServer) ->
         "GET", "/busy", Reply.json({}, 429, headers={"Retry-After": "30"}), Reply.json([1])
     )
     waits: list[float] = []
-    with http.make_client(sleep=waits.append, cancelled=lambda: sum(waits) >= 1.0) as c:
-        with pytest.raises(http.Cancelled):
-            http.send(c, "GET", platform_server.url + "/busy", idempotent=True)
+    client = http.make_client(sleep=waits.append, cancelled=lambda: sum(waits) >= 1.0)
+    with client, pytest.raises(http.Cancelled):
+        http.send(client, "GET", platform_server.url + "/busy", idempotent=True)
     assert waits == [http.STOP_CHECK_S] * round(1.0 / http.STOP_CHECK_S)
     assert len(platform_server.requests) == 1  # the retry after the wait was never sent
 
