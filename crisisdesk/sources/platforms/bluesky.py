@@ -19,6 +19,11 @@ root comes from the parent's own ``reply.root`` when the parent is itself a repl
 with UTF-8 byte offsets. The record key is a TID derived from the idempotency key, so a retry
 cannot create a second post: a failed or ambiguous create is resolved with ``getRecord``.
 Bluesky has no private replies through this API: ``private=True`` is refused before sending.
+What a reply needs of its parent is a typed ``ReplyParent`` (strong ref, thread root, author
+DID), read from the postView the mention was stored with, else from ``getPosts``.
+
+The account's own posts are never mentions: they are left out while fetching, by author DID.
+Record shapes that need no network (TIDs, refs, facets) are in ``bluesky_records.py``.
 """
 
 from __future__ import annotations
