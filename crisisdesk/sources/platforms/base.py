@@ -12,6 +12,7 @@ as JSON text, for the detail view and for the ids a later reply needs.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
@@ -64,53 +65,18 @@ class SessionStore(Protocol):
     def set(self, value: str | None) -> None: ...
 
 
-class Connector(Protocol):
-    platform: ClassVar[str]
-    #: the longest reply the platform accepts, in its own unit (characters or graphemes)
-    reply_limit: ClassVar[int | None]
+class Connector(ABC):
+    """What every platform connector is: made from an account, its secret and an HTTP client
+    (and, for connectors that keep sessions, a :class:`SessionStore`); it checks the credential,
+    fetches what is new and posts replies.
 
-    def __init__(
-        self,
-        account: AccountConfig,
-        secret: str | None,
-        client: httpx.Client,
-        *,
-        session_store: SessionStore | None = None,
-    ) -> None:
-        """*session_store* is used by connectors that keep sessions (Bluesky); others ignore it."""
-        ...
-
-    @staticmethod
-    def reply_length(body: str) -> int:
-        """The length of *body* as the platform counts it against ``reply_limit``."""
-        ...
-
-    def check(self) -> str:
-        """Verify the credential; return who we are (e.g. '@bakery@mastodon.social')."""
-        ...
-
-    def fetch(self, state: dict[str, Any]) -> FetchResult:
-        """Fetch what is new since *state* (empty on the first sync)."""
-        ...
-
-    def check_reply(self, target: ReplyTarget, body: str, *, private: bool) -> None:
-        """Refuse, before anything is stored or sent, a reply the platform would not take."""
-        ...
-
-    def reply(
-        self, target: ReplyTarget, body: str, *, private: bool, idempotency_key: str
-    ) -> ReplyResult:
-        """Post a reply. Must not post twice for the same *idempotency_key*."""
-        ...
-
-
-class ConnectorBase:
-    """The constructor every connector shares, and its defaults: replies counted in characters,
-    nothing to check before sending. A connector reads its credential and settings in
-    :meth:`setup` (raising ``SourceError`` for what is missing) and adds fetch/check/reply.
+    A connector reads its credential and settings in :meth:`setup` (raising ``SourceError`` for
+    what is missing). The defaults: replies counted in characters, nothing to check before
+    sending.
     """
 
     platform: ClassVar[str]
+    #: the longest reply the platform accepts, in its own unit (characters or graphemes)
     reply_limit: ClassVar[int | None] = None
 
     def __init__(
@@ -123,15 +89,33 @@ class ConnectorBase:
     ) -> None:
         self.account = account
         self.client = client
+        #: where session tokens may be kept between runs; None keeps them in memory
         self.session_store = session_store
         self.setup(secret)
 
     def setup(self, secret: str | None) -> None:
         """Read *secret* and the account's settings (called once, by the constructor)."""
+        return None  # by default: nothing to read
 
     @staticmethod
     def reply_length(body: str) -> int:
+        """The length of *body* as the platform counts it against ``reply_limit``."""
         return len(body)
 
+    @abstractmethod
+    def check(self) -> str:
+        """Verify the credential; return who we are (e.g. '@bakery@mastodon.social')."""
+
+    @abstractmethod
+    def fetch(self, state: dict[str, Any]) -> FetchResult:
+        """Fetch what is new since *state* (empty on the first sync)."""
+
     def check_reply(self, target: ReplyTarget, body: str, *, private: bool) -> None:
-        """Nothing to check without the network, unless a platform says otherwise."""
+        """Refuse, before anything is stored or sent, a reply the platform would not take."""
+        return None  # by default: nothing to check without the network
+
+    @abstractmethod
+    def reply(
+        self, target: ReplyTarget, body: str, *, private: bool, idempotency_key: str
+    ) -> ReplyResult:
+        """Post a reply. Must not post twice for the same *idempotency_key*."""

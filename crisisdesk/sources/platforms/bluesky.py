@@ -38,7 +38,7 @@ import httpx
 
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, SourceError
-from crisisdesk.sources.platforms.base import ConnectorBase, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
 from crisisdesk.sources.platforms.bluesky_records import ReplyParent, rkey, sort_at, tid_from_key
 from crisisdesk.sources.platforms.bluesky_records import facets as post_facets
 from crisisdesk.sources.platforms.common import (
@@ -66,7 +66,7 @@ _EXPIRED = {"ExpiredToken", "InvalidToken"}
 _DUPLICATE = {"RecordAlreadyExists", "InvalidSwap", "DuplicateCreate"}
 
 
-class BlueskyConnector(ConnectorBase):
+class BlueskyConnector(Connector):
     platform: ClassVar[str] = Platform.BLUESKY
     reply_limit: ClassVar[int | None] = 300  # graphemes
     page_limit: ClassVar[int] = 50

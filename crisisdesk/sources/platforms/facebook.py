@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, RateLimitedError, SourceError
-from crisisdesk.sources.platforms.base import ConnectorBase, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
 from crisisdesk.sources.platforms.common import credential, payload_json, same_words, stored_payload
 from crisisdesk.sources.platforms.http import json_body, send
 from crisisdesk.timeutil import normalise, now_iso, now_utc, parse_timestamp
@@ -49,7 +49,7 @@ _RATE_LIMIT_CODES = {4, 17, 32, 613, 80001}
 _ALREADY_REPLIED = 10900
 
 
-class FacebookConnector(ConnectorBase):
+class FacebookConnector(Connector):
     platform: ClassVar[str] = Platform.FACEBOOK
     reply_limit: ClassVar[int | None] = 8000  # comment length Facebook accepts (characters)
 

@@ -23,7 +23,7 @@ import httpx
 
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import PlatformError, SourceError
-from crisisdesk.sources.platforms.base import ConnectorBase, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
 from crisisdesk.sources.platforms.common import payload_json
 from crisisdesk.sources.platforms.http import send
 from crisisdesk.sources.text import html_to_text, unwrap_link
@@ -32,7 +32,7 @@ from crisisdesk.timeutil import now_iso, to_iso
 _ENDINGS = (b"</feed>", b"</rss>", b"</rdf:RDF>", b"</rdf:rdf>")
 
 
-class FeedConnector(ConnectorBase):
+class FeedConnector(Connector):
     platform: ClassVar[str] = Platform.FEEDS
     reply_limit: ClassVar[int | None] = None
     max_pages: ClassVar[int] = 5

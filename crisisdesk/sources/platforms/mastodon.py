@@ -26,7 +26,7 @@ import httpx
 
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import PlatformError, SourceError
-from crisisdesk.sources.platforms.base import ConnectorBase, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
 from crisisdesk.sources.platforms.common import (
     check_reply_length,
     clean_list,
@@ -46,7 +46,7 @@ def _id_key(value: str) -> tuple[int, str]:
     return (len(value), value)  # numeric strings of any length, compared by value
 
 
-class MastodonConnector(ConnectorBase):
+class MastodonConnector(Connector):
     platform: ClassVar[str] = Platform.MASTODON
     reply_limit: ClassVar[int | None] = 500
     page_limit: ClassVar[int] = 40

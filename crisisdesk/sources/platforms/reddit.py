@@ -28,7 +28,7 @@ import httpx
 from crisisdesk import __version__
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, RateLimitedError, SourceError
-from crisisdesk.sources.platforms.base import ConnectorBase, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
 from crisisdesk.sources.platforms.common import credential, payload_json, same_words, search_terms
 from crisisdesk.sources.platforms.http import add_secret, json_body, send
 from crisisdesk.timeutil import normalise, now_iso
@@ -40,7 +40,7 @@ PAGE_SIZE = 100
 MAX_PAGES = 5  # per source and sync: 500 items; older ones are picked up by nothing (bounded)
 
 
-class RedditConnector(ConnectorBase):
+class RedditConnector(Connector):
     platform: ClassVar[str] = Platform.REDDIT
     reply_limit: ClassVar[int | None] = 10000  # Reddit's comment body limit (characters)
 

@@ -28,7 +28,7 @@ import httpx
 
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, SourceError
-from crisisdesk.sources.platforms.base import ConnectorBase, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
 from crisisdesk.sources.platforms.common import credential, payload_json, same_words, search_terms
 from crisisdesk.sources.platforms.http import json_body, send
 from crisisdesk.timeutil import normalise, now_iso
@@ -74,7 +74,7 @@ def weighted_length(text: str) -> int:
     return total
 
 
-class XConnector(ConnectorBase):
+class XConnector(Connector):
     platform: ClassVar[str] = Platform.X
     reply_limit: ClassVar[int | None] = 280
 

@@ -11,7 +11,7 @@ import pytest
 
 from crisisdesk.errors import CrisisdeskError, SourceError
 from crisisdesk.sources.platforms import common
-from crisisdesk.sources.platforms.base import AccountConfig, ConnectorBase, ReplyTarget
+from crisisdesk.sources.platforms.base import AccountConfig, Connector, ReplyTarget
 from crisisdesk.sources.platforms.registry import PLATFORMS, connector_class
 
 
@@ -66,7 +66,7 @@ def test_reply_length_check_says_by_how_much() -> None:
 @pytest.mark.parametrize("platform", sorted(PLATFORMS))
 def test_every_connector_shares_the_constructor(platform: str) -> None:
     cls = connector_class(platform)
-    assert issubclass(cls, ConnectorBase)
+    assert issubclass(cls, Connector)
     assert cls.platform == platform
 
 
@@ -89,8 +89,8 @@ def test_constructor_keeps_account_client_and_session_store() -> None:
     )  # fmt: skip
     assert without.session_store is None
     target = ReplyTarget("id", "someone", None, None, None)
-    assert ConnectorBase.reply_length("añb 🎂") == 5
-    ConnectorBase.check_reply(with_store, target, "anything", private=True)  # no default rule
+    assert Connector.reply_length("añb 🎂") == 5
+    Connector.check_reply(with_store, target, "anything", private=True)  # no default rule
 
 
 def test_credential_reads_multi_field_secrets() -> None:
