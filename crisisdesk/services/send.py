@@ -13,13 +13,13 @@ Order of work, so that nothing is lost and nothing is posted twice:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 import sqlite_utils
 
 from crisisdesk.errors import CrisisdeskError, SourceError
 from crisisdesk.services.sync import ClientFactory, open_connector
 from crisisdesk.sources.platforms.base import ReplyTarget
+from crisisdesk.sources.platforms.common import check_reply_length
 from crisisdesk.sources.platforms.http import make_client
 from crisisdesk.sources.platforms.registry import connector_class
 from crisisdesk.store import accounts, mentions, replies
@@ -30,25 +30,16 @@ log = logging.getLogger(__name__)
 
 def reply_length(platform: str, body: str) -> int:
     """The length of *body* as *platform* counts it (characters, graphemes, weighted chars)."""
-    cls = connector_class(platform)
-    measure: Callable[[str], int] | None = getattr(cls, "reply_length", None)
-    return measure(body) if measure is not None else len(body)
+    return connector_class(platform).reply_length(body)
 
 
 def check_length(platform: str, body: str) -> None:
     """Raise a clear error when *body* is empty or longer than the platform accepts."""
     if not body.strip():
         raise CrisisdeskError("The reply is empty.", hint="Write something before sending.")
-    cls = connector_class(platform)
-    limit: int | None = getattr(cls, "reply_limit", None)
-    if limit is None:
-        return
-    length = reply_length(platform, body)
-    if length > limit:
-        raise CrisisdeskError(
-            f"The reply is {length} characters long; {platform} accepts at most {limit}.",
-            hint=f"Shorten it by {length - limit} characters and send again.",
-        )
+    limit = connector_class(platform).reply_limit
+    if limit is not None:
+        check_reply_length(reply_length(platform, body), limit, platform, then=" and send again")
 
 
 def send_reply(
@@ -85,9 +76,8 @@ def send_reply(
         raw=mentions.get_raw(db, mention_id),
     )
     with open_connector(account, client_factory) as connector:
-        precheck: Callable[..., None] | None = getattr(connector, "check_reply", None)
-        if precheck is not None:  # platform rules that need no network (e.g. 7-day windows)
-            precheck(target, body, private=private)
+        # platform rules that need no network (e.g. Facebook's 7-day window for private replies)
+        connector.check_reply(target, body, private=private)
         existing = replies.find_unsent(db, mention_id, body, channel)
         if existing is not None:
             reply = replies.requeue(db, existing.id)

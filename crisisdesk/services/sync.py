@@ -1,5 +1,9 @@
 """Run each account's connector, score what it found, and store it with the new cursor.
 
+Connectors hand over :class:`~crisisdesk.domain.NewMention` objects; they are scored through
+the one entry point (``analysis.scoring.score_many``) at the sync's time and saved with
+``store.mentions.upsert``.
+
 Per account, the mentions and the cursor state are written in ONE transaction, so a crash or
 an error can never skip mentions (the cursor only moves past what is stored). One failing
 account never stops the others; its error is saved on the account and reported.
@@ -10,40 +14,36 @@ function opens and closes its own connection) or a Database opened in that same 
 
 from __future__ import annotations
 
-import inspect
 import logging
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import httpx
 import sqlite_utils
 
 from crisisdesk import secrets
-from crisisdesk.analysis.priority import points
-from crisisdesk.analysis.sentiment import analyze_many
+from crisisdesk.analysis.scoring import score_many
 from crisisdesk.domain import AccountState
 from crisisdesk.errors import CrisisdeskError, OfflineError
-from crisisdesk.sources.platforms.base import AccountConfig, Connector
+from crisisdesk.sources.platforms.base import AccountConfig, Connector, SessionStore
 from crisisdesk.sources.platforms.http import make_client
 from crisisdesk.sources.platforms.registry import connector_class, decode_secret, platform_info
 from crisisdesk.store import accounts, mentions
 from crisisdesk.store.accounts import Account
 from crisisdesk.store.db import open_database
-from crisisdesk.timeutil import now_utc, parse_timestamp, to_iso
+from crisisdesk.timeutil import now_utc, to_iso
 
 log = logging.getLogger(__name__)
 
-#: builds the HTTP client for one account; *secrets* are redacted from its logs and errors
+#: builds the HTTP client for one account, called as ``factory(secrets=..., cancelled=...)``
+#: (``http.make_client`` or a partial of it): *secrets* are redacted from its logs and errors,
+#: and once *cancelled* (when not None) returns true the client sends nothing more
 ClientFactory = Callable[..., httpx.Client]
 #: progress(done, total, name of the account being synced or None when finished)
 Progress = Callable[[int, int, str | None], None]
-
-#: while a cancellable sync waits (Retry-After, backoff), it checks for a cancel this often
-STOP_CHECK_S = 0.25
 
 OFFLINE_TEXT = accounts.OFFLINE_TEXT
 
@@ -110,74 +110,43 @@ def account_config(account: Account) -> AccountConfig:
     )
 
 
-class SyncStopped(Exception):
-    """Raised inside a connector's HTTP client once the sync was cancelled (never shown)."""
-
-
-def _stoppable(factory: ClientFactory, cancelled: Callable[[], bool]) -> ClientFactory:
-    """Clients that refuse new requests, and cut retry waits short, once *cancelled* is true.
-
-    A request already on the wire still runs to its timeout; everything after it stops.
-    """
-
-    def stop_if_cancelled(*_request: object) -> None:
-        if cancelled():
-            raise SyncStopped()
-
-    def make(**kwargs: Any) -> httpx.Client:
-        client = factory(**kwargs)
-        client.event_hooks["request"].append(stop_if_cancelled)
-        inner = getattr(client, "sleep", None)
-        if callable(inner):
-
-            def sleep(seconds: float) -> None:
-                remaining = seconds
-                while remaining > 0:
-                    stop_if_cancelled()
-                    step = min(remaining, STOP_CHECK_S)
-                    inner(step)
-                    remaining -= step
-                stop_if_cancelled()
-
-            client.sleep = sleep  # type: ignore[attr-defined]
-        return client
-
-    return make
-
-
 @contextmanager
 def connect(
     config: AccountConfig,
     secret: str | None,
     client_factory: ClientFactory = make_client,
     *,
-    session_store: Any = None,
+    session_store: SessionStore | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Iterator[Connector]:
     """A ready connector for *config* with *secret* and an HTTP client (closed after).
 
     *session_store* keeps a connector's session tokens (Bluesky) between runs; without one they
-    stay in memory. CredentialError when the platform needs a secret and *secret* is unusable.
+    stay in memory. Once *cancelled* returns true the client refuses new requests and ends its
+    waits (``http.Cancelled``). CredentialError when the platform needs a secret and *secret*
+    is unusable.
     """
     info = platform_info(config.platform)
     redact = [v for v in decode_secret(info, secret).values() if v]
     cls = connector_class(config.platform)
-    kwargs: dict[str, Any] = {}
-    if session_store is not None:
-        try:
-            if "session_store" in inspect.signature(cls).parameters:
-                kwargs["session_store"] = session_store
-        except (TypeError, ValueError):
-            pass
-    client = client_factory(secrets=redact)
+    client = client_factory(secrets=redact, cancelled=cancelled)
     try:
-        yield cls(config, secret if info.secret_fields else None, client, **kwargs)
+        yield cls(
+            config,
+            secret if info.secret_fields else None,
+            client,
+            session_store=session_store,
+        )
     finally:
         client.close()
 
 
 @contextmanager
 def open_connector(
-    account: Account, client_factory: ClientFactory = make_client
+    account: Account,
+    client_factory: ClientFactory = make_client,
+    *,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Iterator[Connector]:
     """A ready connector for a stored *account*, its secret read from the keyring."""
     secret: str | None = None
@@ -188,51 +157,23 @@ def open_connector(
         secret,
         client_factory,
         session_store=_KeyringSessionStore(account.name),
+        cancelled=cancelled,
     ) as connector:
         yield connector
 
 
-def _waiting_hours(created_at: str, now: datetime) -> float:
-    try:
-        return max(0.0, (now - parse_timestamp(created_at)).total_seconds() / 3600.0)
-    except ValueError:
-        return 0.0
-
-
-def score_rows(
-    rows: Sequence[Mapping[str, Any]], account_id: int, now: datetime
-) -> list[dict[str, Any]]:
-    """Add sentiment, label, complaint, cues and priority to connector rows."""
-    out = [dict(r) for r in rows]
-    fetched = to_iso(now)
-    for row, analysis in zip(out, analyze_many(r.get("text") or "" for r in out), strict=True):
-        row.setdefault("fetched_at", fetched)
-        row["account_id"] = account_id
-        row["sentiment"] = analysis.sentiment
-        row["label"] = analysis.label
-        row["complaint"] = analysis.complaint
-        row["cues"] = list(analysis.cues)
-        row["priority"] = points(
-            sentiment=analysis.sentiment,
-            complaint=analysis.complaint,
-            cues=analysis.cues,
-            followers=int(row.get("author_followers") or 0),
-            likes=int(row.get("likes") or 0),
-            reposts=int(row.get("reposts") or 0),
-            replies=int(row.get("replies") or 0),
-            waiting_hours=_waiting_hours(str(row.get("created_at") or ""), now),
-        )
-    return out
-
-
 def _sync_one(
-    db: sqlite_utils.Database, account: Account, client_factory: ClientFactory, now: datetime
+    db: sqlite_utils.Database,
+    account: Account,
+    client_factory: ClientFactory,
+    now: datetime,
+    cancelled: Callable[[], bool] | None,
 ) -> AccountSyncResult:
-    with open_connector(account, client_factory) as connector:
+    with open_connector(account, client_factory, cancelled=cancelled) as connector:
         result = connector.fetch(dict(account.state))
-    rows = score_rows(result.mentions, account.id, now)
+    scored = list(zip(result.mentions, score_many(result.mentions, now), strict=True))
     with db.atomic():
-        counts = mentions.upsert_many(db, rows)
+        counts = mentions.upsert(db, scored)
         accounts.save_sync_success(db, account.id, result.state, to_iso(now))
     return AccountSyncResult(
         account.name, account.platform, new=counts.inserted, updated=counts.updated
@@ -280,8 +221,6 @@ def sync_accounts(
     synced is left as it was (no mentions, no cursor move, no error recorded); the results of
     the accounts finished before are returned.
     """
-    if cancelled is not None:
-        client_factory = _stoppable(client_factory, cancelled)
     with _database(db) as conn:
         if names:
             targets = [accounts.get(conn, n) for n in dict.fromkeys(names)]
@@ -295,7 +234,7 @@ def sync_accounts(
                 progress(done, len(targets), account.name)
             at = now or now_utc()
             try:
-                result = _sync_one(conn, account, client_factory, at)
+                result = _sync_one(conn, account, client_factory, at, cancelled)
             except Exception as exc:
                 if cancelled is not None and cancelled():
                     log.info("sync of %s stopped by the user", account.name)

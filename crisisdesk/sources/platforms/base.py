@@ -1,15 +1,24 @@
-"""What every platform connector offers. Connectors turn platform payloads into mention rows.
+"""What every platform connector offers. Connectors turn platform payloads into
+:class:`~crisisdesk.domain.NewMention` objects.
 
-A connector never writes to the database itself: ``sources/sync.py`` runs it, analyses the rows
-and stores them, so one failing account never touches what others stored.
+A connector never writes to the database itself: ``services/sync.py`` runs it, scores what it
+found and stores it, so one failing account never touches what others stored.
+
+Who fills what in a NewMention: the connector fills every field. ``fetched_at`` is the time
+the connector started reading (one UTC timestamp per ``fetch``) and ``account_id`` is the id of
+the :class:`AccountConfig` it was made with; sync stores both as given. ``raw`` is the payload
+as JSON text, for the detail view and for the ids a later reply needs.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 import httpx
+
+from crisisdesk.domain import NewMention
 
 
 @dataclass(frozen=True)
@@ -26,13 +35,9 @@ class AccountConfig:
 
 @dataclass
 class FetchResult:
-    """New or refreshed mentions, and the cursor state to remember for the next sync.
+    """New or refreshed mentions, and the cursor state to remember for the next sync."""
 
-    ``mentions`` are row dicts with the keys of ``store.mentions.INSERT_COLUMNS`` except the
-    analysis fields (sentiment, label, complaint, cues, priority), which sync adds.
-    """
-
-    mentions: list[dict[str, Any]]
+    mentions: list[NewMention]
     state: dict[str, Any]
 
 
@@ -44,7 +49,7 @@ class ReplyTarget:
     author_handle: str
     thread_root: str | None
     url: str | None
-    raw: str | None  # the platform payload as JSON text (some platforms need ids from it)
+    raw: str | None  # the payload the connector stored (NewMention.raw), as JSON text
 
 
 @dataclass(frozen=True)
@@ -53,25 +58,64 @@ class ReplyResult:
     url: str | None
 
 
-class Connector(Protocol):
+class SessionStore(Protocol):
+    """Where a connector may keep session tokens between runs (the keyring, never the DB)."""
+
+    def get(self) -> str | None: ...
+    def set(self, value: str | None) -> None: ...
+
+
+class Connector(ABC):
+    """What every platform connector is: made from an account, its secret and an HTTP client
+    (and, for connectors that keep sessions, a :class:`SessionStore`); it checks the credential,
+    fetches what is new and posts replies.
+
+    A connector reads its credential and settings in :meth:`setup` (raising ``SourceError`` for
+    what is missing). The defaults: replies counted in characters, nothing to check before
+    sending.
+    """
+
     platform: ClassVar[str]
     #: the longest reply the platform accepts, in its own unit (characters or graphemes)
-    reply_limit: ClassVar[int | None]
+    reply_limit: ClassVar[int | None] = None
 
     def __init__(
-        self, account: AccountConfig, secret: str | None, client: httpx.Client
-    ) -> None: ...
+        self,
+        account: AccountConfig,
+        secret: str | None,
+        client: httpx.Client,
+        *,
+        session_store: SessionStore | None = None,
+    ) -> None:
+        self.account = account
+        self.client = client
+        #: where session tokens may be kept between runs; None keeps them in memory
+        self.session_store = session_store
+        self.setup(secret)
 
+    def setup(self, secret: str | None) -> None:
+        """Read *secret* and the account's settings (called once, by the constructor)."""
+        return None  # by default: nothing to read
+
+    @staticmethod
+    def reply_length(body: str) -> int:
+        """The length of *body* as the platform counts it against ``reply_limit``."""
+        return len(body)
+
+    @abstractmethod
     def check(self) -> str:
         """Verify the credential; return who we are (e.g. '@bakery@mastodon.social')."""
-        ...
 
+    @abstractmethod
     def fetch(self, state: dict[str, Any]) -> FetchResult:
         """Fetch what is new since *state* (empty on the first sync)."""
-        ...
 
+    def check_reply(self, target: ReplyTarget, body: str, *, private: bool) -> None:
+        """Refuse, before anything is stored or sent, a reply the platform would not take."""
+        return None  # by default: nothing to check without the network
+
+    @abstractmethod
     def reply(
         self, target: ReplyTarget, body: str, *, private: bool, idempotency_key: str
     ) -> ReplyResult:
         """Post a reply. Must not post twice for the same *idempotency_key*."""
-        ...

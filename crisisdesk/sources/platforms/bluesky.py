@@ -19,23 +19,36 @@ root comes from the parent's own ``reply.root`` when the parent is itself a repl
 with UTF-8 byte offsets. The record key is a TID derived from the idempotency key, so a retry
 cannot create a second post: a failed or ambiguous create is resolved with ``getRecord``.
 Bluesky has no private replies through this API: ``private=True`` is refused before sending.
+What a reply needs of its parent is a typed ``ReplyParent`` (strong ref, thread root, author
+DID), read from the postView the mention was stored with, else from ``getPosts``.
+
+The account's own posts are never mentions: they are left out while fetching, by author DID.
+Record shapes that need no network (TIDs, refs, facets) are in ``bluesky_records.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 import httpx
 
+from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, SourceError
-from crisisdesk.sources.platforms.base import AccountConfig, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.bluesky_records import ReplyParent, rkey, sort_at, tid_from_key
+from crisisdesk.sources.platforms.bluesky_records import facets as post_facets
+from crisisdesk.sources.platforms.common import (
+    check_reply_length,
+    clean_list,
+    payload_json,
+    stored_payload,
+)
 from crisisdesk.sources.platforms.http import (
+    SourceClient,
     add_secret,
     backoff_delay,
     error_code,
@@ -51,71 +64,29 @@ POST = "app.bsky.feed.post"
 _REASONS = ("mention", "reply", "quote")
 _EXPIRED = {"ExpiredToken", "InvalidToken"}
 _DUPLICATE = {"RecordAlreadyExists", "InvalidSwap", "DuplicateCreate"}
-_HANDLE = re.compile(
-    r"(?<![\w@.])@((?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+"
-    r"[a-zA-Z](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)"
-)
-_LINK = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
-_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
-_TID_EPOCH_US = int(datetime(2023, 1, 1, tzinfo=UTC).timestamp() * 1_000_000)
-_YEAR_US = 365 * 24 * 3600 * 1_000_000
 
 
-class SessionStore(Protocol):
-    def get(self) -> str | None: ...
-    def set(self, value: str | None) -> None: ...
-
-
-def tid_from_key(key: str) -> str:
-    """A valid, deterministic TID record key for *key* (13 chars, base32-sortable).
-
-    The timestamp part is drawn from the key's hash within 2023, so the same idempotency key
-    always names the same record and can never be posted twice.
-    """
-    h = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
-    value = ((_TID_EPOCH_US + h % _YEAR_US) << 10) | ((h >> 53) & 0x3FF)
-    chars = []
-    for _ in range(13):
-        chars.append(_TID_ALPHABET[value & 31])
-        value >>= 5
-    return "".join(reversed(chars))
-
-
-def _rkey(uri: str) -> str:
-    return uri.rstrip("/").rsplit("/", 1)[-1]
-
-
-class BlueskyConnector:
-    platform: ClassVar[str] = "bluesky"
+class BlueskyConnector(Connector):
+    platform: ClassVar[str] = Platform.BLUESKY
     reply_limit: ClassVar[int | None] = 300  # graphemes
     page_limit: ClassVar[int] = 50
     max_pages: ClassVar[int] = 10
 
-    def __init__(
-        self,
-        account: AccountConfig,
-        secret: str | None,
-        client: httpx.Client,
-        *,
-        session_store: SessionStore | None = None,
-    ) -> None:
-        if not account.handle:
+    def setup(self, secret: str | None) -> None:
+        if not self.account.handle:
             raise SourceError(
-                f"The Bluesky account '{account.name}' has no handle.",
+                f"The Bluesky account '{self.account.name}' has no handle.",
                 "Add it again with --handle yourname.bsky.social",
             )
         if not secret:
             raise SourceError(
-                f"No app password is stored for the Bluesky account '{account.name}'.",
+                f"No app password is stored for the Bluesky account '{self.account.name}'.",
                 "Remove the account and add it again with an app password.",
             )
-        self.account = account
-        self.client = client
-        self.base = (account.base_url or DEFAULT_PDS).rstrip("/")
+        self.base = (self.account.base_url or DEFAULT_PDS).rstrip("/")
         self._password = secret
-        self._store = session_store
         self._session: dict[str, str] | None = None
-        add_secret(client, secret)
+        add_secret(self.client, secret)
 
     @staticmethod
     def reply_length(body: str) -> int:
@@ -138,8 +109,8 @@ class BlueskyConnector:
         add_secret(self.client, session["accessJwt"])
         add_secret(self.client, session["refreshJwt"])
         self._session = session
-        if self._store is not None:
-            self._store.set(json.dumps(session))
+        if self.session_store is not None:
+            self.session_store.set(json.dumps(session))
         return session
 
     def _host(self) -> str:
@@ -148,8 +119,8 @@ class BlueskyConnector:
     def _ensure_session(self) -> dict[str, str]:
         if self._session is not None:
             return self._session
-        if self._store is not None:
-            stored = self._store.get()
+        if self.session_store is not None:
+            stored = self.session_store.get()
             try:
                 data = json.loads(stored) if stored else None
             except ValueError:
@@ -189,8 +160,8 @@ class BlueskyConnector:
             if response.status_code == 200:
                 return self._remember(json_body(response))
         self._session = None
-        if self._store is not None:
-            self._store.set(None)
+        if self.session_store is not None:
+            self.session_store.set(None)
         return self._create_session()
 
     def _call(
@@ -243,10 +214,11 @@ class BlueskyConnector:
     # -- fetching -----------------------------------------------------------------------------
 
     def fetch(self, state: dict[str, Any]) -> FetchResult:
-        rows: dict[str, dict[str, Any]] = {}
+        fetched_at = now_iso()
+        found: dict[str, NewMention] = {}
         newest_seen = state.get("notifications")
         newest = newest_seen
-        found: list[dict[str, Any]] = []
+        notes: list[dict[str, Any]] = []
         for page in self._pages("app.bsky.notification.listNotifications",
                                 [("reasons", r) for r in _REASONS], "notifications"):  # fmt: skip
             caught_up = False
@@ -256,18 +228,19 @@ class BlueskyConnector:
                     caught_up = True
                     continue
                 if note.get("reason") in _REASONS and "uri" in note:
-                    found.append(note)
+                    notes.append(note)
                 if indexed and (newest is None or indexed > newest):
                     newest = indexed
             if caught_up:
                 break
-        views = self._post_views([n["uri"] for n in found])
-        for note in found:
-            row = self._row(views.get(note["uri"]) or note)
-            rows[row["external_id"]] = row
+        views = self._post_views([n["uri"] for n in notes])
+        for note in notes:
+            post = views.get(note["uri"]) or note
+            if not self._is_own(post):
+                found[post["uri"]] = self._mention(post, fetched_at)
 
         searches: dict[str, str] = dict(state.get("search") or {})
-        for query in _clean_list(self.account.options.get("queries")):
+        for query in clean_list(self.account.options.get("queries")):
             params: list[tuple[str, Any]] = [("q", query), ("sort", "latest")]
             if searches.get(query):
                 params.append(("since", searches[query]))
@@ -275,15 +248,17 @@ class BlueskyConnector:
                 for post in page:
                     if "uri" not in post:
                         continue
-                    row = self._row(post)
-                    rows.setdefault(row["external_id"], row)
-                    sort_at = _sort_at(post)
-                    if sort_at and sort_at > searches.get(query, ""):
-                        searches[query] = sort_at
+                    if not self._is_own(post):
+                        found.setdefault(post["uri"], self._mention(post, fetched_at))
+                    at = sort_at(post)
+                    if at and at > searches.get(query, ""):
+                        searches[query] = at
+        return FetchResult(list(found.values()), {"notifications": newest, "search": searches})
+
+    def _is_own(self, post: dict[str, Any]) -> bool:
+        """Whether the account itself wrote *post* (its own posts are not mentions)."""
         own = self._session.get("did") if self._session else None
-        mentions = [r for r in rows.values() if not own or json.loads(r["raw"]).get(
-            "author", {}).get("did") != own]  # fmt: skip
-        return FetchResult(mentions, {"notifications": newest, "search": searches})
+        return bool(own) and (post.get("author") or {}).get("did") == own
 
     def _pages(
         self, nsid: str, params: list[tuple[str, Any]], key: str
@@ -313,31 +288,31 @@ class BlueskyConnector:
                     views[post["uri"]] = post
         return views
 
-    def _row(self, post: dict[str, Any]) -> dict[str, Any]:
+    def _mention(self, post: dict[str, Any], fetched_at: str) -> NewMention:
         author = post.get("author") or {}
         record = post.get("record") or {}
         reply = record.get("reply") or {}
         handle = str(author.get("handle") or "")
         uri = str(post["uri"])
         created = record.get("createdAt") or post.get("indexedAt") or now_iso()
-        return {
-            "source": self.platform,
-            "external_id": uri,
-            "url": f"https://bsky.app/profile/{handle or author.get('did', '')}/post/{_rkey(uri)}",
-            "author_handle": handle,
-            "author_name": str(author.get("displayName") or handle),
-            "author_followers": int(author.get("followersCount") or 0),
-            "text": str(record.get("text") or "").strip(),
-            "created_at": normalise(created),
-            "fetched_at": now_iso(),
-            "in_reply_to": (reply.get("parent") or {}).get("uri"),
-            "thread_root": (reply.get("root") or {}).get("uri"),
-            "likes": int(post.get("likeCount") or 0),
-            "reposts": int(post.get("repostCount") or 0) + int(post.get("quoteCount") or 0),
-            "replies": int(post.get("replyCount") or 0),
-            "raw": json.dumps(post, ensure_ascii=False),
-            "account_id": self.account.id,
-        }
+        return NewMention(
+            source=self.platform,
+            external_id=uri,
+            url=f"https://bsky.app/profile/{handle or author.get('did', '')}/post/{rkey(uri)}",
+            author_handle=handle,
+            author_name=str(author.get("displayName") or handle),
+            author_followers=int(author.get("followersCount") or 0),
+            text=str(record.get("text") or "").strip(),
+            created_at=normalise(created),
+            fetched_at=fetched_at,
+            in_reply_to=(reply.get("parent") or {}).get("uri"),
+            thread_root=(reply.get("root") or {}).get("uri"),
+            likes=int(post.get("likeCount") or 0),
+            reposts=int(post.get("repostCount") or 0) + int(post.get("quoteCount") or 0),
+            replies=int(post.get("replyCount") or 0),
+            raw=payload_json(post),
+            account_id=self.account.id,
+        )
 
     # -- replying -----------------------------------------------------------------------------
 
@@ -349,50 +324,46 @@ class BlueskyConnector:
                 "Bluesky has no private replies crisisdesk can send.",
                 "Answer publicly, or write to them in Bluesky's chat.",
             )
-        length = grapheme_count(text)
-        if self.reply_limit is not None and length > self.reply_limit:
-            raise SourceError(
-                f"The reply is {length} characters long; Bluesky accepts at most "
-                f"{self.reply_limit}.",
-                f"Shorten it by {length - self.reply_limit} characters.",
-            )
+        check_reply_length(grapheme_count(text), self.reply_limit, "Bluesky")
 
     def reply(
         self, target: ReplyTarget, body: str, *, private: bool, idempotency_key: str
     ) -> ReplyResult:
         self.check_reply(target, body, private=private)
         text = body.strip()
-        parent = _load(target.raw)
-        if not parent.get("cid") or not isinstance(parent.get("record"), dict):
-            views = self._post_views([target.external_id])
-            if target.external_id not in views:
-                raise SourceError(
-                    "Bluesky cannot find the post to answer; it may have been deleted.",
-                    "Open it on bsky.app to check.",
-                )
-            parent = views[target.external_id]
-        parent_ref = {"uri": parent["uri"], "cid": parent["cid"]}
-        root = (parent["record"].get("reply") or {}).get("root")
-        root_ref = root if isinstance(root, dict) and root.get("cid") else parent_ref
+        parent = self._reply_parent(target)
         record: dict[str, Any] = {
             "$type": POST,
             "text": text,
             "createdAt": datetime.now(UTC)
             .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
-            "reply": {"root": root_ref, "parent": parent_ref},
+            "reply": {"root": parent.root._asdict(), "parent": parent.ref._asdict()},
         }
-        facets = self._facets(text, parent.get("author") or {})
+        facets = post_facets(text, parent, self._resolve_handle)
         if facets:
             record["facets"] = facets
         session = self._ensure_session()
         rkey = tid_from_key(idempotency_key)
         return self._create_once(session["did"], rkey, record)
 
+    def _reply_parent(self, target: ReplyTarget) -> ReplyParent:
+        """The post *target* names: from the view stored with the mention, else from getPosts."""
+        parent = ReplyParent.of(stored_payload(target.raw))
+        if parent is None:
+            view = self._post_views([target.external_id]).get(target.external_id)
+            parent = ReplyParent.of(view) if view is not None else None
+        if parent is None:
+            raise SourceError(
+                "Bluesky cannot find the post to answer; it may have been deleted.",
+                "Open it on bsky.app to check.",
+            )
+        return parent
+
     def _create_once(self, did: str, rkey: str, record: dict[str, Any]) -> ReplyResult:
         """createRecord with a fixed rkey; repeated on failure, never posting twice."""
         payload = {"repo": did, "collection": POST, "rkey": rkey, "record": record}
-        sleep = getattr(self.client, "sleep", time.sleep)
+        sleep = self.client.sleep if isinstance(self.client, SourceClient) else time.sleep
         problem: PlatformError | None = None
         for attempt in range(3):
             if attempt:
@@ -437,38 +408,8 @@ class BlueskyConnector:
 
     def _result(self, uri: str) -> ReplyResult:
         handle = (self._session or {}).get("handle") or self.account.handle or ""
-        url = f"https://bsky.app/profile/{handle}/post/{_rkey(uri)}" if uri else None
+        url = f"https://bsky.app/profile/{handle}/post/{rkey(uri)}" if uri else None
         return ReplyResult(external_id=uri, url=url)
-
-    def _facets(self, text: str, parent_author: dict[str, Any]) -> list[dict[str, Any]]:
-        """Mention and link facets with UTF-8 byte offsets, as the richtext lexicon wants."""
-        facets: list[dict[str, Any]] = []
-
-        def span(start: int, end: int) -> dict[str, int]:
-            return {
-                "byteStart": len(text[:start].encode("utf-8")),
-                "byteEnd": len(text[:end].encode("utf-8")),
-            }
-
-        for match in _HANDLE.finditer(text):
-            handle = match.group(1).lower()
-            did = (
-                parent_author.get("did")
-                if handle == str(parent_author.get("handle", "")).lower()
-                else None
-            )
-            did = did or self._resolve_handle(handle)
-            if did:
-                facets.append({
-                    "index": span(match.start(), match.end()),
-                    "features": [{"$type": "app.bsky.richtext.facet#mention", "did": did}],
-                })  # fmt: skip
-        for match in _LINK.finditer(text):
-            facets.append({
-                "index": span(match.start(), match.end()),
-                "features": [{"$type": "app.bsky.richtext.facet#link", "uri": match.group(0)}],
-            })  # fmt: skip
-        return sorted(facets, key=lambda f: f["index"]["byteStart"])
 
     def _resolve_handle(self, handle: str) -> str | None:
         response = self._call(
@@ -482,30 +423,8 @@ class BlueskyConnector:
         return did if isinstance(did, str) else None
 
 
-def _sort_at(post: dict[str, Any]) -> str:
-    """Bluesky's sortAt: the earlier of the record's createdAt and indexedAt."""
-    created = (post.get("record") or {}).get("createdAt")
-    indexed = post.get("indexedAt")
-    values = [normalise(v) for v in (created, indexed) if isinstance(v, str) and v]
-    return min(values) if values else ""
-
-
-def _clean_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
-    return [str(v).strip() for v in value or [] if str(v).strip()]
-
-
 def _json_or_none(response: httpx.Response) -> Any:
     try:
         return response.json()
     except (ValueError, UnicodeDecodeError):
         return None
-
-
-def _load(raw: str | None) -> dict[str, Any]:
-    try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        data = {}
-    return data if isinstance(data, dict) else {}

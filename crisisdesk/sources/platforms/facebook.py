@@ -21,17 +21,15 @@ and treats "already replied" (#10900) on a retry as the reply that was sent.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-import httpx
-
+from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, RateLimitedError, SourceError
-from crisisdesk.sources.platforms.base import AccountConfig, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.common import credential, payload_json, same_words, stored_payload
 from crisisdesk.sources.platforms.http import json_body, send
-from crisisdesk.sources.platforms.registry import decode_secret, platform_info
 from crisisdesk.timeutil import normalise, now_iso, now_utc, parse_timestamp
 
 GRAPH_URL = "https://graph.facebook.com/v21.0"
@@ -51,29 +49,20 @@ _RATE_LIMIT_CODES = {4, 17, 32, 613, 80001}
 _ALREADY_REPLIED = 10900
 
 
-class FacebookConnector:
-    platform: ClassVar[str] = "facebook"
+class FacebookConnector(Connector):
+    platform: ClassVar[str] = Platform.FACEBOOK
     reply_limit: ClassVar[int | None] = 8000  # comment length Facebook accepts (characters)
 
-    def __init__(
-        self,
-        account: AccountConfig,
-        secret: str | None,
-        client: httpx.Client,
-        *,
-        now: Callable[[], datetime] = now_utc,
-    ) -> None:
-        self.account = account
-        self.client = client
-        self._now = now
-        self._token = decode_secret(platform_info(self.platform), secret)["token"]
-        self.page_id = str(account.options.get("page_id") or "").strip()
+    def setup(self, secret: str | None) -> None:
+        self._now: Callable[[], datetime] = now_utc
+        self._token = credential(self.platform, secret)["token"]
+        self.page_id = str(self.account.options.get("page_id") or "").strip()
         if not self.page_id:
             raise SourceError(
                 "This Facebook account has no Page id.",
                 hint="Remove it and add it again with --page-id.",
             )
-        self.graph_url = (account.base_url or GRAPH_URL).rstrip("/")
+        self.graph_url = (self.account.base_url or GRAPH_URL).rstrip("/")
         self.page_size = 25  # posts per feed page
         self.comment_page_size = 100
 
@@ -123,7 +112,7 @@ class FacebookConnector:
         since = int((now - timedelta(days=days)).timestamp())
         known: dict[str, Any] = dict(state.get("posts") or {})
         posts_state: dict[str, Any] = {}
-        rows: dict[str, dict[str, Any]] = {}
+        found: dict[str, NewMention] = {}
         fetched_at = now_iso()
         feed = self._pages(
             f"/{self.page_id}/feed",
@@ -134,24 +123,24 @@ class FacebookConnector:
             for post in page:
                 post_id = str(post["id"])
                 if not self._is_page(post.get("from")) and post.get("message"):
-                    row = self._row(post, fetched_at, post_id=post_id, is_post=True)
-                    rows.setdefault(row["external_id"], row)
+                    mention = self._mention(post, fetched_at, post_id=post_id, is_post=True)
+                    found.setdefault(mention.external_id, mention)
                 total = int(((post.get("comments") or {}).get("summary") or {}).get(
                     "total_count") or 0)  # fmt: skip
                 before = known.get(post_id) or {}
                 entry = {"count": total, "newest": before.get("newest")}
                 if total and total != before.get("count"):
                     entry["newest"] = self._fetch_comments(
-                        post_id, before.get("newest"), rows, fetched_at
+                        post_id, before.get("newest"), found, fetched_at
                     )
                 posts_state[post_id] = entry
-        return FetchResult(mentions=list(rows.values()), state={"posts": posts_state})
+        return FetchResult(mentions=list(found.values()), state={"posts": posts_state})
 
     def _fetch_comments(
         self,
         post_id: str,
         seen: str | None,
-        rows: dict[str, dict[str, Any]],
+        found: dict[str, NewMention],
         fetched_at: str,
     ) -> str | None:
         newest = seen
@@ -174,8 +163,8 @@ class FacebookConnector:
                     continue
                 newest = max(newest or created, created)
                 if not self._is_page(comment.get("from")):
-                    row = self._row(comment, fetched_at, post_id=post_id, is_post=False)
-                    rows.setdefault(row["external_id"], row)
+                    mention = self._mention(comment, fetched_at, post_id=post_id, is_post=False)
+                    found.setdefault(mention.external_id, mention)
             if reached:
                 break
         return newest
@@ -183,9 +172,9 @@ class FacebookConnector:
     def _is_page(self, who: Any) -> bool:
         return isinstance(who, dict) and str(who.get("id")) == self.page_id
 
-    def _row(
+    def _mention(
         self, item: dict[str, Any], fetched_at: str, *, post_id: str, is_post: bool
-    ) -> dict[str, Any]:
+    ) -> NewMention:
         who: dict[str, Any] = item["from"] if isinstance(item.get("from"), dict) else {}
         # without the pages_read_user_content permission Facebook leaves out who wrote it
         name = str(who.get("name") or "Facebook user")
@@ -203,24 +192,24 @@ class FacebookConnector:
             reposts = 0
             in_reply_to = str((item.get("parent") or {}).get("id") or post_id)
             root = post_id
-        return {
-            "source": self.platform,
-            "external_id": str(item["id"]),
-            "url": item.get("permalink_url"),
-            "author_handle": name,
-            "author_name": name,
-            "author_followers": 0,  # the Graph API does not give people's follower counts
-            "text": str(item.get("message") or ""),
-            "created_at": normalise(str(item.get("created_time") or fetched_at)),
-            "fetched_at": fetched_at,
-            "in_reply_to": in_reply_to,
-            "thread_root": root,
-            "likes": likes,
-            "reposts": reposts,
-            "replies": replies,
-            "raw": {**item, "post_id": post_id, "is_post": is_post},
-            "account_id": self.account.id,
-        }
+        return NewMention(
+            source=self.platform,
+            external_id=str(item["id"]),
+            url=item.get("permalink_url"),
+            author_handle=name,
+            author_name=name,
+            author_followers=0,  # the Graph API does not give people's follower counts
+            text=str(item.get("message") or ""),
+            created_at=normalise(str(item.get("created_time") or fetched_at)),
+            fetched_at=fetched_at,
+            in_reply_to=in_reply_to,
+            thread_root=root,
+            likes=likes,
+            reposts=reposts,
+            replies=replies,
+            raw=payload_json({**item, "post_id": post_id, "is_post": is_post}),
+            account_id=self.account.id,
+        )
 
     # --- reply -------------------------------------------------------------------------------
 
@@ -265,12 +254,12 @@ class FacebookConnector:
             },
         )
         for comment in data.get("data") or []:
-            if self._is_page(comment.get("from")) and _same(comment.get("message"), body):
+            if self._is_page(comment.get("from")) and same_words(comment.get("message"), body):
                 return ReplyResult(external_id=str(comment["id"]), url=None)
         return None
 
     def _private_reply(self, target: ReplyTarget, body: str) -> ReplyResult:
-        raw = _raw(target)
+        raw = stored_payload(target.raw)
         key = "post_id" if raw.get("is_post") else "comment_id"
         try:
             data = self._call(
@@ -317,23 +306,11 @@ def _graph_error(error: Any) -> SourceError:
     return PlatformError(f"Facebook refused the request: {message}", status=400)
 
 
-def _raw(target: ReplyTarget) -> dict[str, Any]:
-    try:
-        data = json.loads(target.raw or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _created_time(target: ReplyTarget) -> datetime | None:
-    value = _raw(target).get("created_time")
+    value = stored_payload(target.raw).get("created_time")
     if not value:
         return None
     try:
         return parse_timestamp(str(value))
     except ValueError:
         return None
-
-
-def _same(posted: Any, body: str) -> bool:
-    return " ".join(str(posted or "").split()) == " ".join(body.split())

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-import json
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
@@ -22,8 +21,10 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import httpx
 
+from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import PlatformError, SourceError
-from crisisdesk.sources.platforms.base import AccountConfig, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.common import payload_json
 from crisisdesk.sources.platforms.http import send
 from crisisdesk.sources.text import html_to_text, unwrap_link
 from crisisdesk.timeutil import now_iso, to_iso
@@ -31,23 +32,19 @@ from crisisdesk.timeutil import now_iso, to_iso
 _ENDINGS = (b"</feed>", b"</rss>", b"</rdf:RDF>", b"</rdf:rdf>")
 
 
-class FeedConnector:
-    platform: ClassVar[str] = "feeds"
+class FeedConnector(Connector):
+    platform: ClassVar[str] = Platform.FEEDS
     reply_limit: ClassVar[int | None] = None
     max_pages: ClassVar[int] = 5
     max_seen: ClassVar[int] = 2000
 
-    def __init__(
-        self, account: AccountConfig, secret: str | None, client: httpx.Client, **_: Any
-    ) -> None:
-        if not account.base_url:
+    def setup(self, secret: str | None) -> None:
+        if not self.account.base_url:
             raise SourceError(
-                f"The feed '{account.name}' has no address.",
+                f"The feed '{self.account.name}' has no address.",
                 "Add it again with --base-url and the feed's address.",
             )
-        self.account = account
-        self.client = client
-        self.url = account.base_url.strip()
+        self.url = self.account.base_url.strip()
 
     def check(self) -> str:
         parsed, _ = self._get(self.url, {})
@@ -71,7 +68,8 @@ class FeedConnector:
             else:
                 new_state.pop(key, None)
 
-        rows: list[dict[str, Any]] = []
+        fetched_at = now_iso()
+        found: list[NewMention] = []
         page_url = str(response.url)
         for page in range(self.max_pages):
             if page:
@@ -84,17 +82,17 @@ class FeedConnector:
                     break
             fresh = 0
             for entry in parsed.entries:
-                row = self._row(entry, parsed.feed)
-                if row["external_id"] in known:
+                mention = self._mention(entry, parsed.feed, fetched_at)
+                if mention.external_id in known:
                     continue
-                known.add(row["external_id"])
-                seen.insert(0, row["external_id"])
-                rows.append(row)
+                known.add(mention.external_id)
+                seen.insert(0, mention.external_id)
+                found.append(mention)
                 fresh += 1
             if fresh < len(parsed.entries) or not parsed.entries:
                 break  # reached what an earlier sync saw
         new_state["seen"] = seen[: self.max_seen]
-        return FetchResult(rows, new_state)
+        return FetchResult(found, new_state)
 
     def _get(self, url: str, headers: dict[str, str]) -> tuple[Any, httpx.Response]:
         response = send(
@@ -125,7 +123,7 @@ class FeedConnector:
             )
         return parsed, response
 
-    def _row(self, entry: Any, feed: Any) -> dict[str, Any]:
+    def _mention(self, entry: Any, feed: Any, fetched_at: str) -> NewMention:
         link = unwrap_link(entry.get("link")) or None
         title = html_to_text(entry.get("title"))
         content = entry.get("content") or []
@@ -137,24 +135,18 @@ class FeedConnector:
         site = site.removeprefix("www.")
         author = str(entry.get("author") or "").strip()
         feed_title = html_to_text(feed.get("title")) or urlsplit(self.url).hostname or self.url
-        return {
-            "source": self.platform,
-            "external_id": external_id,
-            "url": link,
-            "author_handle": author or site or feed_title,
-            "author_name": author or site or feed_title,
-            "author_followers": 0,
-            "text": text,
-            "created_at": _entry_time(entry),
-            "fetched_at": now_iso(),
-            "in_reply_to": None,
-            "thread_root": None,
-            "likes": 0,
-            "reposts": 0,
-            "replies": 0,
-            "raw": json.dumps(_jsonable(entry), ensure_ascii=False),
-            "account_id": self.account.id,
-        }
+        return NewMention(
+            source=self.platform,
+            external_id=external_id,
+            url=link,
+            author_handle=author or site or feed_title,
+            author_name=author or site or feed_title,
+            text=text,
+            created_at=_entry_time(entry),
+            fetched_at=fetched_at,
+            raw=payload_json(_jsonable(entry)),
+            account_id=self.account.id,
+        )
 
     def check_reply(self, target: ReplyTarget, body: str, *, private: bool) -> None:
         self.reply(target, body, private=private, idempotency_key="")

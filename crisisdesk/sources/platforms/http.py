@@ -1,9 +1,11 @@
-"""The one HTTP client every connector uses: timeouts, retries, rate limits, redacted logging.
+"""The one HTTP client every connector uses: timeouts, retries, rate limits, redacted logging,
+and stopping when the caller cancels.
 
 Public API (stable; other connectors build on it)::
 
     client = make_client(secrets=[token], timeout=15.0, transport=None,
-                         sleep=time.sleep, max_wait=60.0)   # sleep/max_wait: send's defaults
+                         sleep=time.sleep, max_wait=60.0,   # sleep/max_wait: send's defaults
+                         cancelled=None)                    # e.g. a stop event's is_set
     add_secret(client, session_jwt)          # secrets learned later (e.g. Bluesky sessions)
     response = send(client, "GET", url, idempotent=True, params=..., headers=...)
     data = json_body(response)               # parsed JSON or PlatformError
@@ -15,7 +17,7 @@ Public API (stable; other connectors build on it)::
 answers and 5xx; a request that is not idempotent (a POST without an idempotency key) is retried
 only when it provably never reached the server (connect errors) or the server refused it
 (429). It honours ``Retry-After`` and the platforms' rate-limit headers, waiting through the
-injected ``sleep`` when the wait is at most ``max_wait`` seconds and otherwise raising
+client's ``sleep`` when the wait is at most ``max_wait`` seconds and otherwise raising
 ``RateLimitedError`` with the time to try again. Failures become ``errors.SourceError``
 subclasses whose messages never contain a secret:
 
@@ -28,22 +30,20 @@ subclasses whose messages never contain a secret:
 
 Statuses listed in ``accept=`` are returned to the caller instead (e.g. Bluesky's 400
 ``ExpiredToken``). 2xx and 304 are always returned.
+
+A client made with ``cancelled=`` raises :class:`Cancelled` instead of sending a request once
+``cancelled()`` is true, and its waits check it every ``STOP_CHECK_S`` seconds.
 """
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import random
-import re
 import time
-import weakref
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 import httpx
 
@@ -54,97 +54,36 @@ from crisisdesk.errors import (
     PlatformError,
     RateLimitedError,
 )
+from crisisdesk.sources.platforms.ratelimits import (
+    RateLimit,
+    local_hhmm,
+    parse_rate_limit,
+    retry_after_seconds,
+)
+from crisisdesk.sources.platforms.redaction import HTTP_LOG_REDACTION, LogRedaction, Redactor
+
+__all__ = [
+    "DEFAULT_MAX_WAIT", "STOP_CHECK_S", "USER_AGENT", "Cancelled", "RateLimit", "Redactor",
+    "SourceClient", "add_secret", "backoff_delay", "error_code", "json_body", "last_rate_limit",
+    "make_client", "parse_rate_limit", "redact", "retry_after_seconds", "send",
+]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"crisisdesk/{__version__} (+https://github.com/crisisdesk/crisisdesk)"
 #: longest wait ``send`` sits through by default before giving up with RateLimitedError
 DEFAULT_MAX_WAIT = 60.0
-_MASK = "***"
-# query parameters that carry credentials on some platforms (Facebook access_token, ...)
-_SECRET_NAMES = (
-    r"access_token|refresh_token|token|password|passwd|client_secret|api_key|apikey|key|"
-    r"secret|signature|appsecret_proof|code|accessJwt|refreshJwt"
-)
-_SECRET_PARAMS = re.compile(rf"(?i)((?<![\w-])(?:{_SECRET_NAMES})=)[^&;#\s\"']*")
-_SECRET_JSON = re.compile(rf'(?i)("(?:{_SECRET_NAMES})"\s*:\s*")[^"]*')
-_AUTH_HEADER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
+#: while a cancellable client waits (Retry-After, backoff), it checks for a cancel this often
+STOP_CHECK_S = 0.25
 
 
-class Redactor:
-    """Replaces every known secret (and its URL-encoded forms) in a text with ``***``."""
-
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
-        self._secrets: set[str] = set()
-        for secret in secrets:
-            self.add(secret)
-
-    def add(self, secret: str | None) -> None:
-        if not secret or len(secret) < 3:  # shorter "secrets" would mangle every text
-            return
-        self._secrets.update({secret, quote(secret, safe=""), quote_plus(secret)})
-
-    def __call__(self, text: str) -> str:
-        # longest first so a secret containing another is masked whole
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, _MASK)
-        text = _SECRET_PARAMS.sub(lambda m: m.group(1) + _MASK, text)
-        text = _SECRET_JSON.sub(lambda m: m.group(1) + _MASK, text)
-        return _AUTH_HEADER.sub(lambda m: m.group(1) + " " + _MASK, text)
-
-
-# httpx and httpcore log full URLs themselves (INFO/DEBUG); their records pass through this
-# filter so a token in a query string never reaches a log handler.
-_live_redactors: weakref.WeakSet[Redactor] = weakref.WeakSet()
-_THIRD_PARTY_LOGGERS = ("httpx", "httpcore.http11", "httpcore.connection", "httpcore.proxy")
-
-
-class _RedactingFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        for redactor in list(_live_redactors):
-            text = redactor(text)
-        record.msg, record.args = Redactor()(text), None
-        return True
-
-
-def _install_log_filter() -> None:
-    for name in _THIRD_PARTY_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, _RedactingFilter) for f in logger.filters):
-            logger.addFilter(_RedactingFilter())
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """What a response said about the caller's rate limit, whichever header family it used."""
-
-    family: str  # "x-ratelimit" (Mastodon, Reddit), "ratelimit" (IETF, Bluesky),
-    # "x-rate-limit" (X), "facebook" (X-App-Usage / X-Business-Use-Case-Usage)
-    limit: float | None = None
-    remaining: float | None = None
-    reset_at: datetime | None = None  # aware UTC
-    used_percent: float | None = None  # Facebook reports usage, not counts
-
-    @property
-    def exhausted(self) -> bool:
-        if self.remaining is not None and self.remaining <= 0:
-            return True
-        return self.used_percent is not None and self.used_percent >= 100
-
-    def describe(self) -> str:
-        """A short line for the sync report, e.g. '12/300 requests left until 14:05'."""
-        until = f" until {_local_hhmm(self.reset_at)}" if self.reset_at else ""
-        if self.remaining is not None:
-            limit = f"/{self.limit:g}" if self.limit is not None else ""
-            return f"{self.remaining:g}{limit} requests left{until}"
-        if self.used_percent is not None:
-            return f"{self.used_percent:g}% of the hourly allowance used{until}"
-        return "rate limit unknown"
+class Cancelled(Exception):
+    """Raised by a client made with ``cancelled=`` once the caller cancelled (never shown)."""
 
 
 class SourceClient(httpx.Client):
-    """An ``httpx.Client`` that knows the secrets to redact and the latest rate limits."""
+    """An ``httpx.Client`` that knows the secrets to redact, the latest rate limits, how to
+    wait, and whether its caller has cancelled."""
 
     def __init__(
         self,
@@ -152,16 +91,46 @@ class SourceClient(httpx.Client):
         redactor: Redactor,
         sleep: Callable[[float], None] = time.sleep,
         max_wait: float = DEFAULT_MAX_WAIT,
+        cancelled: Callable[[], bool] | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
+        hooks = kwargs.pop("event_hooks", None) or {}
+        super().__init__(
+            event_hooks={
+                # first: a cancelled caller's request is neither sent nor logged
+                "request": [self._refuse_if_cancelled, *hooks.get("request", ())],
+                "response": list(hooks.get("response", ())),
+            },
+            **kwargs,
+        )
         self.redactor = redactor
-        #: how ``send`` waits (tests inject a recorder) and the longest it waits, by default
-        self.sleep = sleep
-        self.max_wait = max_wait
+        self.max_wait = max_wait  # the longest ``send`` waits, by default
+        self._sleep = sleep  # tests inject a recorder
+        self._cancelled = cancelled
         #: latest RateLimit seen per host
         self.rate_limits: dict[str, RateLimit] = {}
         self.last_rate_limit: RateLimit | None = None
+
+    def stop_if_cancelled(self) -> None:
+        """Raise :class:`Cancelled` when the caller has cancelled."""
+        if self._cancelled is not None and self._cancelled():
+            raise Cancelled()
+
+    def _refuse_if_cancelled(self, _request: httpx.Request) -> None:
+        self.stop_if_cancelled()
+
+    def sleep(self, seconds: float) -> None:
+        """Wait *seconds* (how ``send`` waits); a cancel ends the wait within STOP_CHECK_S."""
+        if self._cancelled is None:
+            self._sleep(seconds)
+            return
+        remaining = seconds
+        while remaining > 0:
+            self.stop_if_cancelled()
+            step = min(remaining, STOP_CHECK_S)
+            self._sleep(step)
+            remaining -= step
+        self.stop_if_cancelled()
 
 
 def make_client(
@@ -171,15 +140,19 @@ def make_client(
     transport: httpx.BaseTransport | None = None,
     sleep: Callable[[float], None] = time.sleep,
     max_wait: float = DEFAULT_MAX_WAIT,
+    cancelled: Callable[[], bool] | None = None,
+    log_redaction: LogRedaction = HTTP_LOG_REDACTION,
 ) -> SourceClient:
     """The client for one account's connector. Close it when done (it is a context manager).
 
     *sleep* and *max_wait* are the defaults ``send`` uses with this client (connectors do not
-    pass their own, so tests inject a recording ``sleep`` here).
+    pass their own, so tests inject a recording ``sleep`` here). Once *cancelled* returns true
+    the client sends nothing more and cuts its waits short (:class:`Cancelled`). The client's
+    secrets are masked in httpx's own log records through *log_redaction*.
     """
     redactor = Redactor(secrets)
-    _live_redactors.add(redactor)
-    _install_log_filter()
+    log_redaction.install()
+    log_redaction.track(redactor)
 
     def log_request(request: httpx.Request) -> None:
         log.debug("→ %s %s", request.method, redactor(str(request.url)))
@@ -192,6 +165,7 @@ def make_client(
         redactor=redactor,
         sleep=sleep,
         max_wait=max_wait,
+        cancelled=cancelled,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         headers={"User-Agent": USER_AGENT},
         follow_redirects=True,  # feeds move; httpx drops Authorization on cross-origin hops
@@ -202,131 +176,18 @@ def make_client(
 
 def add_secret(client: httpx.Client, secret: str | None) -> None:
     """Make *client* redact *secret* too (tokens learned after the client was made)."""
-    redactor = getattr(client, "redactor", None)
-    if isinstance(redactor, Redactor):
-        redactor.add(secret)
+    if isinstance(client, SourceClient):
+        client.redactor.add(secret)
 
 
 def redact(client: httpx.Client, text: str) -> str:
     """*text* with the client's secrets and any credential-looking parameter masked."""
-    redactor = getattr(client, "redactor", None)
-    return redactor(text) if isinstance(redactor, Redactor) else Redactor()(text)
+    return client.redactor(text) if isinstance(client, SourceClient) else Redactor()(text)
 
 
 def last_rate_limit(client: httpx.Client) -> RateLimit | None:
     """The rate limit reported by the most recent response seen through ``send``."""
-    value = getattr(client, "last_rate_limit", None)
-    return value if isinstance(value, RateLimit) else None
-
-
-# ---------------------------------------------------------------------------------------------
-# rate-limit headers
-
-
-def parse_rate_limit(
-    headers: Mapping[str, str], *, now: datetime | None = None
-) -> RateLimit | None:
-    """Read whichever rate-limit header family *headers* carry (case-insensitive)."""
-    h = {k.lower(): v for k, v in headers.items()}
-    now = now or datetime.now(UTC)
-    # Mastodon "x-ratelimit" (ISO 8601 reset) and Reddit (seconds until reset, floats); X
-    # "x-rate-limit" (epoch seconds); IETF draft "ratelimit" (delta seconds; Bluesky's PDS
-    # sends epoch seconds). _reset_time tells these reset forms apart.
-    for family in ("x-ratelimit", "x-rate-limit", "ratelimit"):
-        if f"{family}-remaining" in h or f"{family}-reset" in h:
-            return RateLimit(
-                family,
-                limit=_num(h.get(f"{family}-limit")),
-                remaining=_num(h.get(f"{family}-remaining")),
-                reset_at=_reset_time(h.get(f"{family}-reset"), now),
-            )
-    if "ratelimit" in h:
-        # newer IETF draft: RateLimit: "default";r=0;t=30
-        params = dict(re.findall(r"\b([rt])=(\d+)", h["ratelimit"]))
-        if params:
-            return RateLimit(
-                "ratelimit",
-                remaining=_num(params.get("r")),
-                reset_at=_reset_time(params.get("t"), now),
-            )
-    if "x-app-usage" in h or "x-business-use-case-usage" in h:
-        return _facebook_usage(h, now)
-    return None
-
-
-def _num(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return float(value.strip())
-    except ValueError:
-        return None
-
-
-def _reset_time(value: str | None, now: datetime) -> datetime | None:
-    if value is None or not value.strip():
-        return None
-    number = _num(value)
-    if number is not None:
-        if number > 1e9:  # an epoch timestamp
-            return datetime.fromtimestamp(number, UTC)
-        return now + timedelta(seconds=max(number, 0.0))
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
-
-
-def _facebook_usage(h: Mapping[str, str], now: datetime) -> RateLimit | None:
-    percents: list[float] = []
-    regain_minutes = 0.0
-
-    def collect(entry: Any) -> None:
-        nonlocal regain_minutes
-        if not isinstance(entry, dict):
-            return
-        for key in ("call_count", "total_time", "total_cputime"):
-            value = entry.get(key)
-            if isinstance(value, int | float):
-                percents.append(float(value))
-        regain = entry.get("estimated_time_to_regain_access")
-        if isinstance(regain, int | float):
-            regain_minutes = max(regain_minutes, float(regain))
-
-    for name in ("x-app-usage", "x-business-use-case-usage"):
-        try:
-            data = json.loads(h.get(name, "null"))
-        except ValueError:
-            continue
-        if name == "x-app-usage":
-            collect(data)
-        elif isinstance(data, dict):
-            for entries in data.values():
-                for entry in entries if isinstance(entries, list) else []:
-                    collect(entry)
-    if not percents:
-        return None
-    reset = now + timedelta(minutes=regain_minutes) if regain_minutes else None
-    return RateLimit("facebook", used_percent=max(percents), reset_at=reset)
-
-
-def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
-    """``Retry-After`` as seconds to wait: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
+    return client.last_rate_limit if isinstance(client, SourceClient) else None
 
 
 def backoff_delay(
@@ -334,10 +195,6 @@ def backoff_delay(
 ) -> float:
     """Exponential backoff with jitter: base·2^attempt scaled by a random factor in [0.5, 1.5)."""
     return min(cap, base * 2.0**attempt) * (0.5 + rand())
-
-
-def _local_hhmm(when: datetime) -> str:
-    return when.astimezone().strftime("%H:%M")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,13 +222,13 @@ def send(
     (default: the client's, else 60 s) raise ``RateLimitedError`` instead. *kwargs* go to
     ``httpx.Client.request``.
     """
+    own = client if isinstance(client, SourceClient) else None
     if sleep is None:
-        sleep = getattr(client, "sleep", time.sleep)
+        sleep = own.sleep if own is not None else time.sleep
     if max_wait is None:
-        max_wait = float(getattr(client, "max_wait", DEFAULT_MAX_WAIT))
+        max_wait = own.max_wait if own is not None else DEFAULT_MAX_WAIT
     host = httpx.URL(url).host or url
-    redactor = getattr(client, "redactor", None)
-    scrub: Callable[[str], str] = redactor if isinstance(redactor, Redactor) else Redactor()
+    scrub: Callable[[str], str] = own.redactor if own is not None else Redactor()
     attempt = 0
     while True:
         _wait_for_known_limit(client, host, sleep, max_wait)
@@ -428,7 +285,7 @@ def send(
             if wait > max_wait or not idempotent:
                 raise PlatformError(
                     f"{host} is down for now (HTTP 503).",
-                    f"Try again after {_local_hhmm(datetime.now(UTC) + timedelta(seconds=wait))}.",
+                    f"Try again after {local_hhmm(datetime.now(UTC) + timedelta(seconds=wait))}.",
                     status=status,
                 )
         if status in (401, 403):
@@ -457,9 +314,10 @@ def _wait_for_known_limit(
     client: httpx.Client, host: str, sleep: Callable[[float], None], max_wait: float
 ) -> None:
     """Don't send what the last response said would be refused; wait or give up instead."""
-    limits = getattr(client, "rate_limits", None)
-    limit = limits.get(host) if isinstance(limits, dict) else None
-    if not isinstance(limit, RateLimit) or not limit.exhausted or limit.reset_at is None:
+    if not isinstance(client, SourceClient):
+        return
+    limit = client.rate_limits.get(host)
+    if limit is None or not limit.exhausted or limit.reset_at is None:
         return
     wait = (limit.reset_at - datetime.now(UTC)).total_seconds()
     if wait <= 0:
@@ -467,13 +325,12 @@ def _wait_for_known_limit(
     if wait > max_wait:
         raise _rate_limited(host, limit.reset_at)
     _pause(sleep, wait, host, "rate limit exhausted")
-    if isinstance(limits, dict):
-        limits.pop(host, None)
+    client.rate_limits.pop(host, None)
 
 
 def _rate_limited(host: str, retry_at: datetime) -> RateLimitedError:
     return RateLimitedError(
-        f"{host} is limiting how often crisisdesk may ask; try again at {_local_hhmm(retry_at)}.",
+        f"{host} is limiting how often crisisdesk may ask; try again at {local_hhmm(retry_at)}.",
         "Nothing was lost; the next sync after that time picks up where this one stopped.",
         retry_at=retry_at,
     )

@@ -17,7 +17,6 @@ to ``max_pages`` pages (``Link rel="next"``); later syncs ask for ``min_id=<curs
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
@@ -25,8 +24,15 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 
+from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import PlatformError, SourceError
-from crisisdesk.sources.platforms.base import AccountConfig, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.common import (
+    check_reply_length,
+    clean_list,
+    payload_json,
+    stored_payload,
+)
 from crisisdesk.sources.platforms.http import add_secret, json_body, send
 from crisisdesk.sources.text import html_to_text, plain
 from crisisdesk.timeutil import normalise, now_iso
@@ -40,31 +46,27 @@ def _id_key(value: str) -> tuple[int, str]:
     return (len(value), value)  # numeric strings of any length, compared by value
 
 
-class MastodonConnector:
-    platform: ClassVar[str] = "mastodon"
+class MastodonConnector(Connector):
+    platform: ClassVar[str] = Platform.MASTODON
     reply_limit: ClassVar[int | None] = 500
     page_limit: ClassVar[int] = 40
     max_pages: ClassVar[int] = 10
 
-    def __init__(
-        self, account: AccountConfig, secret: str | None, client: httpx.Client, **_: Any
-    ) -> None:
-        if not account.base_url:
+    def setup(self, secret: str | None) -> None:
+        if not self.account.base_url:
             raise SourceError(
-                f"The Mastodon account '{account.name}' has no server address.",
+                f"The Mastodon account '{self.account.name}' has no server address.",
                 "Add it again with --base-url https://your.server",
             )
         if not secret:
             raise SourceError(
-                f"No access token is stored for the Mastodon account '{account.name}'.",
+                f"No access token is stored for the Mastodon account '{self.account.name}'.",
                 "Remove the account and add it again with its token.",
             )
-        self.account = account
-        self.client = client
-        self.base = account.base_url.rstrip("/")
+        self.base = self.account.base_url.rstrip("/")
         self.host = (urlsplit(self.base).hostname or self.base).lower()
         self._auth = {"Authorization": f"Bearer {secret}"}
-        add_secret(client, secret)
+        add_secret(self.client, secret)
 
     # -- counting -----------------------------------------------------------------------------
 
@@ -95,7 +97,8 @@ class MastodonConnector:
         if not me:
             account = json_body(self._get("/api/v1/accounts/verify_credentials", {}))
             me = str(account.get("id", "")) if isinstance(account, dict) else ""
-        rows: dict[str, dict[str, Any]] = {}
+        fetched_at = now_iso()
+        found: dict[str, NewMention] = {}
 
         def collect(stream: str, pages: Iterator[list[tuple[str, dict[str, Any]]]]) -> None:
             newest = cursors.get(stream)
@@ -103,9 +106,9 @@ class MastodonConnector:
                 for item_id, st in page:
                     if newest is None or _id_key(item_id) > _id_key(newest):
                         newest = item_id
-                    row = self._row(st)
-                    if row is not None and str(st.get("account", {}).get("id")) != me:
-                        rows[row["external_id"]] = row
+                    mention = self._mention(st, fetched_at)
+                    if mention is not None and str(st.get("account", {}).get("id")) != me:
+                        found[mention.external_id] = mention
             if newest is not None:
                 cursors[stream] = newest
 
@@ -115,7 +118,7 @@ class MastodonConnector:
             self._paged("/api/v1/notifications", notif_params, cursors.get("notifications"),
                         lambda n: n.get("status")),
         )  # fmt: skip
-        for tag in _clean_list(self.account.options.get("hashtags")):
+        for tag in clean_list(self.account.options.get("hashtags")):
             name = tag.lstrip("#").lower()  # Mastodon hashtags are case-insensitive
             collect(
                 f"tag:{name}",
@@ -123,9 +126,9 @@ class MastodonConnector:
                             [("limit", self.page_limit)], cursors.get(f"tag:{name}"),
                             lambda s: s),
             )  # fmt: skip
-        for query in _clean_list(self.account.options.get("queries")):
+        for query in clean_list(self.account.options.get("queries")):
             collect(f"search:{query}", self._search(query, cursors.get(f"search:{query}")))
-        return FetchResult(list(rows.values()), {"cursors": cursors, "me": me})
+        return FetchResult(list(found.values()), {"cursors": cursors, "me": me})
 
     def _paged(
         self,
@@ -186,33 +189,34 @@ class MastodonConnector:
     def _acct(self, acct: str) -> str:
         return acct if "@" in acct else f"{acct}@{self.host}"
 
-    def _row(self, st: dict[str, Any]) -> dict[str, Any] | None:
+    def _mention(self, st: dict[str, Any], fetched_at: str) -> NewMention | None:
         st = st.get("reblog") or st  # a boost: the boosted post is the mention
         author = st.get("account") or {}
-        if "id" not in st or "created_at" not in st:
+        external_id = self._qualified(st.get("id"))
+        if external_id is None or "created_at" not in st:
             return None
         text = html_to_text(st.get("content"))
         warning = plain(st.get("spoiler_text"))
         if warning:
             text = f"[CW: {warning}]\n\n{text}"
-        return {
-            "source": self.platform,
-            "external_id": self._qualified(st["id"]),
-            "url": st.get("url") or st.get("uri"),
-            "author_handle": self._acct(str(author.get("acct") or author.get("username") or "")),
-            "author_name": plain(author.get("display_name") or author.get("username") or ""),
-            "author_followers": int(author.get("followers_count") or 0),
-            "text": text,
-            "created_at": normalise(st["created_at"]),
-            "fetched_at": now_iso(),
-            "in_reply_to": self._qualified(st.get("in_reply_to_id")),
-            "thread_root": None,  # Mastodon statuses name their parent only
-            "likes": int(st.get("favourites_count") or 0),
-            "reposts": int(st.get("reblogs_count") or 0),
-            "replies": int(st.get("replies_count") or 0),
-            "raw": json.dumps(st, ensure_ascii=False),
-            "account_id": self.account.id,
-        }
+        return NewMention(
+            source=self.platform,
+            external_id=external_id,
+            url=st.get("url") or st.get("uri"),
+            author_handle=self._acct(str(author.get("acct") or author.get("username") or "")),
+            author_name=plain(author.get("display_name") or author.get("username") or ""),
+            author_followers=int(author.get("followers_count") or 0),
+            text=text,
+            created_at=normalise(st["created_at"]),
+            fetched_at=fetched_at,
+            in_reply_to=self._qualified(st.get("in_reply_to_id")),
+            thread_root=None,  # Mastodon statuses name their parent only
+            likes=int(st.get("favourites_count") or 0),
+            reposts=int(st.get("reblogs_count") or 0),
+            replies=int(st.get("replies_count") or 0),
+            raw=payload_json(st),
+            account_id=self.account.id,
+        )
 
     # -- replying -----------------------------------------------------------------------------
 
@@ -228,19 +232,14 @@ class MastodonConnector:
     def check_reply(self, target: ReplyTarget, body: str, *, private: bool) -> None:
         """Checks that need no network: the length including the @mention crisisdesk adds."""
         length = self.reply_length(self._addressed(target, body))
-        if self.reply_limit is not None and length > self.reply_limit:
-            raise SourceError(
-                f"The reply is {length} characters long with the @mention; Mastodon accepts "
-                f"at most {self.reply_limit}.",
-                f"Shorten it by {length - self.reply_limit} characters.",
-            )
+        check_reply_length(length, self.reply_limit, "Mastodon", counting=" with the @mention")
 
     def reply(
         self, target: ReplyTarget, body: str, *, private: bool, idempotency_key: str
     ) -> ReplyResult:
         self.check_reply(target, body, private=private)
         text = self._addressed(target, body)
-        raw = _load(target.raw)
+        raw = stored_payload(target.raw)
         status_id = self._local_id(target, raw)
         original = str(raw.get("visibility") or "public")
         visibility = "direct" if private else original
@@ -271,17 +270,3 @@ class MastodonConnector:
                 "Open it on the site to check.",
             )
         return str(statuses[0]["id"])
-
-
-def _clean_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
-    return [str(v).strip() for v in value or [] if str(v).strip()]
-
-
-def _load(raw: str | None) -> dict[str, Any]:
-    try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        data = {}
-    return data if isinstance(data, dict) else {}

@@ -26,10 +26,11 @@ from typing import Any, ClassVar
 import httpx
 
 from crisisdesk import __version__
+from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, RateLimitedError, SourceError
-from crisisdesk.sources.platforms.base import AccountConfig, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.common import credential, payload_json, same_words, search_terms
 from crisisdesk.sources.platforms.http import add_secret, json_body, send
-from crisisdesk.sources.platforms.registry import decode_secret, platform_info
 from crisisdesk.timeutil import normalise, now_iso
 
 AUTH_URL = "https://www.reddit.com"
@@ -39,26 +40,19 @@ PAGE_SIZE = 100
 MAX_PAGES = 5  # per source and sync: 500 items; older ones are picked up by nothing (bounded)
 
 
-class RedditConnector:
-    platform: ClassVar[str] = "reddit"
+class RedditConnector(Connector):
+    platform: ClassVar[str] = Platform.REDDIT
     reply_limit: ClassVar[int | None] = 10000  # Reddit's comment body limit (characters)
 
-    def __init__(
-        self,
-        account: AccountConfig,
-        secret: str | None,
-        client: httpx.Client,
-    ) -> None:
-        self.account = account
-        self.client = client
-        self._cred = decode_secret(platform_info(self.platform), secret)
-        self.username = (account.handle or "").strip()
+    def setup(self, secret: str | None) -> None:
+        self._cred = credential(self.platform, secret)
+        self.username = (self.account.handle or "").strip()
         if not self.username:
             raise SourceError(
                 "This Reddit account has no username.",
                 hint="Remove it and add it again with --handle YOUR_REDDIT_NAME.",
             )
-        base = (account.base_url or "").rstrip("/")
+        base = (self.account.base_url or "").rstrip("/")
         self.auth_url = base or AUTH_URL
         self.api_url = base or API_URL
         self._token: str | None = None
@@ -130,9 +124,7 @@ class RedditConnector:
         options = self.account.options
         subreddit = str(options.get("subreddit") or "").strip().removeprefix("/")
         subreddit = subreddit.removeprefix("r/")
-        terms = [str(q) for q in options.get("queries") or []]
-        terms += [f"#{t}" for t in options.get("hashtags") or []]
-        for term in terms:
+        for term in search_terms(options):
             if subreddit:
                 yield (
                     f"search:r/{subreddit}:{term}",
@@ -143,7 +135,7 @@ class RedditConnector:
                 yield f"search:{term}", "/search", {"q": term, "sort": "new", "type": "link"}
 
     def fetch(self, state: dict[str, Any]) -> FetchResult:
-        rows: dict[str, dict[str, Any]] = {}
+        found: dict[str, NewMention] = {}
         new_state: dict[str, Any] = {}
         fetched_at = now_iso()
         for key, path, params in self._sources():
@@ -163,15 +155,15 @@ class RedditConnector:
                         reached_seen = True
                         continue
                     newest = max(newest, created)
-                    row = self._row(thing, fetched_at)
-                    if row is not None:
-                        rows.setdefault(row["external_id"], row)
+                    mention = self._mention(thing, fetched_at)
+                    if mention is not None:
+                        found.setdefault(mention.external_id, mention)
                 if reached_seen or not after:
                     break
             new_state[key] = {"newest": newest}
-        return FetchResult(mentions=list(rows.values()), state=new_state)
+        return FetchResult(mentions=list(found.values()), state=new_state)
 
-    def _row(self, thing: dict[str, Any], fetched_at: str) -> dict[str, Any] | None:
+    def _mention(self, thing: dict[str, Any], fetched_at: str) -> NewMention | None:
         kind = thing.get("kind")
         d = thing.get("data") or {}
         author = str(d.get("author") or "")
@@ -179,44 +171,40 @@ class RedditConnector:
             return None  # our own posts are not mentions
         fullname = str(d.get("name") or f"{kind}_{d.get('id')}")
         created = normalise(float(d.get("created_utc") or 0.0))
-        common = {
-            "source": self.platform,
-            "external_id": fullname,
-            "author_handle": author,
-            "author_name": author,
-            "author_followers": 0,  # Reddit does not expose follower counts
-            "created_at": created,
-            "fetched_at": fetched_at,
-            "raw": thing,
-            "account_id": self.account.id,
-        }
         if kind == "t3":  # a post (link or self text)
             title = str(d.get("title") or "")
             body = str(d.get("selftext") or "")
-            return {
-                **common,
-                "url": WEB_URL + str(d.get("permalink") or ""),
-                "text": f"{title}\n\n{body}".strip(),
-                "in_reply_to": None,
-                "thread_root": None,
-                "likes": int(d.get("score") or 0),
-                "reposts": int(d.get("num_crossposts") or 0),
-                "replies": int(d.get("num_comments") or 0),
-            }
-        if kind == "t1":  # a comment (inbox mentions are comments too)
+            url: str | None = WEB_URL + str(d.get("permalink") or "")
+            text = f"{title}\n\n{body}".strip()
+            in_reply_to = thread_root = None
+            reposts, replies = int(d.get("num_crossposts") or 0), int(d.get("num_comments") or 0)
+        elif kind == "t1":  # a comment (inbox mentions are comments too)
             link_id = d.get("link_id") or _link_from_context(str(d.get("context") or ""))
             permalink = d.get("permalink") or str(d.get("context") or "").split("?")[0]
-            return {
-                **common,
-                "url": WEB_URL + str(permalink) if permalink else None,
-                "text": str(d.get("body") or ""),
-                "in_reply_to": d.get("parent_id"),
-                "thread_root": link_id,
-                "likes": int(d.get("score") or 0),
-                "reposts": 0,
-                "replies": 0,
-            }
-        return None
+            url = WEB_URL + str(permalink) if permalink else None
+            text = str(d.get("body") or "")
+            in_reply_to, thread_root = _str_or_none(d.get("parent_id")), _str_or_none(link_id)
+            reposts = replies = 0
+        else:
+            return None
+        return NewMention(
+            source=self.platform,
+            external_id=fullname,
+            url=url,
+            author_handle=author,
+            author_name=author,
+            author_followers=0,  # Reddit does not expose follower counts
+            text=text,
+            created_at=created,
+            fetched_at=fetched_at,
+            in_reply_to=in_reply_to,
+            thread_root=thread_root,
+            likes=int(d.get("score") or 0),
+            reposts=reposts,
+            replies=replies,
+            raw=payload_json(thing),
+            account_id=self.account.id,
+        )
 
     # --- reply -------------------------------------------------------------------------------
 
@@ -253,7 +241,7 @@ class RedditConnector:
         children, _ = _listing(listing)
         for thing in children:
             d = thing.get("data") or {}
-            if d.get("parent_id") == parent and _same(d.get("body"), body):
+            if d.get("parent_id") == parent and same_words(d.get("body"), body):
                 permalink = d.get("permalink")
                 return ReplyResult(
                     external_id=str(d.get("name")),
@@ -269,7 +257,7 @@ class RedditConnector:
         sent, _ = _listing(self._get("/message/sent", {"limit": "25", "raw_json": "1"}))
         for thing in sent:
             d = thing.get("data") or {}
-            if str(d.get("dest") or "").lower() == to.lower() and _same(d.get("body"), body):
+            if str(d.get("dest") or "").lower() == to.lower() and same_words(d.get("body"), body):
                 return ReplyResult(external_id=str(d.get("name") or ref), url=None)
         response = self._request(
             "POST",
@@ -288,8 +276,8 @@ class RedditConnector:
         return ReplyResult(external_id=ref, url=None)
 
 
-def _same(posted: Any, body: str) -> bool:
-    return " ".join(str(posted or "").split()) == " ".join(body.split())
+def _str_or_none(value: Any) -> str | None:
+    return str(value) if value else None
 
 
 def _listing(data: Any) -> tuple[list[dict[str, Any]], str | None]:

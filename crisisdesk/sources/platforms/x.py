@@ -26,10 +26,11 @@ from typing import Any, ClassVar
 
 import httpx
 
+from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, SourceError
-from crisisdesk.sources.platforms.base import AccountConfig, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.common import credential, payload_json, same_words, search_terms
 from crisisdesk.sources.platforms.http import json_body, send
-from crisisdesk.sources.platforms.registry import decode_secret, platform_info
 from crisisdesk.timeutil import normalise, now_iso
 
 API_URL = "https://api.x.com"
@@ -73,21 +74,14 @@ def weighted_length(text: str) -> int:
     return total
 
 
-class XConnector:
-    platform: ClassVar[str] = "x"
+class XConnector(Connector):
+    platform: ClassVar[str] = Platform.X
     reply_limit: ClassVar[int | None] = 280
 
-    def __init__(
-        self,
-        account: AccountConfig,
-        secret: str | None,
-        client: httpx.Client,
-    ) -> None:
-        self.account = account
-        self.client = client
-        self._token = decode_secret(platform_info(self.platform), secret)["token"]
-        self.api_url = (account.base_url or API_URL).rstrip("/")
-        self.handle = (account.handle or "").lstrip("@") or None
+    def setup(self, secret: str | None) -> None:
+        self._token = credential(self.platform, secret)["token"]
+        self.api_url = (self.account.base_url or API_URL).rstrip("/")
+        self.handle = (self.account.handle or "").lstrip("@") or None
         self._me: dict[str, Any] | None = None
         self.page_size = 100  # X allows 10..100 for search, 5..100 for mentions
 
@@ -133,13 +127,11 @@ class XConnector:
         """(state key, path, params, name of the paging parameter)."""
         me = self.me()
         yield "mentions", f"/2/users/{me['id']}/mentions", {}, "pagination_token"
-        terms = [str(q) for q in self.account.options.get("queries") or []]
-        terms += [f"#{t}" for t in self.account.options.get("hashtags") or []]
-        for term in terms:
+        for term in search_terms(self.account.options):
             yield f"search:{term}", "/2/tweets/search/recent", {"query": term}, "next_token"
 
     def fetch(self, state: dict[str, Any]) -> FetchResult:
-        rows: dict[str, dict[str, Any]] = {}
+        found: dict[str, NewMention] = {}
         new_state: dict[str, Any] = {}
         fetched_at = now_iso()
         my_id = str(self.me()["id"])
@@ -171,17 +163,19 @@ class XConnector:
                 for tweet in data.get("data") or []:
                     if not isinstance(tweet, dict) or str(tweet.get("author_id")) == my_id:
                         continue
-                    row = self._row(tweet, users.get(str(tweet.get("author_id"))), fetched_at)
-                    rows.setdefault(row["external_id"], row)
+                    mention = self._mention(
+                        tweet, users.get(str(tweet.get("author_id"))), fetched_at
+                    )
+                    found.setdefault(mention.external_id, mention)
                 token = meta.get("next_token")
                 if not token:
                     break
             new_state[key] = {"since_id": newest} if newest else {}
-        return FetchResult(mentions=list(rows.values()), state=new_state)
+        return FetchResult(mentions=list(found.values()), state=new_state)
 
-    def _row(
+    def _mention(
         self, tweet: dict[str, Any], user: dict[str, Any] | None, fetched_at: str
-    ) -> dict[str, Any]:
+    ) -> NewMention:
         user = user or {}
         metrics = tweet.get("public_metrics") or {}
         username = str(user.get("username") or "")
@@ -195,26 +189,25 @@ class XConnector:
             None,
         )
         conversation = tweet.get("conversation_id")
-        return {
-            "source": self.platform,
-            "external_id": tweet_id,
-            "url": f"{WEB_URL}/{username or 'i/web'}/status/{tweet_id}",
-            "author_handle": username,
-            "author_name": str(user.get("name") or username),
-            "author_followers": int((user.get("public_metrics") or {}).get("followers_count") or 0),
+        return NewMention(
+            source=self.platform,
+            external_id=tweet_id,
+            url=f"{WEB_URL}/{username or 'i/web'}/status/{tweet_id}",
+            author_handle=username,
+            author_name=str(user.get("name") or username),
+            author_followers=int((user.get("public_metrics") or {}).get("followers_count") or 0),
             # X escapes &, < and > in post text
-            "text": html.unescape(str(tweet.get("text") or "")),
-            "created_at": normalise(str(tweet.get("created_at") or fetched_at)),
-            "fetched_at": fetched_at,
-            "in_reply_to": replied_to,
-            "thread_root": str(conversation) if conversation and conversation != tweet_id else None,
-            "likes": int(metrics.get("like_count") or 0),
-            "reposts": int(metrics.get("retweet_count") or 0)
-            + int(metrics.get("quote_count") or 0),
-            "replies": int(metrics.get("reply_count") or 0),
-            "raw": {"tweet": tweet, "user": user or None},
-            "account_id": self.account.id,
-        }
+            text=html.unescape(str(tweet.get("text") or "")),
+            created_at=normalise(str(tweet.get("created_at") or fetched_at)),
+            fetched_at=fetched_at,
+            in_reply_to=replied_to,
+            thread_root=str(conversation) if conversation and conversation != tweet_id else None,
+            likes=int(metrics.get("like_count") or 0),
+            reposts=int(metrics.get("retweet_count") or 0) + int(metrics.get("quote_count") or 0),
+            replies=int(metrics.get("reply_count") or 0),
+            raw=payload_json({"tweet": tweet, "user": user or None}),
+            account_id=self.account.id,
+        )
 
     # --- reply -------------------------------------------------------------------------------
 
@@ -273,11 +266,11 @@ class XConnector:
 
 
 def _same(posted: str, body: str) -> bool:
-    # X rewrites links to t.co and may prefix @handles: compare the words without links
+    # X rewrites links to t.co and may prefix @handles: compare the words without those
     def words(text: str) -> str:
         return " ".join(w for w in _URL.sub("", text).split() if not w.startswith("@"))
 
-    return words(posted) == words(body)
+    return same_words(words(posted), words(body))
 
 
 def _problem_text(problem: dict[str, Any]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import socket
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,8 @@ import pytest
 from keyring.backends import fail
 
 from crisisdesk import secrets
+from crisisdesk.analysis import scoring
+from crisisdesk.domain import NewMention
 from crisisdesk.services.sync import OFFLINE_TEXT, sync_accounts
 from crisisdesk.sources.platforms.http import make_client
 from crisisdesk.sources.platforms.registry import encode_secret, platform_info
@@ -83,6 +86,29 @@ def test_sync_stores_scored_mentions_and_cursor(
     saved = accounts.get(db, "bakery-reddit")
     assert saved.state["mentions"]["newest"] > 0
     assert saved.last_sync_at is not None and saved.last_error is None
+
+
+def test_sync_scores_through_the_one_entry_point_at_its_time(
+    db: Any, memory_keyring: Any, reddit: rd.RedditSite, factory: Any
+) -> None:
+    account = add_reddit(db, reddit)
+    reddit.mentions = [
+        rd.inbox_mention("u/bakery my order is late AGAIN, worst service", created_utc=rd.BASE_UTC),
+        rd.inbox_mention("u/bakery lovely bread", created_utc=rd.BASE_UTC + 60),
+    ]
+    now = datetime.fromtimestamp(rd.BASE_UTC, UTC).replace(day=28)  # days of waiting
+    sync_accounts(db, client_factory=factory, now=now)
+    stored = mentions.query(db, limit=10)
+    assert len(stored) == 2
+    for m in stored:
+        new = NewMention(
+            source=m.source, external_id=m.external_id, text=m.text, created_at=m.created_at,
+            fetched_at=m.fetched_at, author_followers=m.author_followers, likes=m.likes,
+            reposts=m.reposts, replies=m.replies, account_id=m.account_id,
+        )  # fmt: skip
+        expected = scoring.score(new, now)
+        assert (m.sentiment, m.label, m.complaint, m.cues, m.priority) == tuple(expected)
+        assert m.account_id == account.id and m.fetched_at  # as the connector gave them
 
 
 def test_second_sync_counts_new_and_updated(

@@ -83,20 +83,32 @@ def test_notifications_become_mention_rows_with_counts_and_thread_refs(
     assert len(result.mentions) == 1
     row = result.mentions[0]
     rkey = complaint["uri"].rsplit("/", 1)[-1]
-    assert row["source"] == "bluesky"
-    assert row["external_id"] == complaint["uri"]
-    assert row["url"] == f"https://bsky.app/profile/carol.bsky.social/post/{rkey}"
-    assert (row["author_handle"], row["author_name"]) == ("carol.bsky.social", "Carol 🍞")
-    assert row["text"] == "Your bread was stale &amp; hard 😡"  # Bluesky text is not HTML
-    assert row["created_at"] == "2026-11-21T08:30:15Z"
-    assert row["in_reply_to"] == ours["uri"]
-    assert row["thread_root"] == ours["uri"]
-    assert (row["likes"], row["reposts"], row["replies"]) == (4, 2, 2)
-    assert json.loads(row["raw"])["cid"] == complaint["cid"]
-    assert row["account_id"] == 7
+    assert row.source == "bluesky"
+    assert row.external_id == complaint["uri"]
+    assert row.url == f"https://bsky.app/profile/carol.bsky.social/post/{rkey}"
+    assert (row.author_handle, row.author_name) == ("carol.bsky.social", "Carol 🍞")
+    assert row.text == "Your bread was stale &amp; hard 😡"  # Bluesky text is not HTML
+    assert row.created_at == "2026-11-21T08:30:15Z"
+    assert row.in_reply_to == ours["uri"]
+    assert row.thread_root == ours["uri"]
+    assert (row.likes, row.reposts, row.replies) == (4, 2, 2)
+    assert json.loads(row.raw)["cid"] == complaint["cid"]
+    assert row.account_id == 7
     request = pds.calls(LIST)[0]
     assert request.query["reasons"] == ["mention", "reply", "quote"]
     assert request.headers["authorization"].startswith("Bearer eyJ")
+
+
+def test_own_posts_in_notifications_are_not_mentions(
+    pds: pb.FakePDS, connector: BlueskyConnector
+) -> None:
+    ours = pb.post_view("Thanks all!", author=pb.profile(pds.handle))
+    theirs = pb.post_view("@bakery loved it", created_at="2026-11-20T11:00:00.000Z")
+    pds.add(ours, theirs, reason="mention")
+    result = connector.fetch({})
+    assert [m.text for m in result.mentions] == ["@bakery loved it"]
+    # the cursor still moved past both: our own post is not read again either
+    assert result.state["notifications"] == "2026-11-20T11:00:00.000Z"
 
 
 def test_session_is_created_once_and_reused(pds: pb.FakePDS, sleeps: Sleeps) -> None:
@@ -124,7 +136,7 @@ def test_expired_token_is_refreshed_not_recreated(
     pds.expire_all()
     pds.add(pb.post_view("after expiry"))
     result = connector.fetch({})
-    assert [r["text"] for r in result.mentions] == ["after expiry"]
+    assert [r.text for r in result.mentions] == ["after expiry"]
     assert len(pds.calls("com.atproto.server.refreshSession")) == 1
     assert len(pds.calls("com.atproto.server.createSession")) == 1
 
@@ -146,7 +158,7 @@ def test_pagination_and_incremental_second_sync(
     old = pb.posts_at([f"2026-11-20T10:0{i}:00.000Z" for i in range(5)], "old")
     pds.add(*old)
     first = connector.fetch({})
-    assert sorted(r["text"] for r in first.mentions) == [f"old {i}" for i in range(5)]
+    assert sorted(r.text for r in first.mentions) == [f"old {i}" for i in range(5)]
     pages = pds.calls(LIST)
     assert [p.arg("cursor") for p in pages] == [
         None, "2026-11-20T10:03:00.000Z", "2026-11-20T10:01:00.000Z"
@@ -156,7 +168,7 @@ def test_pagination_and_incremental_second_sync(
     new = pb.posts_at(["2026-11-20T11:00:00.000Z"], "new")
     pds.add(*new)
     second = connector.fetch(first.state)
-    assert [r["text"] for r in second.mentions] == ["new 0"]
+    assert [r.text for r in second.mentions] == ["new 0"]
     later = pds.calls(LIST)[3:]
     assert len(later) == 1 and later[0].arg("cursor") is None  # caught up on the first page
     assert second.state["notifications"] == "2026-11-20T11:00:00.000Z"
@@ -173,7 +185,7 @@ def test_search_pages_with_cursor_and_resumes_with_since(pds: pb.FakePDS, sleeps
     connector.page_limit = 2  # type: ignore[misc]
     with connector.client:
         first = connector.fetch({})
-        assert sorted(r["text"] for r in first.mentions) == [f"burnt bread {i}" for i in range(3)]
+        assert sorted(r.text for r in first.mentions) == [f"burnt bread {i}" for i in range(3)]
         searches = pds.calls(SEARCH)
         assert [s.arg("cursor") for s in searches] == [None, "2"]
         assert searches[0].arg("sort") == "latest" and searches[0].arg("since") is None
@@ -182,8 +194,8 @@ def test_search_pages_with_cursor_and_resumes_with_since(pds: pb.FakePDS, sleeps
         pds.posts[newer["uri"]] = newer
         second = connector.fetch(first.state)
         assert pds.calls(SEARCH)[-1].arg("since") == "2026-11-20T12:00:00Z"
-        assert {r["text"] for r in second.mentions} <= {"burnt bread again", "burnt bread 2"}
-        assert "burnt bread again" in {r["text"] for r in second.mentions}
+        assert {r.text for r in second.mentions} <= {"burnt bread again", "burnt bread 2"}
+        assert "burnt bread again" in {r.text for r in second.mentions}
 
 
 def test_429_with_retry_after_then_success(
@@ -206,7 +218,7 @@ def test_429_with_retry_after_then_success(
         return next(answers, None) or handler(request)  # type: ignore[misc]
 
     pds.server.handle("GET", f"/xrpc/{LIST}", limited)
-    assert [r["text"] for r in connector.fetch({}).mentions] == ["hi"]
+    assert [r.text for r in connector.fetch({}).mentions] == ["hi"]
     assert sleeps == [9.0]
 
 
@@ -247,7 +259,7 @@ def test_500_then_success(pds: pb.FakePDS, connector: BlueskyConnector, sleeps: 
     handler = pds.server._routes[("GET", f"/xrpc/{LIST}")].handler
     failures = iter([Reply.json({"error": "InternalServerError", "message": "x"}, 500)])
     pds.server.handle("GET", f"/xrpc/{LIST}", lambda r: next(failures, None) or handler(r))  # type: ignore[misc]
-    assert [r["text"] for r in connector.fetch({}).mentions] == ["back"]
+    assert [r.text for r in connector.fetch({}).mentions] == ["back"]
     assert len(sleeps) == 1
 
 

@@ -55,16 +55,16 @@ def test_comments_and_visitor_posts_become_mentions(site: fb.FacebookSite, make:
 
     result = make().fetch({})
 
-    by_id = {m["external_id"]: m for m in result.mentions}
+    by_id = {m.external_id: m for m in result.mentions}
     assert set(by_id) == {angry["id"], nested["id"], visitor["id"]}
     c = by_id[angry["id"]]
-    assert c["author_name"] == "Sam Lee" and c["text"] == "My order was wrong AGAIN"
-    assert c["thread_root"] == ours["id"] and c["in_reply_to"] == ours["id"]
-    assert c["url"] == angry["permalink_url"] and c["likes"] == 4
-    assert c["created_at"].endswith("Z")
-    assert by_id[nested["id"]]["in_reply_to"] == angry["id"]
+    assert c.author_name == "Sam Lee" and c.text == "My order was wrong AGAIN"
+    assert c.thread_root == ours["id"] and c.in_reply_to == ours["id"]
+    assert c.url == angry["permalink_url"] and c.likes == 4
+    assert c.created_at.endswith("Z")
+    assert by_id[nested["id"]].in_reply_to == angry["id"]
     v = by_id[visitor["id"]]
-    assert v["thread_root"] is None and v["likes"] == 17 and v["reposts"] == 2
+    assert v.thread_root is None and v.likes == 17 and v.reposts == 2
 
 
 def test_token_goes_in_the_header_never_the_url(site: fb.FacebookSite, make: Any) -> None:
@@ -106,7 +106,7 @@ def test_second_sync_asks_only_for_posts_with_new_comments(
     site.comment(busy["id"], "new on busy", when=fb.ago(minutes=1))
     second = make().fetch(first.state)
 
-    assert [m["text"] for m in second.mentions] == ["new on busy"]
+    assert [m.text for m in second.mentions] == ["new on busy"]
     assert site.server.requests_to("GET", f"/{quiet['id']}/comments") == []
     assert len(site.server.requests_to("GET", f"/{busy['id']}/comments")) == 1
 
@@ -115,7 +115,7 @@ def test_lookback_window_is_sent_as_since(site: fb.FacebookSite, make: Any) -> N
     site.post("ancient", author=fb.person(), when=fb.ago(days=40))
     site.post("recent", author=fb.person(), when=fb.ago(days=2))
     result = make(lookback_days=7).fetch({})
-    assert [m["text"] for m in result.mentions] == ["recent"]
+    assert [m.text for m in result.mentions] == ["recent"]
     since = int(site.server.requests_to("GET", f"/{site.page['id']}/feed")[0].arg("since") or 0)
     assert abs(since - fb.ago(days=7).timestamp()) < 120
 

@@ -53,17 +53,17 @@ def test_google_alerts_entries_become_mentions_with_real_links(
     result = connector.fetch({})
     assert len(result.mentions) == 1
     row = result.mentions[0]
-    assert row["source"] == "feeds"
-    assert row["external_id"] == entry.id
-    assert row["url"] == "https://news.example/2026/11/bakery?src=alert&id=7"
-    assert row["text"] == (
+    assert row.source == "feeds"
+    assert row.external_id == entry.id
+    assert row.url == "https://news.example/2026/11/bakery?src=alert&id=7"
+    assert row.text == (
         "Main Street Bakery fails health inspection & closes\n\n"
         "Inspectors found Main Street Bakery's kitchen dirty.\nOwner says it will reopen."
     )
-    assert row["author_handle"] == "news.example"
-    assert row["created_at"] == "2026-11-20T08:15:00Z"
-    assert row["account_id"] == 3
-    assert json.loads(row["raw"])["id"] == entry.id
+    assert row.author_handle == "news.example"
+    assert row.created_at == "2026-11-20T08:15:00Z"
+    assert row.account_id == 3
+    assert json.loads(row.raw)["id"] == entry.id
     assert platform_server.requests[0].headers["user-agent"].startswith("crisisdesk/")
 
 
@@ -77,10 +77,10 @@ def test_rss_items_use_guid_author_and_pubdate(
     )  # fmt: skip
     platform_server.handle("GET", PATH, pf.FeedEndpoint(pf.rss([item]), content_type="text/xml"))
     row = connector.fetch({}).mentions[0]
-    assert row["external_id"] == "review-1"
-    assert (row["author_handle"], row["author_name"]) == ("Jo B.", "Jo B.")
-    assert row["text"] == "1 star: cold croissants\n\nWaited 40 minutes.\n\nNever again!"
-    assert row["created_at"] == "2026-11-19T18:00:00Z"
+    assert row.external_id == "review-1"
+    assert (row.author_handle, row.author_name) == ("Jo B.", "Jo B.")
+    assert row.text == "1 star: cold croissants\n\nWaited 40 minutes.\n\nNever again!"
+    assert row.created_at == "2026-11-19T18:00:00Z"
 
 
 def test_conditional_get_and_only_new_entries_on_the_second_sync(
@@ -103,9 +103,9 @@ def test_conditional_get_and_only_new_entries_on_the_second_sync(
 
     endpoint.publish(pf.atom([alert("story new", "https://n.example/new"), *first_entries]))
     third = connector.fetch(first.state)
-    assert [r["text"] for r in third.mentions] == ["story new"]
+    assert [r.text for r in third.mentions] == ["story new"]
     assert third.state["etag"] == endpoint.etag
-    assert third.state["seen"][0] == third.mentions[0]["external_id"]
+    assert third.state["seen"][0] == third.mentions[0].external_id
 
 
 def test_paged_feed_is_followed_until_caught_up(
@@ -127,7 +127,7 @@ def test_paged_feed_is_followed_until_caught_up(
         "GET", PATH, pf.FeedEndpoint(pf.atom([newer, *page1], next_href="/page/2"))
     )
     second = connector.fetch({"seen": first.state["seen"]})
-    assert [r["text"] for r in second.mentions] == ["fresh"]
+    assert [r.text for r in second.mentions] == ["fresh"]
     assert [r.path for r in platform_server.requests[3:]] == [PATH]
 
 
@@ -138,7 +138,7 @@ def test_429_with_retry_after_then_success(
         "GET", PATH, Reply(status=429, headers={"Retry-After": "3"}),
         Reply(body=pf.atom([alert("ok", "https://n.example/ok")])),
     )  # fmt: skip
-    assert [r["text"] for r in connector.fetch({}).mentions] == ["ok"]
+    assert [r.text for r in connector.fetch({}).mentions] == ["ok"]
     assert sleeps == [3.0]
 
 

@@ -341,3 +341,36 @@ def test_unresolvable_host_is_offline(sleeps: Sleeps) -> None:
     with http.make_client(timeout=2.0) as c, pytest.raises(OfflineError, match="offline"):
         http.send(c, "GET", "http://crisisdesk-test.invalid/x", idempotent=True, sleep=sleeps,
                   retries=0)  # fmt: skip
+
+
+def test_a_cancelled_client_sends_nothing(platform_server: PlatformServer) -> None:
+    platform_server.route("GET", "/x", Reply.json({"ok": True}))
+    stop = [False]
+    with http.make_client(cancelled=lambda: stop[0]) as c:
+        assert http.json_body(http.send(c, "GET", platform_server.url + "/x", idempotent=True))
+        stop[0] = True
+        with pytest.raises(http.Cancelled):
+            http.send(c, "GET", platform_server.url + "/x", idempotent=True)
+    assert len(platform_server.requests) == 1
+
+
+def test_a_cancel_cuts_the_client_wait_short(platform_server: PlatformServer) -> None:
+    platform_server.route(
+        "GET", "/busy", Reply.json({}, 429, headers={"Retry-After": "30"}), Reply.json([1])
+    )
+    waits: list[float] = []
+    client = http.make_client(sleep=waits.append, cancelled=lambda: sum(waits) >= 1.0)
+    with client, pytest.raises(http.Cancelled):
+        http.send(client, "GET", platform_server.url + "/busy", idempotent=True)
+    assert waits == [http.STOP_CHECK_S] * round(1.0 / http.STOP_CHECK_S)
+    assert len(platform_server.requests) == 1  # the retry after the wait was never sent
+
+
+def test_without_cancel_the_wait_is_one_sleep(platform_server: PlatformServer) -> None:
+    platform_server.route(
+        "GET", "/busy", Reply.json({}, 429, headers={"Retry-After": "30"}), Reply.json([1])
+    )
+    waits: list[float] = []
+    with http.make_client(sleep=waits.append) as c:
+        assert http.json_body(http.send(c, "GET", platform_server.url + "/busy", idempotent=True))
+    assert waits == [30.0]

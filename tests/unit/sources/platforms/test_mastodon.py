@@ -81,21 +81,21 @@ def test_mention_notification_becomes_a_plain_text_mention_row(
     assert len(result.mentions) == 1
     row = result.mentions[0]
     host = host_of(server)
-    assert row["source"] == "mastodon"
-    assert row["external_id"] == f"{host}:{st['id']}"
-    assert row["url"] == st["url"]
-    assert row["author_handle"] == "carol@angry.example"
-    assert row["author_name"] == "Carol & Co"
-    assert row["author_followers"] == 4321
-    assert row["text"] == (
+    assert row.source == "mastodon"
+    assert row.external_id == f"{host}:{st['id']}"
+    assert row.url == st["url"]
+    assert row.author_handle == "carol@angry.example"
+    assert row.author_name == "Carol & Co"
+    assert row.author_followers == 4321
+    assert row.text == (
         "@bakery your croissants were stale & cold<3\n\nNever again.\n"
         "See https://photos.example/stale"
     )
-    assert row["created_at"] == "2026-11-21T08:30:15Z"
-    assert row["in_reply_to"] == f"{host}:1234"
-    assert (row["likes"], row["reposts"], row["replies"]) == (3, 2, 1)
-    assert json.loads(row["raw"]) == st
-    assert row["account_id"] == 1
+    assert row.created_at == "2026-11-21T08:30:15Z"
+    assert row.in_reply_to == f"{host}:1234"
+    assert (row.likes, row.reposts, row.replies) == (3, 2, 1)
+    assert json.loads(row.raw) == st
+    assert row.account_id == 1
     request = server.requests_to("GET", NOTIFS)[0]
     assert request.query["types[]"] == ["mention"]
     assert request.headers["authorization"] == f"Bearer {TOKEN}"
@@ -109,7 +109,7 @@ def test_first_sync_pages_back_then_second_sync_fetches_only_new(
     timeline = pm.Timeline(notes)
     server.handle("GET", NOTIFS, timeline)
     first = connector.fetch({})
-    assert sorted(r["text"] for r in first.mentions) == [f"old {i}" for i in range(5)]
+    assert sorted(r.text for r in first.mentions) == [f"old {i}" for i in range(5)]
     requests = server.requests_to("GET", NOTIFS)
     assert len(requests) == 4  # pages of 2, 2, 1, then an empty page
     assert [r.arg("max_id") for r in requests] == [
@@ -120,7 +120,7 @@ def test_first_sync_pages_back_then_second_sync_fetches_only_new(
     new = [pm.notification(pm.status(f"<p>new {i}</p>")) for i in range(3)]
     timeline.add(*new)
     second = connector.fetch(first.state)
-    assert sorted(r["text"] for r in second.mentions) == ["new 0", "new 1", "new 2"]
+    assert sorted(r.text for r in second.mentions) == ["new 0", "new 1", "new 2"]
     later = server.requests_to("GET", NOTIFS)[4:]
     assert later[0].arg("min_id") == notes[4]["id"]  # the cursor reached the server
     assert later[1].arg("min_id") == new[1]["id"]  # then forward through rel="prev"
@@ -151,7 +151,7 @@ def test_hashtags_and_searches_skip_own_posts(
     connector = make_connector(server, sleeps, hashtags=["#Bakery"], queries=["burnt bread"])
     with connector.client:
         result = connector.fetch({})
-        texts = sorted(r["text"] for r in result.mentions)
+        texts = sorted(r.text for r in result.mentions)
         assert texts == ["#bakery is slow today", "burnt bread at Main St bakery"]
         search = server.requests_to("GET", "/api/v2/search")[0]
         assert (search.arg("q"), search.arg("type")) == ("burnt bread", "statuses")
@@ -175,7 +175,7 @@ def test_429_with_retry_after_then_success(
         Reply.json([pm.notification(st)]), Reply.json([]),
     )  # fmt: skip
     result = connector.fetch({})
-    assert [r["text"] for r in result.mentions] == ["hello"]
+    assert [r.text for r in result.mentions] == ["hello"]
     assert sleeps == [12.0]
 
 
@@ -186,7 +186,7 @@ def test_500_then_success(
         "GET", NOTIFS, Reply.json({"error": "boom"}, 500),
         Reply.json([pm.notification(pm.status("<p>ok</p>"))]), Reply.json([]),
     )  # fmt: skip
-    assert [r["text"] for r in connector.fetch({}).mentions] == ["ok"]
+    assert [r.text for r in connector.fetch({}).mentions] == ["ok"]
     assert len(sleeps) == 1
 
 

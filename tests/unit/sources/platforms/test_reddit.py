@@ -66,18 +66,18 @@ def test_fetch_maps_inbox_mentions_and_search_posts(site: rd.RedditSite, make: A
 
     result = connector.fetch({})
 
-    by_id = {m["external_id"]: m for m in result.mentions}
+    by_id = {m.external_id: m for m in result.mentions}
     mention = by_id[site.mentions[0]["data"]["name"]]
-    assert mention["source"] == "reddit"
-    assert mention["author_handle"] == "angrycustomer"
-    assert mention["thread_root"] == "t3_zz1"
-    assert mention["in_reply_to"] == "t3_zz1"
-    assert mention["url"].startswith("https://www.reddit.com/r/smallbusiness/comments/zz1/")
-    assert "?context" not in mention["url"]
+    assert mention.source == "reddit"
+    assert mention.author_handle == "angrycustomer"
+    assert mention.thread_root == "t3_zz1"
+    assert mention.in_reply_to == "t3_zz1"
+    assert mention.url.startswith("https://www.reddit.com/r/smallbusiness/comments/zz1/")
+    assert "?context" not in mention.url
     post = by_id[site.search_results[0]["data"]["name"]]
-    assert post["text"] == "Bakery on Main St\n\nWaited 40 minutes & left"
-    assert post["likes"] == 12 and post["replies"] == 2
-    assert post["created_at"].endswith("Z") and post["account_id"] == 1
+    assert post.text == "Bakery on Main St\n\nWaited 40 minutes & left"
+    assert post.likes == 12 and post.replies == 2
+    assert post.created_at.endswith("Z") and post.account_id == 1
     search = site.server.requests_to("GET", "/search")[0]
     assert search.arg("q") == "main st bakery" and search.arg("sort") == "new"
     assert search.arg("raw_json") == "1"
@@ -123,7 +123,7 @@ def test_second_sync_fetches_only_new_items(site: rd.RedditSite, make: Any) -> N
 
     second = make().fetch(first.state)
 
-    assert [m["text"] for m in second.mentions] == ["new one"]
+    assert [m.text for m in second.mentions] == ["new one"]
     # the first page already reached what the last sync saw: no further paging
     assert len(site.server.requests_to("GET", "/message/mentions")) == 1
     assert second.state["mentions"]["newest"] == rd.BASE_UTC + 60
@@ -132,7 +132,7 @@ def test_second_sync_fetches_only_new_items(site: rd.RedditSite, make: Any) -> N
 def test_our_own_posts_are_not_mentions(site: rd.RedditSite, make: Any) -> None:
     site.search_results = [rd.link("Our new menu", author="bakery"), rd.link("Stale bread")]
     result = make({"queries": ["bakery"]}).fetch({})
-    assert [m["text"] for m in result.mentions] == ["Stale bread"]
+    assert [m.text for m in result.mentions] == ["Stale bread"]
 
 
 def test_429_waits_retry_after_then_succeeds(site: rd.RedditSite, make: Any, waits: Waits) -> None:

@@ -54,15 +54,15 @@ def test_mentions_and_search_join_authors_from_includes(site: px.XSite, make: An
     site.search = [px.tweet("#bakerydrama never again", author=site.author("local_foodie"))]
     result = make({"queries": ["main st bakery"], "hashtags": ["bakerydrama"]}).fetch({})
 
-    by_text = {m["text"]: m for m in result.mentions}
+    by_text = {m.text: m for m in result.mentions}
     m = by_text["@bakery your cake & coffee were cold <sigh>"]
-    assert m["author_handle"] == "croissant_critic"
-    assert m["author_name"] == "Croissant Critic"
-    assert m["author_followers"] == 12_000
-    assert (m["likes"], m["reposts"], m["replies"]) == (40, 7, 3)
-    assert m["in_reply_to"] == root["id"] and m["thread_root"] == root["id"]
-    assert m["url"] == f"https://x.com/croissant_critic/status/{m['external_id']}"
-    assert m["created_at"] == "2026-11-20T10:00:00Z"
+    assert m.author_handle == "croissant_critic"
+    assert m.author_name == "Croissant Critic"
+    assert m.author_followers == 12_000
+    assert (m.likes, m.reposts, m.replies) == (40, 7, 3)
+    assert m.in_reply_to == root["id"] and m.thread_root == root["id"]
+    assert m.url == f"https://x.com/croissant_critic/status/{m.external_id}"
+    assert m.created_at == "2026-11-20T10:00:00Z"
     assert "#bakerydrama never again" in by_text
 
     req = site.server.requests_to("GET", "/2/tweets/search/recent")
@@ -100,7 +100,7 @@ def test_second_sync_sends_since_id_and_gets_only_new(site: px.XSite, make: Any)
     site.mentions.insert(0, px.tweet("@bakery brand new", author=fan))
     second = make().fetch(first.state)
 
-    assert [m["text"] for m in second.mentions] == ["@bakery brand new"]
+    assert [m.text for m in second.mentions] == ["@bakery brand new"]
     req = site.server.requests_to("GET", f"/2/users/{site.me['id']}/mentions")
     assert req[0].arg("since_id") == newest
     assert second.state["mentions"] == {"since_id": site.mentions[0]["id"]}
