@@ -33,7 +33,7 @@ from crisisdesk.ui.format import plain_tooltip
 from crisisdesk.ui.icons import icon
 from crisisdesk.ui.tasks import TaskContext, TaskHandle, TaskRunner
 
-if TYPE_CHECKING:  # sources.sync pulls in httpx and the analysis: imported when a sync runs
+if TYPE_CHECKING:  # services.sync pulls in httpx and the analysis: imported when a sync runs
     from crisisdesk.services.sync import AccountSyncResult, ClientFactory
 
 log = logging.getLogger(__name__)
