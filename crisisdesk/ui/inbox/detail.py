@@ -46,6 +46,7 @@ from crisisdesk.ui.format import (
     platform_text,
     plural_text,
     relative_text,
+    sentiment_text,
     short_time_text,
 )
 from crisisdesk.ui.tasks import TaskHandle, TaskRunner
@@ -223,7 +224,7 @@ class MentionDetail(QWidget):
         self.follow_up_label = _value_label("Follow-up")
         for title, widget in (
             ("Priority:", self.priority_label),
-            ("Tone:", self.cues_label),
+            ("Sentiment:", self.cues_label),
             ("Status:", self.status_label),
             ("Assigned to:", self.assignee_label),
             ("Labels:", self.labels_label),
@@ -360,7 +361,7 @@ class MentionDetail(QWidget):
         self.link_button.setToolTip(m.url if web and m.url else "This mention has no web link")
 
         self.priority_label.setText(self._priority_text(m))
-        self.cues_label.setText(self._tone_text(m))
+        self.cues_label.setText(self._sentiment_text(m))
         self.status_label.setText(STATUS_TEXT.get(m.status, m.status))
         self.assignee_label.setText(m.assignee or "Nobody")
         self.labels_label.setText(", ".join(details.labels) or "None")
@@ -374,15 +375,15 @@ class MentionDetail(QWidget):
         reason = priority_for(m).reason
         return f"{m.priority} of 100. {reason}"
 
-    def _tone_text(self, m: Mention) -> str:
+    def _sentiment_text(self, m: Mention) -> str:
+        """The customer's sentiment and complaint cues (not the tone check of our replies)."""
         from crisisdesk.analysis.sentiment import CUE_DESCRIPTIONS
 
-        tone = {"negative": "Negative", "positive": "Positive"}.get(m.label, "Neutral")
-        tone += f" ({m.sentiment:+.2f})"
+        sentiment = f"{sentiment_text(m.label)} ({m.sentiment:+.2f})"
         if not m.complaint and not m.cues:
-            return tone
+            return sentiment
         phrases = [CUE_DESCRIPTIONS.get(c, c.replace("_", " ")) for c in m.cues]
-        lead = "Complaint" if m.complaint else tone
+        lead = "Complaint" if m.complaint else sentiment
         return f"{lead}: {'; '.join(phrases)}" if phrases else lead
 
     def _follow_up_text(self, pending: FollowUp | None) -> str:
