@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
+from crisisdesk.domain import Severity
 from crisisdesk.errors import CrisisdeskError
 from crisisdesk.settings import Settings
 from crisisdesk.sources.platforms.registry import PLATFORMS, PlatformInfo
@@ -105,9 +106,9 @@ class AddAccountDialog(CredentialDialog):
             return self.fields.draft(self.current_info())
         except AccountFieldError as exc:
             self.fields.focus(exc.field)
-            self.show_message(exc.user_text(), problem=True)
+            self.show_message(exc.user_text(), Severity.ERROR)
         except CrisisdeskError as exc:
-            self.show_message(exc.user_text(), problem=True)
+            self.show_message(exc.user_text(), Severity.ERROR)
         return None
 
     def _focus_for(self, exc: CrisisdeskError) -> None:

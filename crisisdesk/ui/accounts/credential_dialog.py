@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk import secrets
+from crisisdesk.domain import Severity
 from crisisdesk.errors import CredentialError, CrisisdeskError, OfflineError
 from crisisdesk.settings import Settings
 from crisisdesk.sources.platforms.registry import PlatformInfo, encode_secret
@@ -186,7 +187,7 @@ class CredentialDialog(RememberGeometry, QDialog):
                     mark_invalid(edit, True)
                     edit.setFocus()
                     break
-            self.show_message(exc.user_text(), problem=True)
+            self.show_message(exc.user_text(), Severity.ERROR)
             return None
         return values
 
@@ -233,7 +234,9 @@ class CredentialDialog(RememberGeometry, QDialog):
 
     # --- messages ------------------------------------------------------------------------------
 
-    def show_message(self, text: str, *, problem: bool = False) -> None:
+    def show_message(self, text: str, severity: Severity = Severity.INFO) -> None:
+        """Say *text* under the form; an error is marked as one (colour and icon)."""
+        problem = severity is Severity.ERROR
         self.message_label.setText(text)
         self.message_label.setProperty("problem", problem)
         mark_invalid(self.message_label, problem)
@@ -274,9 +277,9 @@ class CredentialDialog(RememberGeometry, QDialog):
     def _test_failed(self, exc: BaseException) -> None:
         self._busy = None
         if isinstance(exc, OfflineError):
-            self.show_message(OFFLINE_TEXT, problem=True)
+            self.show_message(OFFLINE_TEXT, Severity.ERROR)
         elif isinstance(exc, CrisisdeskError):
-            self.show_message("The check failed. " + exc.user_text(), problem=True)
+            self.show_message("The check failed. " + exc.user_text(), Severity.ERROR)
         else:
             errors.show_error(self, exc)
         self._update_state()
@@ -305,7 +308,7 @@ class CredentialDialog(RememberGeometry, QDialog):
         self._saving = False
         self._update_state()
         if isinstance(exc, CrisisdeskError):
-            self.show_message(exc.user_text(), problem=True)
+            self.show_message(exc.user_text(), Severity.ERROR)
             self._focus_for(exc)
         else:
             self.show_message("")
