@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import shiboken6
 import sqlite_utils
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -30,27 +31,35 @@ Apply = Callable[[sqlite_utils.Database, Mapping[int, Any]], object]
 WriteFn = Callable[[sqlite_utils.Database], Any]
 
 
-class ChangeCommand(QUndoCommand):
-    """One triage change: ``undo`` writes *before*, ``redo`` writes *after* again.
+@dataclass
+class Change:
+    """What one triage change is, kept apart from its ``QUndoCommand``.
 
-    Pushed as soon as the change is asked for; :meth:`settle` gives it its exact values (and its
-    final text) once the change's own write has landed.
+    The stack deletes a command when a new change is pushed over its undone state, even while
+    the command's writes are still queued; the writes refer to this plain object instead, so a
+    change's first write still settles it and its queued undo still writes *before*.
+    """
+
+    text: str
+    apply: Apply
+    before: dict[int, Any] | None = None  # None until the first write landed
+    after: dict[int, Any] | None = None
+
+    def values(self, *, undoing: bool) -> dict[int, Any] | None:
+        return self.before if undoing else self.after
+
+
+class ChangeCommand(QUndoCommand):
+    """One triage change on the stack: ``undo`` writes *before*, ``redo`` writes *after* again.
+
+    Pushed as soon as the change is asked for; :meth:`WriteQueue.settle` gives its
+    :class:`Change` the exact values (and the command its final text) once the first write landed.
     """
 
     def __init__(self, text: str, apply: Apply, writes: WriteQueue) -> None:
         super().__init__(text)
-        self.apply = apply
-        self.before: dict[int, Any] | None = None  # None until the first write landed
-        self.after: dict[int, Any] | None = None
+        self.change = Change(text, apply)
         self._writes = writes
-
-    def settle(self, text: str, before: Mapping[int, Any], after: Mapping[int, Any]) -> None:
-        self.setText(text)
-        self.before = dict(before)
-        self.after = dict(after)
-
-    def values(self, *, undoing: bool) -> dict[int, Any] | None:
-        return self.before if undoing else self.after
 
     def redo(self) -> None:
         self._writes.replay(self, undoing=False)
@@ -59,11 +68,18 @@ class ChangeCommand(QUndoCommand):
         self._writes.replay(self, undoing=True)
 
 
+def _alive(command: ChangeCommand) -> bool:
+    """The stack has not deleted *command* (it does, e.g., for undone ones under a new push)."""
+    return shiboken6.isValid(command)
+
+
 @dataclass
 class Write:
     """A write waiting for its turn, and how the undo stack moved when it was asked for."""
 
     move: Literal["push", "undo", "redo"]
+    change: Change
+    #: may have been deleted by the stack meanwhile: check with :func:`_alive` before use
     command: ChangeCommand
     #: builds the write when its turn comes (values settle meanwhile); None: nothing to write
     prepare: Callable[[], WriteFn | None]
@@ -108,12 +124,16 @@ class WriteQueue:
     def change(self, command: ChangeCommand, write: WriteFn, landed: Callable[[Any], None]) -> None:
         """Push *command* now and run its first *write*; *landed* settles or discards it."""
         self._quietly(lambda: self.stack.push(command))
-        self._enqueue(Write("push", command, lambda: write, landed))
+        self._enqueue(Write("push", command.change, command, lambda: write, landed))
 
     def settle(
         self, command: ChangeCommand, text: str, before: Mapping[int, Any], after: Mapping[int, Any]
     ) -> None:
-        command.settle(text, before, after)
+        change = command.change
+        change.text, change.before, change.after = text, dict(before), dict(after)
+        if not _alive(command):  # undone, then deleted under a newer change: its undo still runs
+            return
+        command.setText(text)
         # the Edit menu read the text when the command was pushed; give it the final one
         self.stack.undoTextChanged.emit(self.stack.undoText())
         self.stack.redoTextChanged.emit(self.stack.redoText())
@@ -128,19 +148,21 @@ class WriteQueue:
         """The stack is undoing or redoing *command*: write its values when their turn comes."""
         if self._quiet:
             return
+        change = command.change
 
         def prepare() -> WriteFn | None:
-            values = command.values(undoing=undoing)
+            values = change.values(undoing=undoing)
             if not values:  # its first write changed nothing: there is nothing to put back
                 return None
-            return lambda db: command.apply(db, values)
+            return lambda db: change.apply(db, values)
 
         def landed(_result: object) -> None:
-            self._changed(sorted(command.values(undoing=undoing) or ()))
+            self._changed(sorted(change.values(undoing=undoing) or ()))
 
         self._in_stack_call = True
         try:
-            self._enqueue(Write("undo" if undoing else "redo", command, prepare, landed))
+            move: Literal["undo", "redo"] = "undo" if undoing else "redo"
+            self._enqueue(Write(move, change, command, prepare, landed))
         finally:
             self._in_stack_call = False
 
@@ -169,8 +191,10 @@ class WriteQueue:
     def _landed(self, result: object) -> None:
         write, self._current = self._current, None
         assert write is not None
-        write.landed(result)
-        self._next()
+        try:
+            write.landed(result)
+        finally:  # whatever the GUI side did with the result, the writes behind it go on
+            self._next()
 
     def _failed(self, exc: BaseException) -> None:
         self._runner.show_failure(exc)
@@ -186,20 +210,44 @@ class WriteQueue:
     def _step_back(self, dropped: list[Write]) -> None:
         """Undo the stack moves of writes that never happened, newest first."""
         for write in reversed(dropped):
+            command = write.command
+            if not _alive(command):  # the stack let it go already
+                continue
+            index = self.stack.index()
             if write.move == "undo":
-                self._quietly(self.stack.redo)
+                if index < self.stack.count() and self.stack.command(index) is command:
+                    self._quietly(self.stack.redo)
             elif write.move == "redo":
-                self._quietly(self.stack.undo)
+                if index > 0 and self.stack.command(index - 1) is command:
+                    self._quietly(self.stack.undo)
             else:
-                self._remove(write.command)
+                self._remove(command)
 
     def _remove(self, command: ChangeCommand) -> None:
-        # an obsolete command is deleted, unapplied, the next time the stack undoes or redoes
-        # it; on top of the stack that is now
+        """Take *command* off the stack now, wherever it is, leaving the others as they are.
+
+        The stack deletes an obsolete command, unapplied, when it undoes or redoes it: walk
+        quietly (nothing is written) to it and back, so no stale text stays on either side.
+        """
+        if not _alive(command):
+            return
+        position = next(
+            (i for i in range(self.stack.count()) if self.stack.command(i) is command), None
+        )
+        if position is None:
+            return
         command.setObsolete(True)
         index = self.stack.index()
-        if index > 0 and self.stack.command(index - 1) is command:
-            self._quietly(self.stack.undo)
+        if position >= index:  # redo side: the redo that reaches it deletes it in place
+            for _ in range(position - index + 1):
+                self._quietly(self.stack.redo)
+            for _ in range(position - index):
+                self._quietly(self.stack.undo)
+        else:  # undo side: the undo that reaches it deletes it; the rest are redone
+            for _ in range(index - position):
+                self._quietly(self.stack.undo)
+            for _ in range(index - 1 - position):
+                self._quietly(self.stack.redo)
 
     def _quietly(self, move: Callable[[], None]) -> None:
         self._quiet = True
