@@ -195,3 +195,25 @@ def test_new_label_from_the_keyboard_becomes_a_filter_choice(window, qtbot, db, 
     tag_box = window.inbox.filter_bar.tag
     assert tag_box.findData("cakegate") >= 0
     assert window.detail.labels_label.text() == "cakegate"
+
+
+def test_a_triage_key_on_another_page_changes_nothing_and_works_again_on_the_inbox(
+    window, qtbot, db, ids
+):
+    a = ids[0]
+    assert window.inbox.selected_ids() == [a]
+    window.show_page("accounts")
+    window.nav.setFocus()
+    qtbot.waitUntil(window.nav.hasFocus)
+    _key(qtbot, window, Qt.Key.Key_D)  # the inbox's selection is hidden: no change to it
+    assert _statuses(db, [a]) == ["new"]
+    assert window.page_undo_stack("inbox").count() == 0
+    assert not window.triage.status_actions["resolved"].isEnabled()
+    window.show_page("inbox")
+    window.inbox.focus_list()
+    qtbot.waitUntil(window.inbox.table.hasFocus)
+    assert window.triage.status_actions["resolved"].isEnabled()
+    _key(qtbot, window, Qt.Key.Key_D)
+    assert _statuses(db, [a]) == ["resolved"]
+    _key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _statuses(db, [a]) == ["new"]

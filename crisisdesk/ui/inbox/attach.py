@@ -128,6 +128,10 @@ class Inbox(QObject):
         table.addActions(self.triage.actions())
         self.page.selectionChanged.connect(self.detail.show_selection)
         self.page.selectionChanged.connect(self.triage.update_enabled)
+        # the triage keys act only while the inbox's undo stack is the one Ctrl+Z works on
+        group = window.undo_group
+        group.activeStackChanged.connect(lambda s: self.triage.set_active(s is self.undo_stack))
+        self.triage.set_active(group.activeStack() is self.undo_stack)
         self.triage.mentionsChanged.connect(self.on_mentions_changed)
         self.triage.mentionsChanged.connect(self.detail.refresh)
         # a label created while triaging can be filtered on at once

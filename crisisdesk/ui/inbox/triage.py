@@ -72,6 +72,8 @@ class TriageController(QObject):
         self.undo_stack = undo_stack
         self._writes = WriteQueue(runner, undo_stack, self.mentionsChanged.emit)
         self._selected_ids = selected_ids
+        #: the inbox is on screen: its single-letter keys must not act on a hidden selection
+        self._active = True
         self.status_actions: dict[str, QAction] = {}
         for status, (text, key, short) in STATUS_ACTIONS.items():
             title = STATUS_TEXT[status].lower()
@@ -126,11 +128,18 @@ class TriageController(QObject):
         ]
 
     def update_enabled(self, *_args: object) -> None:
-        """Enable the actions only when something is selected (connect to selection changes)."""
-        has_selection = bool(self._selected_ids())
+        """Enable the actions only when something is selected (connect to selection changes)
+        and the list they act on is on screen."""
+        enabled = self._active and bool(self._selected_ids())
         for action in self.actions():
             if not action.isSeparator():
-                action.setEnabled(has_selection)
+                action.setEnabled(enabled)
+
+    def set_active(self, active: bool) -> None:
+        """Whether the inbox (and its undo stack) is the page on screen; off, the actions and
+        their keys do nothing, so no change lands on a stack Ctrl+Z does not reach."""
+        self._active = active
+        self.update_enabled()
 
     @property
     def idle(self) -> bool:
