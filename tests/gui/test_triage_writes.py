@@ -6,15 +6,19 @@ the order of "asked for" and "landed" is exact.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from crisisdesk.settings import DictStorage, Settings
 from crisisdesk.store import mentions as stored
 from crisisdesk.store import open_database
 from crisisdesk.ui.inbox.triage import TriageController
+from crisisdesk.ui.main_window import MainWindow
 from crisisdesk.ui.tasks import TaskRunner
 from tests.helpers.builders import insert_mentions, mention_row
 
@@ -140,3 +144,55 @@ def test_an_unchanged_command_under_a_newer_one_leaves_without_moving_the_rest(h
     h.stack.undo()
     h.pool.run_all()
     assert h.statuses([a, b]) == ["open", "new"] and h.controller.idle
+
+
+def test_closing_the_window_writes_the_queued_changes_first(qtbot, db, db_path):
+    a, b = insert_mentions(db, [mention_row(status="new"), mention_row(status="new")])
+    pool = QThreadPool()
+    window = MainWindow(db, db_path, Settings(DictStorage()), TaskRunner(db_path, pool=pool))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.inbox.model.rowCount() == 2)
+    other = sqlite3.connect(db_path, isolation_level=None)  # e.g. a sync, writing 300 ms more
+    other.execute("BEGIN IMMEDIATE")
+    QTimer.singleShot(300, lambda: other.execute("ROLLBACK"))
+    window.triage.set_assignee("Sam", [a])
+    window.triage.set_assignee("Kim", [b])  # queued behind the first, not yet in the pool
+    window.close()
+    pool.waitForDone(5000)
+    other.close()
+    assert [stored.get(db, i).assignee for i in (a, b)] == ["Sam", "Kim"]
+    assert window.triage.idle
+
+
+def test_a_write_failing_while_closing_is_logged_with_what_was_lost(held, db, db_path, caplog):
+    h = held
+    h.window.show()
+    h.runner.busy_timeout_ms = 50
+    (a,) = insert_mentions(db, [mention_row(status="new")])
+    h.selection = [a]
+    h.controller.set_status("replied")
+    h.stack.undo()
+    other = open_database(db_path)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        QTimer.singleShot(0, h.pool.run_next)  # runs inside the closing wait, stays busy
+        lost = h.controller.flush(2000)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert lost == ["Mark 1 mention as replied", "Undo: Mark 1 mention as replied"]
+    assert "could be saved: Mark 1 mention as replied" in caplog.text
+    assert "busy" in caplog.text
+    assert h.controller.idle and h.statuses([a]) == ["new"]
+
+
+def test_closing_stops_waiting_after_the_time_given(held, db):
+    h = held
+    a, b = insert_mentions(db, [mention_row(status="new"), mention_row(status="new")])
+    h.selection = [a]
+    h.controller.set_status("replied")
+    h.selection = [b]
+    h.controller.set_status("open")
+    lost = h.controller.flush(100)  # the pool never runs them
+    assert lost == ["Mark 1 mention as replied", "Mark 1 mention as open"]

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtWidgets import QMessageBox
 
 from crisisdesk.settings import Settings
 from crisisdesk.store import labels as store_labels
+from crisisdesk.store.db import BUSY_TIMEOUT_MS
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui.inbox.counts import InboxCounts
 from crisisdesk.ui.inbox.detail import MentionDetail
@@ -40,6 +42,8 @@ LIST_KEYS = (
 )
 #: the counts sit at the right end of the status bar, after other features' items
 COUNTS_ORDER = 100
+#: on close, each queued triage write may wait the busy timeout for the lock, and this more
+CLOSE_MARGIN_MS = 2000
 
 
 class Inbox(QObject):
@@ -76,6 +80,7 @@ class Inbox(QObject):
         window.settingsSaving.connect(self.page.save_settings)
         window.closing.connect(self.counts.stop)
         window.closing.connect(self.priorities.timer.stop)
+        window.closing.connect(self._finish_triage_writes)
 
         if self.page.model.loading:
             # the counts scan the whole table: let the first page of the list go first
@@ -141,6 +146,23 @@ class Inbox(QObject):
             enter = QShortcut(QKeySequence(key), table)
             enter.setContext(Qt.ShortcutContext.WidgetShortcut)
             enter.activated.connect(self.open_selected)
+
+    def _finish_triage_writes(self) -> None:
+        """Closing: the triage changes still queued are written first (the runner's shutdown
+        only waits for what already runs); what could not be saved is said, not only logged."""
+        busy_ms = self._runner.busy_timeout_ms or BUSY_TIMEOUT_MS
+        lost = self.triage.flush(busy_ms + CLOSE_MARGIN_MS)
+        if lost:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "crisisdesk",
+                "These changes could not be saved before closing:",
+                QMessageBox.StandardButton.Ok,
+                self._window,
+            )
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setInformativeText("\n".join(lost))
+            box.exec()
 
     def _refresh_tags(self, _ids: list[int]) -> None:
         self._runner.op(lambda ctx: store_labels.all_names(ctx.db)).success(

@@ -146,6 +146,11 @@ class TriageController(QObject):
         """No triage change is being written or waiting to be (tests and shutdown use it)."""
         return self._writes.idle
 
+    def flush(self, wait_ms: int) -> list[str]:
+        """On close: wait for the queued changes (each up to *wait_ms*); returns what was not
+        saved (see :meth:`WriteQueue.flush`)."""
+        return self._writes.flush(wait_ms)
+
     # --- actions ----------------------------------------------------------------------------------
 
     def _ids(self) -> list[int]:

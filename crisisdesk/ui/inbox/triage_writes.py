@@ -12,6 +12,7 @@ the stack always matches what is stored, and Ctrl+Z can simply be pressed again 
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,11 +20,13 @@ from typing import Any, Literal
 
 import shiboken6
 import sqlite_utils
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from crisisdesk.store.transactions import immediate
 from crisisdesk.ui.tasks import TaskContext, TaskRunner
+
+log = logging.getLogger(__name__)
 
 #: writes ``values`` ({mention id: value}) and logs it; returns anything
 Apply = Callable[[sqlite_utils.Database, Mapping[int, Any]], object]
@@ -86,6 +89,12 @@ class Write:
     #: runs in the GUI thread with the write's result
     landed: Callable[[Any], None]
 
+    def describe(self) -> str:
+        """What the user asked for, e.g. "Undo: Mark 1 mention as replied"."""
+        return (
+            self.change.text if self.move == "push" else f"{self.move.title()}: {self.change.text}"
+        )
+
 
 def _in_transaction(write: WriteFn) -> Callable[[TaskContext], Any]:
     # take the write lock first, so a concurrent import or sync makes us wait (busy timeout)
@@ -113,6 +122,8 @@ class WriteQueue:
         self._current: Write | None = None
         self._quiet = False  # moving the stack to match the store: commands write nothing
         self._in_stack_call = False  # inside QUndoStack.undo()/redo(): the stack moves after
+        self._closing = False  # flush(): failures are collected for one closing report
+        self._lost: list[str] = []
 
     @property
     def idle(self) -> bool:
@@ -141,6 +152,45 @@ class WriteQueue:
     def discard(self, command: ChangeCommand) -> None:
         """*command* changed nothing: it leaves the stack (now, or when the stack reaches it)."""
         self._after_stack_call(lambda: self._remove(command))
+
+    def flush(self, wait_ms: int) -> list[str]:
+        """The window closes: let the queued writes land, giving each up to *wait_ms*.
+
+        Returns (and logs) what may not be stored: a failed write and those behind it, or what
+        was still waiting when the time ran out. GUI events other than user input keep running.
+        """
+        self._closing = True
+        self._lost = []
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.setInterval(wait_ms)
+        timer.timeout.connect(loop.quit)
+
+        def check() -> None:
+            if self.idle:
+                loop.quit()
+            else:
+                timer.start()  # one write landed: the next gets its own wait
+
+        self._runner.taskFinished.connect(check)
+        try:
+            if not self.idle:
+                timer.start()
+                loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        finally:
+            self._runner.taskFinished.disconnect(check)
+            timer.stop()
+        if not self.idle:  # out of time: what waits never runs; the one in flight may land
+            self._lost += [w.describe() for w in (self._current, *self._waiting) if w is not None]
+            self._waiting.clear()
+        if self._lost:
+            log.error(
+                "crisisdesk closed before %d triage change(s) could be saved: %s",
+                len(self._lost),
+                "; ".join(self._lost),
+            )
+        return self._lost
 
     # --- what the commands ask for -----------------------------------------------------------
 
@@ -197,7 +247,11 @@ class WriteQueue:
             self._next()
 
     def _failed(self, exc: BaseException) -> None:
-        self._runner.show_failure(exc)
+        if self._closing:  # the window is going: flush() reports it, with what was lost
+            log.error("a triage change failed while closing: %s", exc, exc_info=exc)
+            self._lost += [w.describe() for w in (self._current, *self._waiting) if w is not None]
+        else:
+            self._runner.show_failure(exc)
         self._drop()
 
     def _drop(self) -> None:
