@@ -259,13 +259,25 @@ class _Job(Generic[T]):
             self.dialog = None
         self.runner.forget(self)
 
+    def _dropped(self) -> bool:
+        """Cancelled after its end was already on the way: whoever asked (a closed dialog, say)
+        hears only ``cancelled``. A change that must finish still reports how it went."""
+        return self.cancel_event.is_set() and not self.task.must_finish
+
     def deliver_success(self, result: object) -> None:
+        if self._dropped():
+            self.deliver_cancelled()
+            return
         self._finish()
         if self.task.on_success is not None:
             self.task.on_success(result)  # type: ignore[arg-type]
         self.runner.taskFinished.emit()
 
     def deliver_failure(self, exc: BaseException, details: str) -> None:
+        if self._dropped():
+            log.debug("failure of a cancelled task dropped: %r", exc)
+            self.deliver_cancelled()
+            return
         self._finish()
         if self.task.on_failure is not None:
             self.task.on_failure(exc)
@@ -280,7 +292,7 @@ class _Job(Generic[T]):
         self.runner.taskFinished.emit()
 
     def deliver_report(self, item: object) -> None:
-        if self.finished:
+        if self.finished or self._dropped():
             return
         if isinstance(item, Progress):
             self._deliver_progress(*item)

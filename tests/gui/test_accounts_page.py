@@ -382,3 +382,20 @@ def test_platform_fields_show_what_the_platform_reads(qtbot, platform, shown, ad
         assert form.labelForField(fields.edits["base_url"]).text() == address
     if handle is not None:
         assert form.labelForField(fields.edits["handle"]).text() == handle
+
+
+def test_a_dialog_closed_before_the_keyring_answer_never_gets_it(
+    qtbot, db_path: Path, settings: Settings, memory_keyring
+) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+
+    from crisisdesk.ui.tasks import TaskRunner
+
+    pool = QThreadPool()
+    dialog = AddAccountDialog(TaskRunner(db_path, pool=pool), settings, existing_names=[])
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    pool.waitForDone(5000)  # the keyring's answer is queued for the GUI thread
+    dialog.reject()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()  # the answer arrives: nothing may touch the dialog

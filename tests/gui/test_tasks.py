@@ -389,3 +389,41 @@ def test_show_failure_is_the_default_failure_path(db_path: Path, qtbot, parent_w
     assert box.parent() is parent_widget
     assert "KeyError" in box.detailedText() and "Traceback" in box.detailedText()
     box.close()
+
+
+def _ended_then_cancelled(runner: TaskRunner, pool: QThreadPool, task) -> list[object]:
+    """Start *task*, let its end be queued for the GUI thread, then cancel before it arrives."""
+    seen: list[object] = []
+    handle = (
+        task.partial(lambda item: seen.append(("partial", item)))
+        .success(lambda result: seen.append(("success", result)))
+        .failure(lambda exc: seen.append(("failure", exc)))
+        .cancelled(lambda: seen.append("cancelled"))
+        .start()
+    )
+    pool.waitForDone(5000)  # the worker is done; its signals wait in the GUI's queue
+    handle.cancel()
+    QApplication.processEvents()
+    return seen
+
+
+def _publish_and_return(ctx: TaskContext) -> str:
+    ctx.publish("half")
+    return "all"
+
+
+def test_a_cancel_after_the_result_was_queued_delivers_cancelled_only(db_path: Path, qtbot, pool):
+    runner = TaskRunner(db_path, pool=pool)
+    assert _ended_then_cancelled(runner, pool, runner.op(_publish_and_return)) == ["cancelled"]
+
+    def fail(_ctx: TaskContext) -> None:
+        raise CrisisdeskError("no")
+
+    assert _ended_then_cancelled(runner, pool, runner.op(fail)) == ["cancelled"]
+    assert not _open_boxes()
+
+
+def test_an_uninterruptible_task_reports_its_end_even_after_a_cancel(db_path: Path, qtbot, pool):
+    runner = TaskRunner(db_path, pool=pool)
+    seen = _ended_then_cancelled(runner, pool, runner.op(_publish_and_return).uninterruptible())
+    assert seen == [("partial", "half"), ("success", "all")]

@@ -80,6 +80,7 @@ class CredentialDialog(RememberGeometry, QDialog):
         self._runner = runner
         self._client_factory = client_factory
         self._busy: TaskHandle | None = None
+        self._keyring_check: TaskHandle | None = None
         self._saving = False
         #: None until the background check answered
         self.keyring_ok: bool | None = None
@@ -205,9 +206,14 @@ class CredentialDialog(RememberGeometry, QDialog):
 
     def check_keyring(self) -> None:
         """Ask (off the GUI thread: a keyring may talk to a system service) if one is usable."""
-        self._runner.op(lambda _ctx: secrets.keyring_available()).success(
-            self._keyring_checked
-        ).failure(lambda _exc: self._keyring_checked(False)).start()
+        if self._keyring_check is not None:
+            self._keyring_check.cancel()
+        self._keyring_check = (
+            self._runner.op(lambda _ctx: secrets.keyring_available())
+            .success(self._keyring_checked)
+            .failure(lambda _exc: self._keyring_checked(False))
+            .start()
+        )
 
     def _keyring_checked(self, ok: bool) -> None:
         self.keyring_ok = bool(ok)
@@ -323,6 +329,9 @@ class CredentialDialog(RememberGeometry, QDialog):
         if self._busy is not None:
             self._busy.cancel()
             self._busy = None
+        if self._keyring_check is not None:  # its answer must not reach a closed dialog
+            self._keyring_check.cancel()
+            self._keyring_check = None
         for edit in self.secret_edits.values():
             edit.clear()
         super().done(result)
