@@ -292,11 +292,15 @@ class _Job(Generic[T]):
         self.runner.taskFinished.emit()
 
     def deliver_report(self, item: object) -> None:
-        if self.finished or self._dropped():
+        if self.finished:
             return
         if isinstance(item, Progress):
+            if self._dropped():
+                return
             self._deliver_progress(*item)
-        elif self.task.on_partial is not None:
+        elif self.task.on_partial is not None and (
+            self.task.partial_after_cancel or not self._dropped()
+        ):
             self.task.on_partial(item)
 
     def _deliver_progress(self, done: int, total: int, text: str) -> None:
@@ -337,6 +341,7 @@ class Task(Generic[T]):
         self.on_cancel: Callable[[], None] | None = None
         self.on_progress: Callable[[int, int, str], None] | None = None
         self.on_partial: Callable[[Any], None] | None = None
+        self.partial_after_cancel = False
         self.on_start: Callable[[TaskHandle], None] | None = None
         self.must_finish = False
         self.progress_label = ""
@@ -379,9 +384,14 @@ class Task(Generic[T]):
         self.on_progress = callback
         return self
 
-    def partial(self, callback: Callable[[Any], None]) -> Task[T]:
-        """Receive each ``ctx.publish(item)`` in the GUI thread, in order, before the end."""
+    def partial(self, callback: Callable[[Any], None], *, after_cancel: bool = False) -> Task[T]:
+        """Receive each ``ctx.publish(item)`` in the GUI thread, in order, before the end.
+
+        After a cancel they stop, unless *after_cancel*: for a caller that outlives its cancel
+        and must account for every item (an import's summary of what was stored).
+        """
         self.on_partial = callback
+        self.partial_after_cancel = after_cancel
         return self
 
     def started(self, callback: Callable[[TaskHandle], None]) -> Task[T]:

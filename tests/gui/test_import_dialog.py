@@ -176,8 +176,10 @@ def test_worker_cancelled_mid_file_rolls_back_and_skips_later_files(stored, db_p
         if total and done > 0:  # mid-file, or at the latest at its end, before commit
             cancel.set()
 
-    ctx = TaskContext(db_path, cancel, report)
-    outcomes = import_files(ctx, db_path, [first, second], [], workers=0)
+    published = []
+    ctx = TaskContext(db_path, cancel, report, published.append)
+    outcomes = import_files(ctx, db_path, [first, second], workers=0)
+    assert published == outcomes  # each one handed to the GUI thread as it ended
 
     assert [o.path.name for o in outcomes] == ["first.csv", "second.csv"]
     assert outcomes[0].cancelled and outcomes[1].not_started

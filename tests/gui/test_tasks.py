@@ -427,3 +427,19 @@ def test_an_uninterruptible_task_reports_its_end_even_after_a_cancel(db_path: Pa
     runner = TaskRunner(db_path, pool=pool)
     seen = _ended_then_cancelled(runner, pool, runner.op(_publish_and_return).uninterruptible())
     assert seen == [("partial", "half"), ("success", "all")]
+
+
+def test_partial_results_after_cancel_reach_a_caller_that_asks_for_them(db_path: Path, qtbot, pool):
+    runner = TaskRunner(db_path, pool=pool)  # an import's summary must list every file
+    seen: list[object] = []
+    handle = (
+        runner.op(_publish_and_return)
+        .partial(seen.append, after_cancel=True)
+        .success(seen.append)
+        .cancelled(lambda: seen.append("cancelled"))
+        .start()
+    )
+    pool.waitForDone(5000)
+    handle.cancel()
+    QApplication.processEvents()
+    assert seen == ["half", "cancelled"]

@@ -12,11 +12,14 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from crisisdesk.settings import DictStorage, Settings
 from crisisdesk.store import mentions as stored
 from crisisdesk.store import open_database
+from crisisdesk.ui.dialogs.assign_dialog import AssignDialog
+from crisisdesk.ui.dialogs.follow_up_dialog import FollowUpDialog
+from crisisdesk.ui.dialogs.label_picker import LabelPicker
 from crisisdesk.ui.inbox.triage import TriageController
 from crisisdesk.ui.main_window import MainWindow
 from crisisdesk.ui.tasks import TaskRunner
@@ -196,3 +199,24 @@ def test_closing_stops_waiting_after_the_time_given(held, db):
     h.controller.set_status("open")
     lost = h.controller.flush(100)  # the pool never runs them
     assert lost == ["Mark 1 mention as replied", "Mark 1 mention as open"]
+
+
+def test_a_second_press_while_a_dialog_loads_or_is_open_opens_no_second_one(held, db, monkeypatch):
+    h = held
+    (a,) = insert_mentions(db, [mention_row()])
+    h.selection = [a]
+    opened: list[str] = []
+
+    def exec_(dialog):
+        opened.append(type(dialog).__name__)
+        h.controller.assign()  # pressed again while the dialog is open
+        return QDialog.DialogCode.Rejected
+
+    for cls in (AssignDialog, LabelPicker, FollowUpDialog):
+        monkeypatch.setattr(cls, "exec", exec_)
+    for press in (h.controller.assign, h.controller.edit_labels, h.controller.follow_up):
+        press()
+        press()  # before the first one's data was read
+        assert len(h.pool.work) == 1
+        h.pool.run_all()
+    assert opened == ["AssignDialog", "LabelPicker", "FollowUpDialog"]

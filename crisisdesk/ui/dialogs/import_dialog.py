@@ -62,14 +62,20 @@ def import_files(
     ctx: TaskContext,
     db_path: Path,
     files: Sequence[Path],
-    outcomes: list[FileOutcome],
     workers: int | None = None,
 ) -> list[FileOutcome]:
-    """Worker side: import *files* one by one, appending to *outcomes* as each one ends."""
+    """Worker side: import *files* one by one, handing each file's outcome to the GUI thread
+    (``ctx.publish``) as it ends; returns them all too."""
+    outcomes: list[FileOutcome] = []
+
+    def ended(outcome: FileOutcome) -> None:
+        outcomes.append(outcome)
+        ctx.publish(outcome)
+
     total_files = len(files)
     for index, path in enumerate(files):
         if ctx.cancelled:
-            outcomes.append(FileOutcome(path, not_started=True))
+            ended(FileOutcome(path, not_started=True))
             continue
         label = f"Importing {path.name} ({index + 1} of {total_files})…"
         ctx.report(0, 0, label)
@@ -83,9 +89,9 @@ def import_files(
         try:
             report = import_file(db, path, progress=progress, workers=workers)
         except CrisisdeskError as exc:  # ImportFileError, ImportCancelled, database errors
-            outcomes.append(FileOutcome(path, error=exc))
+            ended(FileOutcome(path, error=exc))
         except OSError as exc:
-            outcomes.append(
+            ended(
                 FileOutcome(
                     path,
                     error=ImportFileError(
@@ -95,7 +101,7 @@ def import_files(
                 )
             )
         else:
-            outcomes.append(FileOutcome(path, report=report))
+            ended(FileOutcome(path, report=report))
         finally:
             db.close()
     return outcomes
@@ -224,7 +230,7 @@ def run_import(
     files = [Path(f) for f in files]
     if not files:
         return
-    outcomes: list[FileOutcome] = []  # filled by the worker, read here only once it finished
+    outcomes: list[FileOutcome] = []  # each file's, as the worker publishes it
 
     def finished(_result: object = None) -> None:
         on_done()
@@ -239,7 +245,9 @@ def run_import(
 
     title = "Importing" if len(files) == 1 else f"Importing {len(files)} files"
     (
-        runner.op(lambda ctx: import_files(ctx, db_path, files, outcomes, workers))
+        runner.op(lambda ctx: import_files(ctx, db_path, files, workers))
+        # every outcome, also after Cancel: the summary says what was stored and what not
+        .partial(outcomes.append, after_cancel=True)
         .success(finished)
         .cancelled(finished)
         .failure(failed)

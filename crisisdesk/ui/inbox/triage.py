@@ -74,6 +74,7 @@ class TriageController(QObject):
         self._selected_ids = selected_ids
         #: the inbox is on screen: its single-letter keys must not act on a hidden selection
         self._active = True
+        self._dialog_open = False  # a triage dialog is loading or open: A/L/F wait for it
         self.status_actions: dict[str, QAction] = {}
         for status, (text, key, short) in STATUS_ACTIONS.items():
             title = STATUS_TEXT[status].lower()
@@ -274,7 +275,27 @@ class TriageController(QObject):
     def _with_dialog_data(
         self, read: Callable[[sqlite_utils.Database], T], show: Callable[[T], None]
     ) -> None:
-        self._runner.op(lambda ctx: read(ctx.db)).success(show).start()
+        # two quick presses of A (or L, F) would open two dialogs one after the other
+        if self._dialog_open:
+            return
+        self._dialog_open = True
+
+        def shown(data: T) -> None:
+            try:
+                show(data)
+            finally:
+                self._dialog_open = False
+
+        def closed() -> None:
+            self._dialog_open = False
+
+        def failed(exc: BaseException) -> None:
+            closed()
+            self._runner.show_failure(exc)
+
+        self._runner.op(lambda ctx: read(ctx.db)).success(shown).failure(failed).cancelled(
+            closed
+        ).start()
 
     def assign(self) -> None:
         ids = self._ids()
