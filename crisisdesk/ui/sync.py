@@ -246,7 +246,8 @@ class SyncController(QObject):
         (
             self._runner.op(lambda ctx: _sync_in_worker(ctx, db_path, wanted, factory))
             .started(self._keep_handle)
-            .partial(self._on_partial)
+            # accounts that finish after Stop are committed: the outcome must still list them
+            .partial(self._on_partial, after_cancel=True)
             .success(self._done)
             .failure(self._failed)
             .cancelled(self._cancelled)

@@ -17,7 +17,7 @@ Everything a running task sends back before it ends travels through ONE queued s
 (``ctx.report(done, total, text)``, throttled, for the dialog and ``on_progress_update``) and
 partial results (``ctx.publish(item)``, never dropped, for ``.partial(callback)``), e.g. each
 account a sync has finished. Nothing else crosses threads, so there are no private signals to add
-per feature.
+per feature. Once cancelled, a task's caller hears only ``cancelled`` (its dialog may be gone).
 
 :class:`SyncTaskRunner` runs every task at once inside ``start()`` (Picard's fake thread pool),
 so tests are deterministic.
@@ -124,7 +124,7 @@ class TaskContext:
         self._report(done, total, text)
 
     def publish(self, item: object) -> None:
-        """Hand a partial result to the GUI thread now (``Task.partial``); never dropped.
+        """Hand a partial result to the GUI thread now (``Task.partial``); not throttled.
 
         Items arrive in the order they were published and before the task's end.
         """
@@ -266,8 +266,7 @@ class _Job(Generic[T]):
 
     def deliver_success(self, result: object) -> None:
         if self._dropped():
-            self.deliver_cancelled()
-            return
+            return self.deliver_cancelled()
         self._finish()
         if self.task.on_success is not None:
             self.task.on_success(result)  # type: ignore[arg-type]
@@ -275,9 +274,7 @@ class _Job(Generic[T]):
 
     def deliver_failure(self, exc: BaseException, details: str) -> None:
         if self._dropped():
-            log.debug("failure of a cancelled task dropped: %r", exc)
-            self.deliver_cancelled()
-            return
+            return self.deliver_cancelled()
         self._finish()
         if self.task.on_failure is not None:
             self.task.on_failure(exc)
@@ -295,9 +292,8 @@ class _Job(Generic[T]):
         if self.finished:
             return
         if isinstance(item, Progress):
-            if self._dropped():
-                return
-            self._deliver_progress(*item)
+            if not self._dropped():
+                self._deliver_progress(*item)
         elif self.task.on_partial is not None and (
             self.task.partial_after_cancel or not self._dropped()
         ):
@@ -385,11 +381,8 @@ class Task(Generic[T]):
         return self
 
     def partial(self, callback: Callable[[Any], None], *, after_cancel: bool = False) -> Task[T]:
-        """Receive each ``ctx.publish(item)`` in the GUI thread, in order, before the end.
-
-        After a cancel they stop, unless *after_cancel*: for a caller that outlives its cancel
-        and must account for every item (an import's summary of what was stored).
-        """
+        """Receive each ``ctx.publish(item)`` in the GUI thread, in order, before the end; after
+        a cancel only with *after_cancel* (a caller that must account for every item)."""
         self.on_partial = callback
         self.partial_after_cancel = after_cancel
         return self
