@@ -18,6 +18,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from crisisdesk.errors import CrisisdeskError, SourceError
+from crisisdesk.services import triage
 from crisisdesk.services.sync import ClientFactory, open_connector
 from crisisdesk.sources.platforms.base import ReplyTarget
 from crisisdesk.sources.platforms.http import make_client
@@ -110,7 +111,7 @@ def send_reply(
             ) from None
     with db.atomic():
         replies.mark_sent(db, reply.id, external_id=posted.external_id, url=posted.url)
-        mentions.set_status(db, [mention_id], "offline" if private else "replied")
+        triage.set_status(db, [mention_id], "offline" if private else "replied")
     sent = replies.get(db, reply.id)
     assert sent is not None
     return sent

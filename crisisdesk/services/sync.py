@@ -26,6 +26,7 @@ from crisisdesk import secrets
 from crisisdesk.analysis.priority import points
 from crisisdesk.analysis.sentiment import analyze_many
 from crisisdesk.errors import CrisisdeskError, OfflineError
+from crisisdesk.services.priorities import rescore
 from crisisdesk.sources.platforms.base import AccountConfig, Connector
 from crisisdesk.sources.platforms.http import make_client
 from crisisdesk.sources.platforms.registry import connector_class, decode_secret, platform_info
@@ -232,6 +233,7 @@ def _sync_one(
     rows = score_rows(result.mentions, account.id, now)
     with db.atomic():
         counts = mentions.upsert_many(db, rows)
+        rescore(db, counts.refreshed)  # a refreshed reach moves the priority
         accounts.save_sync_success(db, account.id, result.state, to_iso(now))
     return AccountSyncResult(
         account.name, account.platform, new=counts.inserted, updated=counts.updated

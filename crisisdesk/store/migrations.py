@@ -5,9 +5,12 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from crisisdesk.domain import Status
+
 MIGRATIONS = Migrations("crisisdesk")
 
-MENTION_STATUSES = ("new", "open", "replied", "offline", "resolved", "archived")
+#: every status a mention can have, in triage order (the values m001 wrote into its CHECK)
+MENTION_STATUSES: tuple[Status, ...] = tuple(Status)
 
 
 @MIGRATIONS()

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from crisisdesk.services import triage
 from crisisdesk.store import assignees, follow_ups, labels, mentions
 from crisisdesk.store.transactions import immediate
 from crisisdesk.timeutil import parse_iso
@@ -207,11 +208,11 @@ class TriageController(QObject):
     # concurrent import or sync makes us wait (busy timeout) or say "busy", not crash
     def _set_statuses(self, values: Mapping[int, str]) -> dict[int, str]:
         with immediate(self._db):
-            return mentions.restore_statuses(self._db, values)
+            return triage.restore_statuses(self._db, values)
 
     def _set_assignees(self, values: Mapping[int, str | None]) -> dict[int, str | None]:
         with immediate(self._db):
-            return mentions.set_assignee(self._db, values)
+            return triage.set_assignee(self._db, values)
 
     def set_status(self, status: str) -> bool:
         """Give every selected mention *status*. Returns whether anything changed."""

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from crisisdesk.errors import ImportFileError
+from crisisdesk.services import triage
 from crisisdesk.services.importing import MAX_LISTED_PROBLEMS, ImportReport, import_file
 from crisisdesk.store import mentions
 from tests.helpers.builders import insert_mentions, mention_row, table_snapshot, write_csv
@@ -483,7 +484,7 @@ def test_search_with_filters_pages_like_python_would(db: Any, tmp_path: Path, wo
         kind = ["Never arrived, want a refund", "Lovely bread", "Is it open"][n % 3]
         rows.append([f"{kind} {' '.join(words)} #{n}", f"2026-01-01T00:00:{n % 60:02d}Z"])
     import_file(db, write_csv(tmp_path / "s.csv", ["text", "date"], rows), workers=1)
-    mentions.set_status(db, range(1, 3001, 5), "resolved")
+    triage.set_status(db, range(1, 3001, 5), "resolved")
     everything = mentions.query(db, limit=5000, sort=sort)
     assert len(everything) == 3000
 

@@ -1,4 +1,4 @@
-"""store.priorities: priorities of stored mentions and refreshing their waiting part.
+"""services.priorities: priorities of stored mentions and refreshing their waiting part.
 
 (Lives with the analysis tests because it is the analysis helper's module; it uses a real
 SQLite file through the ``db`` fixture.)
@@ -13,16 +13,17 @@ from typing import Any
 import pytest
 
 from crisisdesk.analysis.priority import WAITING_CAP_HOURS, score
+from crisisdesk.analysis.scoring import waiting_hours
+from crisisdesk.services import triage
 from crisisdesk.services.priorities import (
     REFRESH_MARGIN_HOURS,
-    REFRESH_SQL,
     REFRESHED_AT_KEY,
     priority_for,
     priority_for_row,
     refresh_priorities,
-    waiting_hours,
 )
 from crisisdesk.store import mentions
+from crisisdesk.store.mentions import UNANSWERED_SINCE_SQL
 from crisisdesk.timeutil import to_iso
 from tests.helpers.builders import insert_mentions, mention_row, table_snapshot
 
@@ -149,7 +150,9 @@ def test_refresh_on_an_empty_database(db: Any) -> None:
 
 def test_refresh_reads_the_created_at_index(db: Any) -> None:
     """Cheap on a million mentions: a range scan over the recent slice, not the status index."""
-    plan = db.execute("EXPLAIN QUERY PLAN " + REFRESH_SQL, ["2026-11-20T00:00:00Z", "new", "open"])
+    plan = db.execute(
+        "EXPLAIN QUERY PLAN " + UNANSWERED_SINCE_SQL, ["2026-11-20T00:00:00Z", "new", "open"]
+    )
     details = " ".join(str(row[-1]) for row in plan.fetchall())
     assert "idx_mentions_created" in details
     assert "created_at>?" in details.replace(" ", "")
@@ -207,9 +210,9 @@ def test_answering_a_mention_ends_its_waiting_points(db: Any) -> None:
     )
     refresh_priorities(db)
     waiting = _priorities(db)[mention_id]
-    mentions.set_status(db, [mention_id], "replied")
+    triage.set_status(db, [mention_id], "replied")
     answered = _priorities(db)[mention_id]
     assert answered < waiting
     assert answered == priority_for(mentions.get(db, mention_id)).score  # type: ignore[arg-type]
-    mentions.restore_statuses(db, {mention_id: "new"})
+    triage.restore_statuses(db, {mention_id: "new"})
     assert _priorities(db)[mention_id] == waiting

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from crisisdesk.errors import CrisisdeskError
-from crisisdesk.services.priorities import priority_for
+from crisisdesk.services.priorities import priority_for, rescore
 from crisisdesk.store import events, mentions
 from crisisdesk.store.mentions import MentionFilter
 from tests.helpers.builders import insert_mentions, mention_row, table_snapshot
@@ -100,9 +100,12 @@ def test_upsert_without_a_link_keeps_the_stored_link_and_rescores_reach(db: Any)
     before = mentions.get(db, mention_id)
     assert before is not None
 
-    counts = mentions.upsert_many(db, [dict(row, url=None, author_followers=250_000)])
+    with db.atomic():  # as sync does: the store says whose reach changed, services rescore
+        counts = mentions.upsert_many(db, [dict(row, url=None, author_followers=250_000)])
+        rescore(db, counts.refreshed)
 
     assert counts.updated == 1
+    assert counts.refreshed == [mention_id]
     after = mentions.get(db, mention_id)
     assert after is not None
     assert after.url == "https://social.example/@a/1"
