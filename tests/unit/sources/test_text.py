@@ -79,3 +79,7 @@ def test_unwrap_link(url: str | None, expected: str | None) -> None:
 )
 def test_grapheme_count(text: str, count: int) -> None:
     assert grapheme_count(text) == count
+
+
+def test_html_to_text_drops_control_characters_it_uses_as_markers() -> None:
+    assert html_to_text("<p>a\x00b</p><p>c\x01d</p>") == "ab\n\ncd"
