@@ -320,12 +320,12 @@ class _Generator:
             return base + timedelta(hours=rng.uniform(lo, hi))
 
         if days_ago == 0 or (days_ago <= 2 and rng.random() < 0.7):
-            return [(later(0.5, 6), "open", None)] if rng.random() < 0.15 else []
+            return [(later(0.5, 6), Status.OPEN, None)] if rng.random() < 0.15 else []
         roll = rng.random()
         if kind == "question":
             if roll < 0.75:
                 t = later(0.5, 8)
-                steps = [(t, "replied", "answer"), (later(2, 48, t), "resolved", None)]
+                steps = [(t, Status.REPLIED, "answer"), (later(2, 48, t), Status.RESOLVED, None)]
                 return steps[: 1 + (roll < 0.6)]
             return []
         if kind in ("complaint", "incident_complaint"):
@@ -336,19 +336,21 @@ class _Generator:
             )
             if roll < (0.5 if reach >= 1500 or kind == "complaint" else 0.15):
                 t = later(1, 12, created)
-                steps = [(t, "replied", public)]
+                steps = [(t, Status.REPLIED, public)]
                 if rng.random() < 0.4:
                     t = later(0.2, 3, t)
-                    steps.append((t, "offline", private))
-                return steps + ([(later(4, 96, t), "resolved", None)] if rng.random() < 0.5 else [])
+                    steps.append((t, Status.OFFLINE, private))
+                if rng.random() < 0.5:
+                    steps.append((later(4, 96, t), Status.RESOLVED, None))
+                return steps
             if roll < (0.75 if kind == "complaint" else 0.25):
                 t = later(1, 12, created)
-                return [(t, "offline", private), (later(4, 72, t), "resolved", None)]
-            return [] if roll > 0.92 else [(later(24, 96), "archived", None)]
+                return [(t, Status.OFFLINE, private), (later(4, 72, t), Status.RESOLVED, None)]
+            return [] if roll > 0.92 else [(later(24, 96), Status.ARCHIVED, None)]
         if kind in ("praise", "recovery", "defender") and roll < 0.1:
-            return [(later(1, 30), "replied", "thanks")]
+            return [(later(1, 30), Status.REPLIED, "thanks")]
         if roll < (0.75 if kind in INCIDENT_KINDS else 0.92):
-            return [(later(2, 96), "archived", None)]
+            return [(later(2, 96), Status.ARCHIVED, None)]
         return []
 
     def _story(self) -> None:

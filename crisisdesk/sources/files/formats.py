@@ -38,6 +38,7 @@ def allow_long_csv_fields() -> None:
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)
 
+
 _SCAN_CHUNK = 1 << 20
 _SAMPLE_CHARS = 64 * 1024
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
