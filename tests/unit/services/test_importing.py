@@ -505,3 +505,17 @@ def test_search_with_filters_pages_like_python_would(db: Any, tmp_path: Path, wo
         pages = [mentions.query(db, flt, sort=sort, limit=20, offset=o) for o in (0, 20)]
         assert [m.id for m in pages[0] + pages[1]] == [m.id for m in expected[:40]]
         assert mentions.count(db, flt) == len(expected)
+
+
+def test_opening_a_csv_raises_the_csv_field_limit_explicitly(tmp_path: Path) -> None:
+    import csv
+
+    from crisisdesk.sources.files import formats
+
+    before = csv.field_size_limit(128 * 1024)
+    try:
+        path = write_csv(tmp_path / "f.csv", ["text"], [["hello"]])
+        formats.open_reader(path, "utf-8", "csv").close()
+        assert csv.field_size_limit() == formats.CSV_FIELD_LIMIT
+    finally:
+        csv.field_size_limit(before)

@@ -216,3 +216,39 @@ def test_answering_a_mention_ends_its_waiting_points(db: Any) -> None:
     assert answered == priority_for(mentions.get(db, mention_id)).score  # type: ignore[arg-type]
     triage.restore_statuses(db, {mention_id: "new"})
     assert _priorities(db)[mention_id] == waiting
+
+
+def test_triage_rescores_in_its_transaction_and_assigning_does_not(db: Any) -> None:
+    (mention_id,) = insert_mentions(
+        db, [mention_row(created_at=_ago(30), complaint=True, cues=["refund"], priority=0)]
+    )
+    # the store only writes the status; the service also re-prioritises
+    mentions.set_status(db, [mention_id], "open")
+    assert _priorities(db)[mention_id] == 0
+    assert triage.set_status(db, [mention_id], "new") == {mention_id: "open"}
+    waiting = _priorities(db)[mention_id]
+    assert waiting == priority_for(mentions.get(db, mention_id)).score  # type: ignore[arg-type]
+    assert triage.set_assignee(db, [mention_id], "Sam") == {mention_id: None}
+    assert _priorities(db)[mention_id] == waiting
+
+
+def test_save_synced_rescores_mentions_whose_reach_grew(db: Any) -> None:
+    from crisisdesk.analysis.scoring import score
+    from crisisdesk.domain import NewMention
+    from crisisdesk.services.priorities import rescore, save_synced
+
+    mention = NewMention(
+        "mastodon", "s1", "Still waiting for my refund", _ago(3), _ago(0), author_followers=10
+    )
+    counts = save_synced(db, [(mention, score(mention, NOW))])
+    assert (counts.inserted, counts.refreshed) == (1, [])
+    (stored,) = mentions.query(db)
+    bigger = NewMention(
+        "mastodon", "s1", "Still waiting for my refund", _ago(3), _ago(0), author_followers=90_000
+    )
+    counts = save_synced(db, [(bigger, score(bigger, NOW))])
+    assert (counts.updated, counts.refreshed) == (1, [stored.id])
+    after = mentions.get(db, stored.id)
+    assert after is not None and after.author_followers == 90_000
+    assert after.priority == priority_for(after).score > stored.priority
+    assert rescore(db, [stored.id, 987_654]) == 0  # already current; unknown ids are skipped
