@@ -2,8 +2,10 @@
 
 The pool uses the 'spawn' start method on every platform, so what runs on Linux is what runs
 on Windows and macOS, and no worker inherits the importer's SQLite connection or GUI threads.
-Workers import only this module and ``crisisdesk.analysis``: the task function and the
-tuples it exchanges are plain data, cheap to pickle.
+Workers import only this module, ``crisisdesk.analysis`` and ``crisisdesk.domain``; they run
+``analysis.scoring.score_inputs`` on :class:`ScoreInput` tuples and send back :class:`Scores`.
+Each process keeps its own ``TextCache`` (a pile-on repeats the same words): the inline scorer
+holds one per import, a worker one for its lifetime (one import).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def score_batch(items: Sequence[ScoreInput], cache: TextCache | None = None) -> 
 # Batches cross the process boundary as lists of plain tuples, the NamedTuples' fields in
 # order: pickling a NamedTuple runs Python code for every item (its __getnewargs__, and its
 # __new__ when loaded), which costs the importing process, the one that paces an import, about
-# 1.5 us a row. The typed tuples are rebuilt on each side by the C tuple constructor.
+# 1.5 µs a row. The typed tuples are rebuilt on each side by the C tuple constructor.
 _Wire = list[tuple[Any, ...]]
 #: ``Scores._make`` without its Python-level length check (the worker built them as Scores)
 _scores = functools.partial(tuple.__new__, Scores)
