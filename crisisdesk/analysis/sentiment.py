@@ -29,7 +29,7 @@ __all__ = [
     "score_text",
 ]
 
-LABELS: tuple[Sentiment, ...] = tuple(Sentiment)
+LABELS: tuple[str, ...] = tuple(s.value for s in Sentiment)
 #: VADER's own thresholds for its compound score
 POSITIVE_THRESHOLD = 0.05
 NEGATIVE_THRESHOLD = -0.05

@@ -23,10 +23,11 @@ from crisisdesk.store import events
 from crisisdesk.store.migrations import MENTION_STATUSES
 from crisisdesk.store.search import plan_search
 
+# plain values of the domain's words (argparse choices, SQL parameters, messages show them)
 #: sentiment labels, for filters and their error messages
-LABELS: tuple[Sentiment, ...] = tuple(Sentiment)
+LABELS: tuple[str, ...] = tuple(s.value for s in Sentiment)
 #: statuses that still wait for an answer, in triage order
-UNANSWERED: tuple[Status, ...] = tuple(s for s in Status if s.unanswered)
+UNANSWERED: tuple[str, ...] = tuple(s.value for s in Status if s.unanswered)
 
 
 @dataclass(frozen=True)

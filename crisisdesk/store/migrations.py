@@ -9,8 +9,9 @@ from crisisdesk.domain import Status
 
 MIGRATIONS = Migrations("crisisdesk")
 
-#: every status a mention can have, in triage order (the values m001 wrote into its CHECK)
-MENTION_STATUSES: tuple[Status, ...] = tuple(Status)
+#: every status a mention can have, in triage order (the values m001 wrote into its CHECK);
+#: plain values: argparse choices and messages show them
+MENTION_STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 
 
 @MIGRATIONS()
