@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crisisdesk.domain import NewMention, Scores, Status
+from crisisdesk.domain import NewMention, Scores, Sentiment, Status
 from crisisdesk.store import mentions
 from crisisdesk.store.mentions import UpsertCounts
 
@@ -29,11 +29,19 @@ def _cues_json(cues: tuple[str, ...]) -> str:
     return json.dumps(list(cues))  # few distinct cue lists: each is encoded once
 
 
+#: the plain ``str`` of each label and status. sqlite3 binds only exact ``str`` without asking
+#: its adapters: an enum member costs ~0.6 µs more per parameter. (Plain strings map to
+#: themselves: a ``StrEnum`` member hashes and compares as its value.)
+_PLAIN: dict[str, str] = {m: m.value for m in (*Sentiment, *Status)}
+
+
 def _new_values(mention: NewMention, scores: Scores, status: str) -> tuple[Any, ...]:
     # this runs for every row of a million-row import: a tuple, no dict in between
     sentiment, label, complaint, cues, priority = scores
-    return (*_NEW_HEAD(mention), sentiment, label, int(complaint), _cues_json(cues), priority,
-            status, mention.raw, mention.account_id)  # fmt: skip
+    plain = _PLAIN.get
+    return (*_NEW_HEAD(mention), sentiment, plain(label, label), int(complaint),
+            _cues_json(cues), priority, plain(status, status), mention.raw,
+            mention.account_id)  # fmt: skip
 
 
 def insert_new(

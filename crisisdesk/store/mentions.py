@@ -74,8 +74,8 @@ INSERT_COLUMNS = (
 _DEFAULTS: dict[str, Any] = {
     "url": None, "author_handle": "", "author_name": "", "author_followers": 0,
     "in_reply_to": None, "thread_root": None, "likes": 0, "reposts": 0, "replies": 0,
-    "sentiment": 0.0, "label": Sentiment.NEUTRAL, "complaint": 0, "cues": "[]", "priority": 0,
-    "status": Status.NEW, "raw": None, "account_id": None,
+    "sentiment": 0.0, "label": Sentiment.NEUTRAL.value, "complaint": 0, "cues": "[]",
+    "priority": 0, "status": Status.NEW.value, "raw": None, "account_id": None,
 }  # fmt: skip
 #: what a re-sync may refresh on an existing mention (never its text or triage state)
 REFRESH_COLUMNS = ("likes", "reposts", "replies", "author_followers", "url", "fetched_at")
@@ -142,7 +142,7 @@ def row_of(mention: NewMention, scores: Scores, status: str = Status.NEW) -> dic
     row: dict[str, Any] = {f.name: getattr(mention, f.name) for f in fields(mention)}
     row.update(scores._asdict())
     row["label"] = str(scores.label)
-    row["status"] = status
+    row["status"] = str(status)
     return row
 
 
