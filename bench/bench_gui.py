@@ -95,7 +95,7 @@ def synthetic_rows(start: int, count: int, now: datetime, rng: random.Random) ->
 
 def ensure_database(size: int) -> tuple[Path, float | None]:
     """bench/out/gui-SIZE.sqlite3, built when missing. Returns (path, build seconds or None)."""
-    from crisisdesk.store import mentions, open_database
+    from crisisdesk.store import bulk, open_database
 
     path = OUT / f"gui-{size}.sqlite3"
     if path.exists():
@@ -111,7 +111,7 @@ def ensure_database(size: int) -> tuple[Path, float | None]:
     db = open_database(path)
     rng = random.Random(size)
     now = datetime.now(UTC)
-    with db.atomic(), mentions.bulk_insert(db) as inserter:
+    with db.atomic(), bulk.bulk_insert(db) as inserter:
         for start in range(0, size, BATCH):
             inserter.insert_many(synthetic_rows(start, min(BATCH, size - start), now, rng))
     db.execute("ANALYZE")

@@ -15,6 +15,7 @@ from typing import Any
 
 from crisisdesk.analysis.cues import CUE_DESCRIPTIONS, detect, is_complaint
 from crisisdesk.analysis.vader_fast import FastCompound
+from crisisdesk.domain import Sentiment
 
 __all__ = [
     "CUE_DESCRIPTIONS",
@@ -28,7 +29,7 @@ __all__ = [
     "score_text",
 ]
 
-LABELS = ("negative", "neutral", "positive")
+LABELS: tuple[str, ...] = tuple(s.value for s in Sentiment)
 #: VADER's own thresholds for its compound score
 POSITIVE_THRESHOLD = 0.05
 NEGATIVE_THRESHOLD = -0.05
@@ -40,7 +41,7 @@ MAX_ANALYSED_CHARS = 10_000
 @dataclass(frozen=True, slots=True)
 class Analysis:
     sentiment: float  # VADER compound score, stored unmodified
-    label: str  # "negative" | "neutral" | "positive"; a complaint is always "negative"
+    label: Sentiment  # a complaint is always negative
     complaint: bool
     cues: tuple[str, ...]  # cue ids that fired, most important first (see CUE_DESCRIPTIONS)
 
@@ -124,17 +125,17 @@ def _compound() -> Callable[[str], float]:
     return library
 
 
-def label_for(compound: float, complaint: bool) -> str:
+def label_for(compound: float, complaint: bool) -> Sentiment:
     """The final label: complaints are negative, the rest follow VADER's thresholds."""
     if complaint or compound <= NEGATIVE_THRESHOLD:
-        return "negative"
+        return Sentiment.NEGATIVE
     if compound >= POSITIVE_THRESHOLD:
-        return "positive"
-    return "neutral"
+        return Sentiment.POSITIVE
+    return Sentiment.NEUTRAL
 
 
 #: an analysis as a plain tuple: sentiment, label, complaint, cues (``Analysis``'s fields)
-Scored = tuple[float, str, bool, tuple[str, ...]]
+Scored = tuple[float, Sentiment, bool, tuple[str, ...]]
 
 
 def score_text(text: str) -> Scored:

@@ -12,6 +12,11 @@ from datetime import UTC, datetime
 from crisisdesk.domain import UNANSWERED
 
 
+def hours_since(created: datetime, now: datetime) -> float:
+    """Hours from *created* to *now* (both aware), never negative: clocks disagree a little."""
+    return hours_since(created, now)
+
+
 def waiting_hours(created_at: str, status: str, now: datetime) -> float | None:
     """Hours a mention has waited for an answer at *now*; ``None`` once answered or closed.
 
@@ -29,4 +34,4 @@ def waiting_hours(created_at: str, status: str, now: datetime) -> float | None:
         return 0.0
     if created.tzinfo is None:
         created = created.replace(tzinfo=UTC)
-    return max(0.0, (now - created).total_seconds() / 3600.0)
+    return hours_since(created, now)

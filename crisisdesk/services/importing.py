@@ -5,14 +5,15 @@ unreadable, a crash) none do. Re-importing a file adds nothing, because every ro
 ``(source, external_id)``: the file's id column, or a hash of source, author, date and text.
 Rows with errors are skipped and reported with their line number and the reason.
 
-Reading and storing happen in this process; scoring (sentiment, complaint cues, priority) runs
-in worker processes for big files, overlapping with storage (see ``sources/scoring.py``).
+Reading and storing happen in this process: each record becomes a ``NewMention`` and its
+``ScoreInput`` (``sources/files/rows.py``); scoring (``analysis.scoring``: sentiment, complaint
+cues, priority) runs in worker processes for big files, overlapping with storage (see
+``services/scoring_pool.py``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 from collections import deque
@@ -25,14 +26,10 @@ from typing import Any
 
 import sqlite_utils
 
+from crisisdesk.analysis.scoring import ScoreInput
+from crisisdesk.domain import NewMention, Scores
 from crisisdesk.errors import DatabaseError, ImportCancelled, ImportFileError
-from crisisdesk.services.scoring_pool import (
-    InlineScorer,
-    PoolScorer,
-    ScoreInput,
-    ScoreOutput,
-    Scorer,
-)
+from crisisdesk.services.scoring_pool import InlineScorer, PoolScorer, Scorer
 from crisisdesk.sources.files import formats as fileformats
 from crisisdesk.sources.files.formats import Record, RowProblem
 from crisisdesk.sources.files.rows import (
@@ -43,7 +40,7 @@ from crisisdesk.sources.files.rows import (
     prepare_row,
     resolve_columns,
 )
-from crisisdesk.store import mentions
+from crisisdesk.store import bulk
 from crisisdesk.timeutil import now_utc, to_iso
 
 __all__ = ["ImportReport", "RowProblem", "import_file"]
@@ -140,7 +137,7 @@ class _Mapper:
 
 @dataclass
 class _Batch:
-    rows: list[dict[str, Any]]
+    mentions: list[NewMention]
     inputs: list[ScoreInput]
     position: int  # bytes of the file read when the batch was complete
 
@@ -148,55 +145,38 @@ class _Batch:
 def _batches(
     reader: fileformats.Reader, mapper: _Mapper, report: ImportReport, ctx: RowContext
 ) -> Iterator[_Batch]:
-    rows: list[dict[str, Any]] = []
+    new: list[NewMention] = []
     inputs: list[ScoreInput] = []
     seen = 0
     for item in reader:
         seen += 1
         if isinstance(item, Record):
             try:
-                row, score_input = prepare_row(item.fields, item.raw, mapper.keys(item.fields), ctx)
+                mention, score_input = prepare_row(
+                    item.fields, item.raw, mapper.keys(item.fields), ctx
+                )
             except RowError as exc:
                 item = RowProblem(item.line, str(exc))
             else:
-                rows.append(row)
+                new.append(mention)
                 inputs.append(score_input)
         if isinstance(item, RowProblem):
             report.skipped += 1
             if len(report.problems) < MAX_LISTED_PROBLEMS:
                 report.problems.append(item)
         if seen >= BATCH_ROWS:
-            yield _Batch(rows, inputs, reader.position())
-            rows, inputs, seen = [], [], 0
+            yield _Batch(new, inputs, reader.position())
+            new, inputs, seen = [], [], 0
     if seen:
-        yield _Batch(rows, inputs, reader.position())
-
-
-_CUES_JSON: dict[tuple[str, ...], str] = {}
-
-
-def _cues_json(cues: tuple[str, ...]) -> str:
-    found = _CUES_JSON.get(cues)
-    if found is None:
-        found = json.dumps(list(cues))
-        if len(_CUES_JSON) < 10_000:
-            _CUES_JSON[cues] = found
-    return found
+        yield _Batch(new, inputs, reader.position())
 
 
 def _store(
-    inserter: mentions.BulkInserter,
-    batch: _Batch,
-    scores: list[ScoreOutput],
-    report: ImportReport,
+    inserter: bulk.BulkInserter, batch: _Batch, scores: list[Scores], report: ImportReport
 ) -> None:
-    for row, (sentiment, label, complaint, cues, priority) in zip(batch.rows, scores, strict=True):
-        row["sentiment"] = sentiment
-        row["label"] = label
-        row["complaint"] = complaint
-        row["cues"] = _cues_json(cues)
-        row["priority"] = priority
-    counts = inserter.insert_many(batch.rows)
+    if len(scores) != len(batch.mentions):
+        raise RuntimeError("scoring returned a different number of results than it was given")
+    counts = inserter.insert_new(batch.mentions, scores)
     report.imported += counts.inserted
     report.duplicates += counts.duplicates
 
@@ -252,7 +232,7 @@ def import_file(
 
         tick(0)
         with _database_errors(path), _big_cache(db), db.atomic():
-            with mentions.bulk_insert(db) as inserter:
+            with bulk.bulk_insert(db) as inserter:
                 batches = _batches(reader, mapper, report, ctx)
                 _run(inserter, batches, report, tick, workers, mapper)
             tick(total)
@@ -296,7 +276,7 @@ def _big_cache(db: sqlite_utils.Database) -> Iterator[None]:
 
 
 def _run(
-    inserter: mentions.BulkInserter,
+    inserter: bulk.BulkInserter,
     batches: Iterator[_Batch],
     report: ImportReport,
     tick: Callable[[int], None],
@@ -307,13 +287,13 @@ def _run(
     first = next(batches, None)
     if first is None:
         return
-    if "text" not in report.columns and not first.rows:
+    if "text" not in report.columns and not first.mentions:
         raise _no_text_column(report.path, mapper.keys_seen)
     tick(first.position)
     second = next(batches, None)
     count = min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS) if workers is None else workers
     scorer: Scorer = PoolScorer(count) if second is not None and count > 1 else InlineScorer()
-    pending: deque[tuple[_Batch, Future[list[ScoreOutput]]]] = deque()
+    pending: deque[tuple[_Batch, Future[list[Scores]]]] = deque()
 
     def fall_back_inline() -> None:
         # a worker died (out of memory, killed, or an app entry point that is not safe to

@@ -1,4 +1,9 @@
-"""Stored priorities: compute a mention's priority and keep the waiting part current.
+"""Stored priorities: compute a mention's priority and keep the stored one current.
+
+A priority moves after it was stored in three ways: time passes (the waiting part grows),
+the owner answers or reopens a mention (:mod:`crisisdesk.services.triage` calls
+:func:`rescore`), and a sync refreshes its reach (:func:`save_synced`). The arithmetic is
+``analysis.scoring``'s; the store only reads and writes.
 
 The waiting part of a priority grows until :data:`WAITING_CAP_HOURS`, so only unanswered
 mentions younger than that (plus a margin for refreshes that ran late) can change with time.
@@ -8,63 +13,40 @@ mentions younger than that (plus a margin for refreshes that ran late) can chang
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
 
-from crisisdesk.analysis.priority import WAITING_CAP_HOURS, Priority, points, score
-from crisisdesk.store.mentions import UNANSWERED, Mention
+from crisisdesk.analysis.priority import WAITING_CAP_HOURS, Priority, score
+from crisisdesk.analysis.scoring import priority_of, priority_points, waiting_hours
+from crisisdesk.domain import NewMention, Scores, Status
+from crisisdesk.store import mentions, meta
+from crisisdesk.store.mentions import Mention, UpsertCounts
 from crisisdesk.timeutil import now_utc, to_iso
+
+__all__ = [
+    "REFRESHED_AT_KEY",
+    "REFRESH_MARGIN_HOURS",
+    "priority_for",
+    "priority_for_row",
+    "refresh_priorities",
+    "rescore",
+    "save_synced",
+]
 
 #: how far past the cap a refresh still looks: covers mentions that crossed the cap since the
 #: last refresh, provided one ran within this margin (the app refreshes far more often)
 REFRESH_MARGIN_HOURS = 24.0
 
-# "+status" keeps SQLite off the status index: nearly every imported mention is "new", so that
-# index would walk most of the table; the created_at index narrows to the recent slice.
-REFRESH_SQL = (
-    "SELECT id, sentiment, complaint, cues, author_followers, likes, reposts, replies,"
-    " created_at, status, priority FROM mentions"
-    f" WHERE created_at >= ? AND +status IN ({', '.join('?' for _ in UNANSWERED)})"
-)
-
-
-def waiting_hours(created_at: str, status: str, now: datetime) -> float | None:
-    """Hours without an answer, or ``None`` once answered or closed. Never negative.
-
-    A naive *now* is taken as UTC, like every stored time.
-    """
-    if status not in UNANSWERED:
-        return None
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
-    try:
-        # the stored form ("2026-11-23T15:04:05Z"); fromisoformat is ~30x faster than strptime
-        created = datetime.fromisoformat(created_at)
-    except (TypeError, ValueError):  # not a stored timestamp: treat as just arrived
-        return 0.0
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=UTC)
-    return max(0.0, (now - created).total_seconds() / 3600.0)
-
 
 def priority_for(mention: Mention, now: datetime | None = None) -> Priority:
-    """The priority of a stored mention at *now* (default: the current time).
+    """The priority of a stored mention at *now* (default: the current time), with its reason.
 
     Waiting counts only while the status is new or open.
     """
-    return score(
-        sentiment=mention.sentiment,
-        complaint=mention.complaint,
-        cues=mention.cues,
-        followers=mention.author_followers,
-        likes=mention.likes,
-        reposts=mention.reposts,
-        replies=mention.replies,
-        waiting_hours=waiting_hours(mention.created_at, mention.status, now or now_utc()),
-    )
+    return priority_of(mention, now or now_utc())
 
 
 def _cues(value: Any) -> tuple[str, ...]:
@@ -79,7 +61,7 @@ def _cues(value: Any) -> tuple[str, ...]:
 
 
 def priority_for_row(row: Mapping[str, Any], now: datetime | None = None) -> Priority:
-    """The same for a row dict about to be stored (importers and sync use this).
+    """The same for a row dict about to be stored.
 
     Missing counts are 0, a missing status is "new".
     """
@@ -92,9 +74,37 @@ def priority_for_row(row: Mapping[str, Any], now: datetime | None = None) -> Pri
         reposts=int(row.get("reposts") or 0),
         replies=int(row.get("replies") or 0),
         waiting_hours=waiting_hours(
-            str(row.get("created_at") or ""), str(row.get("status") or "new"), now or now_utc()
+            str(row.get("created_at") or ""), str(row.get("status") or Status.NEW), now or now_utc()
         ),
     )
+
+
+def rescore(db: sqlite_utils.Database, ids: Iterable[int], now: datetime | None = None) -> int:
+    """Recompute and store the priority of these mentions (after a triage change or a refreshed
+    reach); return how many changed. Runs in the caller's transaction, if any."""
+    moment = now or now_utc()
+    changes: list[tuple[int, int]] = []
+    for mention_id in ids:
+        mention = mentions.get(db, mention_id)
+        if mention is not None:
+            new = priority_of(mention, moment).score
+            if new != mention.priority:
+                changes.append((new, mention_id))
+    if changes:
+        mentions.set_priorities(db, changes)
+    return len(changes)
+
+
+def save_synced(
+    db: sqlite_utils.Database, scored: Sequence[tuple[NewMention, Scores]]
+) -> UpsertCounts:
+    """Store what a sync fetched (``store.mentions.upsert``) and, in the same transaction,
+    re-prioritise the known mentions whose reach it refreshed (their stored status decides
+    whether they are still waiting)."""
+    with db.atomic():
+        counts = mentions.upsert(db, scored)
+        rescore(db, counts.refreshed)
+    return counts
 
 
 #: key in the ``meta`` table: when :func:`refresh_priorities` last ran (UTC ISO)
@@ -107,11 +117,11 @@ def _refresh_since(db: sqlite_utils.Database, now: datetime) -> str:
     Normally the recent slice only; after the app was closed for days, the slice reaches back
     to the last refresh; the very first refresh looks at every unanswered mention once.
     """
-    row = db.execute("SELECT value FROM meta WHERE key = ?", [REFRESHED_AT_KEY]).fetchone()
-    if row is None:
+    value = meta.get(db, REFRESHED_AT_KEY)
+    if value is None:
         return ""
     try:
-        last = min(datetime.fromisoformat(row[0]), now)
+        last = min(datetime.fromisoformat(value), now)
     except ValueError:
         return ""
     return to_iso(min(last, now) - timedelta(hours=WAITING_CAP_HOURS + REFRESH_MARGIN_HOURS))
@@ -129,7 +139,6 @@ def refresh_priorities(db: sqlite_utils.Database, now: datetime | None = None) -
         now = now.replace(tzinfo=UTC)
     since = _refresh_since(db, now)
     with db.atomic():
-        rows = db.execute(REFRESH_SQL, [since, *UNANSWERED]).fetchall()
         changes: list[tuple[int, int]] = []
         for (
             mention_id,
@@ -143,8 +152,8 @@ def refresh_priorities(db: sqlite_utils.Database, now: datetime | None = None) -
             created_at,
             status,
             old,
-        ) in rows:
-            new = points(
+        ) in mentions.unanswered_since(db, since):
+            new = priority_points(
                 sentiment=sentiment,
                 complaint=bool(complaint),
                 cues=_cues(cues) if complaint else (),  # cues only weigh on complaints
@@ -152,15 +161,13 @@ def refresh_priorities(db: sqlite_utils.Database, now: datetime | None = None) -
                 likes=likes,
                 reposts=reposts,
                 replies=replies,
-                waiting_hours=waiting_hours(created_at, status, now),
+                created_at=created_at,
+                status=status,
+                now=now,
             )
             if new != old:
                 changes.append((new, mention_id))
         if changes:
-            db.conn.executemany("UPDATE mentions SET priority = ? WHERE id = ?", changes)
-        db.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [REFRESHED_AT_KEY, to_iso(now)],
-        )
+            mentions.set_priorities(db, changes)
+        meta.put(db, REFRESHED_AT_KEY, to_iso(now))
     return len(changes)

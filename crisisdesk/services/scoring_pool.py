@@ -2,82 +2,83 @@
 
 The pool uses the 'spawn' start method on every platform, so what runs on Linux is what runs
 on Windows and macOS, and no worker inherits the importer's SQLite connection or GUI threads.
-Workers import only this module and ``crisisdesk.analysis``: the task function and the
-tuples it exchanges are plain data, cheap to pickle.
+Workers import only this module, ``crisisdesk.analysis`` and ``crisisdesk.domain``; they run
+``analysis.scoring.score_inputs`` on :class:`ScoreInput` tuples and send back :class:`Scores`.
+Each process keeps its own ``TextCache`` (a pile-on repeats the same words): the inline scorer
+holds one per import, a worker one for its lifetime (one import).
 """
 
 from __future__ import annotations
 
 import contextlib
-import itertools
+import functools
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.queues import SimpleQueue
 from typing import Any, Protocol
 
-#: what a worker needs per mention: text, followers, likes, reposts, replies, waiting hours
-ScoreInput = tuple[str, int, int, int, int, float]
-#: what it sends back: sentiment, label, complaint, cues, priority
-ScoreOutput = tuple[float, str, bool, tuple[str, ...], int]
+from crisisdesk.analysis.scoring import ScoreInput, TextCache, score_inputs
+from crisisdesk.domain import Scores
 
+__all__ = ["InlineScorer", "PoolScorer", "ScoreInput", "Scorer", "score_batch"]
 
-#: analyses of texts seen lately in this process. Copy-pasted posts (pile-ons, reposts quoting
-#: the same words) are common in a backlash; each distinct text is analysed once. Bounded.
-_SEEN: dict[str, tuple[float, str, bool, tuple[str, ...]]] = {}
+#: distinct texts a scoring process remembers the analysis of (see ``TextCache``)
 SEEN_LIMIT = 50_000
 
 
-def _analyse(texts: list[str]) -> dict[str, tuple[float, str, bool, tuple[str, ...]]]:
-    from crisisdesk.analysis import sentiment
-
-    found: dict[str, tuple[float, str, bool, tuple[str, ...]]] = {}
-    missing: list[str] = []
-    for text in dict.fromkeys(texts):
-        known = _SEEN.get(text)
-        if known is None:
-            missing.append(text)
-        else:
-            found[text] = known
-    fresh = dict(zip(missing, map(sentiment.score_text, missing), strict=True))
-    if len(_SEEN) + len(fresh) > SEEN_LIMIT:
-        _SEEN.clear()
-    _SEEN.update(itertools.islice(fresh.items(), SEEN_LIMIT))
-    found.update(fresh)
-    return found
+@functools.cache
+def _process_cache() -> TextCache:
+    """This worker process's text cache: it lives as long as the process (one import)."""
+    return TextCache(SEEN_LIMIT)
 
 
-def score_batch(items: Sequence[ScoreInput]) -> list[ScoreOutput]:
+def score_batch(items: Sequence[ScoreInput], cache: TextCache | None = None) -> list[Scores]:
     """Sentiment, complaint cues and priority for each item (runs in a worker or inline)."""
-    from crisisdesk.analysis import priority
+    return score_inputs(items, _process_cache() if cache is None else cache)
 
-    analyses = _analyse([item[0] for item in items])
-    out: list[ScoreOutput] = []
-    for text, followers, likes, reposts, replies, waiting in items:
-        value, label, complaint, cues = analyses[text]
-        prio = priority.points(
-            sentiment=value,
-            complaint=complaint,
-            cues=cues,
-            followers=followers,
-            likes=likes,
-            reposts=reposts,
-            replies=replies,
-            waiting_hours=waiting,
-        )
-        out.append((value, label, complaint, cues, prio))
-    return out
+
+# Batches cross the process boundary as lists of plain tuples, the NamedTuples' fields in
+# order: pickling a NamedTuple runs Python code for every item (its __getnewargs__, and its
+# __new__ when loaded), which costs the importing process, the one that paces an import, about
+# 1.5 µs a row. The typed tuples are rebuilt on each side by the C tuple constructor.
+_Wire = list[tuple[Any, ...]]
+#: ``Scores._make`` without its Python-level length check (the worker built them as Scores)
+_scores = functools.partial(tuple.__new__, Scores)
+
+
+def _score_wire(rows: _Wire) -> _Wire:
+    """What a worker runs: plain tuples in, plain tuples out."""
+    return list(map(tuple, score_batch(list(map(ScoreInput._make, rows)))))
+
+
+def _from_wire(future: Future[_Wire]) -> Future[list[Scores]]:
+    typed: Future[list[Scores]] = Future()
+
+    def done(source: Future[_Wire]) -> None:
+        try:
+            typed.set_result(list(map(_scores, source.result())))
+        except BaseException as exc:  # BrokenProcessPool, a bug in analysis: for result()
+            typed.set_exception(exc)
+
+    future.add_done_callback(done)
+    return typed
 
 
 #: how much lower the workers' CPU priority is than the importing process's (POSIX nice)
 WORKER_NICENESS = 10
 
 
-def _yield_to_the_importer() -> None:
-    """Runs first in each worker. The importing process parses and stores every row, so it is
-    the one that paces the import: when the CPU is short, it should run and the workers wait
-    (there are more of them than spare cores). Where there is no ``nice``, nothing changes."""
+def _worker_started(started: SimpleQueue[int]) -> None:
+    """Runs first in each worker: says which process it is (for :meth:`PoolScorer.close`), then
+    yields the CPU. The importing process parses and stores every row, so it is the one that
+    paces the import: when the CPU is short, it should run and the workers wait (there are more
+    of them than spare cores). Where there is no ``nice``, nothing changes."""
+    started.put(os.getpid())
     nice = getattr(os, "nice", None)
     if nice is not None:
         with contextlib.suppress(OSError):
@@ -88,7 +89,7 @@ class Scorer(Protocol):
     #: how many submitted batches may wait for their results before the caller must store one
     max_in_flight: int
 
-    def submit(self, items: Sequence[ScoreInput]) -> Future[list[ScoreOutput]]: ...
+    def submit(self, items: Sequence[ScoreInput]) -> Future[list[Scores]]: ...
 
     def close(self, *, cancel: bool) -> None: ...
 
@@ -98,10 +99,13 @@ class InlineScorer:
 
     max_in_flight = 1
 
-    def submit(self, items: Sequence[ScoreInput]) -> Future[list[ScoreOutput]]:
-        future: Future[list[ScoreOutput]] = Future()
+    def __init__(self) -> None:
+        self._cache = TextCache(SEEN_LIMIT)
+
+    def submit(self, items: Sequence[ScoreInput]) -> Future[list[Scores]]:
+        future: Future[list[Scores]] = Future()
         try:
-            future.set_result(score_batch(items))
+            future.set_result(score_batch(items, self._cache))
         except Exception as exc:  # a bug in analysis: re-raised by result() in the caller
             future.set_exception(exc)
         return future
@@ -126,39 +130,70 @@ class PoolScorer:
 
     def __init__(self, workers: int) -> None:
         self.max_in_flight = workers * 2 + 1
+        context = multiprocessing.get_context("spawn")
+        self._started: SimpleQueue[int] = context.SimpleQueue()
+        self._pids: set[int] = set()
+        self._broken = False
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_yield_to_the_importer,
+            mp_context=context,
+            initializer=_worker_started,
+            initargs=(self._started,),
         )
 
-    def submit(self, items: Sequence[ScoreInput]) -> Future[list[ScoreOutput]]:
-        return self._pool.submit(score_batch, list(items))
+    def submit(self, items: Sequence[ScoreInput]) -> Future[list[Scores]]:
+        try:
+            future = self._pool.submit(_score_wire, list(map(tuple, items)))
+        except BrokenProcessPool:
+            self._broken = True
+            raise
+        future.add_done_callback(self._note_broken)
+        return _from_wire(future)
+
+    def _note_broken(self, future: Future[_Wire]) -> None:
+        if not future.cancelled() and isinstance(future.exception(), BrokenProcessPool):
+            self._broken = True
+
+    def worker_pids(self) -> set[int]:
+        """Process ids of every worker started so far (replacements included)."""
+        while not self._started.empty():
+            self._pids.add(self._started.get())
+        return set(self._pids)
+
+    def _workers(self) -> list[multiprocessing.process.BaseProcess]:
+        pids = self.worker_pids()
+        return [p for p in multiprocessing.active_children() if p.pid in pids and p.is_alive()]
 
     def close(self, *, cancel: bool) -> None:
-        """Stop the workers; return when none is left running and the pool's thread ended.
+        """Stop the workers; return when none is left running and the pool has shut down.
 
         ``cancel`` drops queued batches; a running one (a fraction of a second of work) may
         finish. A worker that does not stop in time is killed. After a worker died, CPython
         3.11 can start a replacement that its own clean-up never stops, and the pool's manager
-        thread then spins until that process ends, keeping the interpreter from exiting: so
-        we watch the pool's *live* process table (replacements included) and its thread.
+        thread then spins until that process ends, keeping the interpreter from exiting: so the
+        pool's own shutdown is waited for in a helper thread, while every worker that ever
+        reported in (replacements included) is watched and, after the grace, killed.
         """
-        # the executor drops its references on shutdown: keep the live table and the thread
-        table: dict[int, Any] = getattr(self._pool, "_processes", None) or {}
-        manager = getattr(self._pool, "_executor_manager_thread", None)
-        broken = bool(getattr(self._pool, "_broken", False))
-        self._pool.shutdown(wait=False, cancel_futures=cancel or broken)
+        broken = self._broken
+        # one shutdown call: a second one would find the pool's references already dropped
+        waiter = threading.Thread(
+            target=self._pool.shutdown,
+            kwargs={"wait": True, "cancel_futures": cancel or broken},
+            name="scoring-pool-shutdown",
+            daemon=True,
+        )
+        waiter.start()
         started = time.monotonic()
         grace = 0.0 if broken else (self.STOP_GRACE_SECONDS if cancel else self.FINISH_SECONDS)
         while time.monotonic() - started < grace + self.KILL_SECONDS:
-            alive = [p for p in list(table.values()) if p.is_alive()]
-            if not alive and (manager is None or not manager.is_alive()):
-                return
+            alive = self._workers()
+            if not alive and not waiter.is_alive():
+                break
             if time.monotonic() - started >= grace:
                 for process in alive:
                     process.kill()
-            if manager is not None and manager.is_alive():
-                manager.join(0.05)
+            if waiter.is_alive():
+                waiter.join(0.05)
             else:
                 time.sleep(0.05)
+        self._started.close()

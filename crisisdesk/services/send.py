@@ -17,6 +17,7 @@ import logging
 import sqlite_utils
 
 from crisisdesk.errors import CrisisdeskError, SourceError
+from crisisdesk.services import triage
 from crisisdesk.services.sync import ClientFactory, open_connector
 from crisisdesk.sources.platforms.base import ReplyTarget
 from crisisdesk.sources.platforms.common import check_reply_length
@@ -100,7 +101,7 @@ def send_reply(
             ) from None
     with db.atomic():
         replies.mark_sent(db, reply.id, external_id=posted.external_id, url=posted.url)
-        mentions.set_status(db, [mention_id], "offline" if private else "replied")
+        triage.set_status(db, [mention_id], "offline" if private else "replied")
     sent = replies.get(db, reply.id)
     assert sent is not None
     return sent

@@ -28,10 +28,11 @@ from crisisdesk import secrets
 from crisisdesk.analysis.scoring import score_many
 from crisisdesk.domain import AccountState
 from crisisdesk.errors import CrisisdeskError, OfflineError
+from crisisdesk.services.priorities import save_synced
 from crisisdesk.sources.platforms.base import AccountConfig, Connector, SessionStore
 from crisisdesk.sources.platforms.http import make_client
 from crisisdesk.sources.platforms.registry import connector_class, decode_secret, platform_info
-from crisisdesk.store import accounts, mentions
+from crisisdesk.store import accounts
 from crisisdesk.store.accounts import Account
 from crisisdesk.store.db import open_database
 from crisisdesk.timeutil import now_utc, to_iso
@@ -173,7 +174,7 @@ def _sync_one(
         result = connector.fetch(dict(account.state))
     scored = list(zip(result.mentions, score_many(result.mentions, now), strict=True))
     with db.atomic():
-        counts = mentions.upsert(db, scored)
+        counts = save_synced(db, scored)  # a refreshed reach moves the priority
         accounts.save_sync_success(db, account.id, result.state, to_iso(now))
     return AccountSyncResult(
         account.name, account.platform, new=counts.inserted, updated=counts.updated

@@ -1,6 +1,6 @@
 """Triage: status, assignee. The GUI and the CLI change a mention's triage state through here,
-so that what follows from a change (an answered mention stops gaining waiting points) happens
-in the same transaction, whoever made it."""
+so that what follows from a change (an answered mention stops gaining waiting points, undo
+brings them back) happens in the same transaction, whoever made it."""
 
 from __future__ import annotations
 
@@ -8,21 +8,29 @@ from collections.abc import Iterable, Mapping
 
 import sqlite_utils
 
+from crisisdesk.services.priorities import rescore
 from crisisdesk.store import mentions
 
 
 def set_status(
     db: sqlite_utils.Database, ids: Iterable[int], status: str, *, actor: str = "me"
 ) -> dict[int, str]:
-    """Set one status on many mentions. Returns {id: previous status} for those that changed."""
-    return mentions.set_status(db, ids, status, actor=actor)
+    """Set one status on many mentions and re-prioritise them. Returns {id: previous status}
+    for those that changed."""
+    with db.atomic():
+        previous = mentions.set_status(db, ids, status, actor=actor)
+        rescore(db, previous)
+    return previous
 
 
 def restore_statuses(
     db: sqlite_utils.Database, previous: Mapping[int, str], *, actor: str = "me"
 ) -> dict[int, str]:
-    """Put back per-mention statuses (undo). Logged like any change."""
-    return mentions.restore_statuses(db, previous, actor=actor)
+    """Put back per-mention statuses (undo) and re-prioritise them. Logged like any change."""
+    with db.atomic():
+        undone = mentions.restore_statuses(db, previous, actor=actor)
+        rescore(db, undone)
+    return undone
 
 
 def set_assignee(
@@ -32,5 +40,6 @@ def set_assignee(
     *,
     actor: str = "me",
 ) -> dict[int, str | None]:
-    """Assign mentions to a person (``None`` unassigns). A mapping sets per-id values (undo)."""
+    """Assign mentions to a person (``None`` unassigns). A mapping sets per-id values (undo).
+    Who answers does not change a priority."""
     return mentions.set_assignee(db, ids_or_values, assignee, actor=actor)

@@ -1,4 +1,5 @@
-"""Plain text from what platforms send: HTML → text, redirect links unwrapped, graphemes counted.
+"""Plain text from what platforms and files send: HTML → text, redirect links unwrapped,
+graphemes counted. The one HTML converter of crisisdesk (connectors and file import use it).
 
 * ``html_to_text(html)``: paragraphs become blank lines, ``<br>`` a line break, list items and
   other blocks their own lines; entities are unescaped; a link becomes its visible text (Mastodon
@@ -79,6 +80,8 @@ def html_to_text(markup: str | None) -> str:
     """Readable plain text from an HTML fragment (or plain text, returned tidied)."""
     if not markup:
         return ""
+    if _BREAK in markup or _PARA in markup:  # control characters, never text: not our markers
+        markup = markup.replace(_BREAK, "").replace(_PARA, "")
     if "<" not in markup and "&" not in markup:
         return _tidy(markup.replace("\n", _BREAK))
     parser = _TextExtractor()

@@ -1,28 +1,33 @@
 """Mentions: upsert keyed by (source, external_id), filtered queries, triage state changes.
 
-Nothing here hard-deletes a mention; "archived" is a status.
+The store saves what it is given and answers queries: scores and priorities are computed by
+``analysis`` and handed in by ``services`` (which also re-prioritise after a triage change or a
+refreshed reach: see ``services/triage.py`` and ``services/priorities.py``). Nothing here
+hard-deletes a mention; "archived" is a status. Big imports use ``store/bulk.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import sqlite_utils
 
-from crisisdesk.domain import NewMention, Scores
+from crisisdesk.domain import NewMention, Scores, Sentiment, Status
 from crisisdesk.errors import CrisisdeskError, SearchSyntaxError
 from crisisdesk.store import events
 from crisisdesk.store.migrations import MENTION_STATUSES
 from crisisdesk.store.search import plan_search
 
-LABELS = ("negative", "neutral", "positive")
-UNANSWERED = ("new", "open")
+# plain values of the domain's words (argparse choices, SQL parameters, messages show them)
+#: sentiment labels, for filters and their error messages
+LABELS: tuple[str, ...] = tuple(s.value for s in Sentiment)
+#: statuses that still wait for an answer, in triage order
+UNANSWERED: tuple[str, ...] = tuple(s.value for s in Status if s.unanswered)
 
 
 @dataclass(frozen=True)
@@ -69,14 +74,13 @@ INSERT_COLUMNS = (
 _DEFAULTS: dict[str, Any] = {
     "url": None, "author_handle": "", "author_name": "", "author_followers": 0,
     "in_reply_to": None, "thread_root": None, "likes": 0, "reposts": 0, "replies": 0,
-    "sentiment": 0.0, "label": "neutral", "complaint": 0, "cues": "[]", "priority": 0,
-    "status": "new", "raw": None, "account_id": None,
+    "sentiment": 0.0, "label": Sentiment.NEUTRAL.value, "complaint": 0, "cues": "[]",
+    "priority": 0, "status": Status.NEW.value, "raw": None, "account_id": None,
 }  # fmt: skip
 #: what a re-sync may refresh on an existing mention (never its text or triage state)
 REFRESH_COLUMNS = ("likes", "reposts", "replies", "author_followers", "url", "fetched_at")
 
-_FTS_INSERT_TRIGGER = "mentions_ai"  # created by sqlite-utils enable_fts in migrations.py
-_INSERT_SQL = "INSERT INTO mentions ({cols}) VALUES ({qs}) ON CONFLICT DO NOTHING".format(
+INSERT_SQL = "INSERT INTO mentions ({cols}) VALUES ({qs}) ON CONFLICT DO NOTHING".format(
     cols=", ".join(INSERT_COLUMNS), qs=", ".join("?" for _ in INSERT_COLUMNS)
 )
 
@@ -113,11 +117,14 @@ class UpsertCounts:
     inserted: int = 0
     duplicates: int = 0
     updated: int = 0
+    #: ids of the known mentions whose reach an upsert refreshed (their priority is now stale)
+    refreshed: list[int] = field(default_factory=list)
 
     def add(self, other: UpsertCounts) -> None:
         self.inserted += other.inserted
         self.duplicates += other.duplicates
         self.updated += other.updated
+        self.refreshed.extend(other.refreshed)
 
 
 def insert_many(db: sqlite_utils.Database, rows: Sequence[Mapping[str, Any]]) -> UpsertCounts:
@@ -126,84 +133,16 @@ def insert_many(db: sqlite_utils.Database, rows: Sequence[Mapping[str, Any]]) ->
     The caller owns the transaction (wrap in ``db.atomic()`` for all-or-nothing).
     """
     # rowcount sums the rows each execution inserted; FTS trigger rows are not counted
-    inserted = db.conn.executemany(_INSERT_SQL, (_insert_values(r) for r in rows)).rowcount
+    inserted = db.conn.executemany(INSERT_SQL, (_insert_values(r) for r in rows)).rowcount
     return UpsertCounts(inserted=inserted, duplicates=len(rows) - inserted)
 
 
-class BulkInserter:
-    """``insert_many`` for big imports: new rows are added to the FTS index in bulk.
-
-    Through the per-row insert trigger, FTS5 flushes its pending index at every statement
-    savepoint, which made imports about three times slower. Rows are indexed every
-    :attr:`FTS_ROWS` rows (fewer, bigger FTS segments to merge) and when :func:`bulk_insert`
-    ends. Get one from :func:`bulk_insert`.
-    """
-
-    #: rows inserted before they are added to the FTS index in one statement
-    FTS_ROWS = 20_000
-
-    def __init__(self, db: sqlite_utils.Database, fts_columns: list[str]) -> None:
-        self._db = db
-        cols = ", ".join(f'"{c}"' for c in fts_columns)
-        self._fts_sql = (
-            f"INSERT INTO mentions_fts (rowid, {cols}) SELECT id, {cols} FROM mentions WHERE id > ?"
-        )
-        self._unindexed_after: int | None = None  # rows with a higher id are not indexed yet
-        self._unindexed = 0
-
-    def insert_many(self, rows: Sequence[Mapping[str, Any]]) -> UpsertCounts:
-        if self._unindexed_after is None:
-            # new rows get ids above the current maximum (INTEGER PRIMARY KEY, one writer)
-            self._unindexed_after = self._db.execute(
-                "SELECT coalesce(max(id), 0) FROM mentions"
-            ).fetchone()[0]
-        counts = insert_many(self._db, rows)
-        self._unindexed += counts.inserted
-        if self._unindexed >= self.FTS_ROWS:
-            self.flush()
-        return counts
-
-    def flush(self) -> None:
-        """Add the rows inserted so far to the FTS index."""
-        if self._unindexed:
-            self._db.execute(self._fts_sql, [self._unindexed_after])
-        self._unindexed_after = None
-        self._unindexed = 0
-
-
-@contextlib.contextmanager
-def bulk_insert(db: sqlite_utils.Database) -> Iterator[BulkInserter]:
-    """Within the caller's transaction (``db.atomic()``), insert batches with batched FTS indexing.
-
-    The FTS insert trigger is dropped for the duration and re-created before the transaction
-    ends; DDL is transactional in SQLite, so a rollback or a crash restores it with the rest.
-    """
-    if not db.conn.in_transaction:
-        raise RuntimeError("bulk_insert() must run inside db.atomic()")
-    found = db.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [_FTS_INSERT_TRIGGER]
-    ).fetchone()
-    columns = [r[1] for r in db.execute("PRAGMA table_info(mentions_fts)").fetchall()]
-    inserter = BulkInserter(db, columns)
-    if found is None:  # no trigger to drop
-        yield inserter
-        inserter.flush()
-        return
-    db.execute(f"DROP TRIGGER {_FTS_INSERT_TRIGGER}")
-    try:
-        yield inserter
-        inserter.flush()
-    finally:
-        if db.conn.in_transaction:
-            db.execute(found[0])
-
-
-def row_of(mention: NewMention, scores: Scores, status: str = "new") -> dict[str, Any]:
+def row_of(mention: NewMention, scores: Scores, status: str = Status.NEW) -> dict[str, Any]:
     """The stored row of a new mention and its scores."""
     row: dict[str, Any] = {f.name: getattr(mention, f.name) for f in fields(mention)}
     row.update(scores._asdict())
     row["label"] = str(scores.label)
-    row["status"] = status
+    row["status"] = str(status)
     return row
 
 
@@ -216,6 +155,8 @@ def upsert_many(db: sqlite_utils.Database, rows: Sequence[Mapping[str, Any]]) ->
     """Insert new mentions and refresh engagement counts of known ones (used by sync).
 
     Local triage state (status, assignee, labels) and the stored text are never overwritten.
+    The ids of refreshed mentions are in the result's ``refreshed``: their priority no longer
+    matches their reach (``services.priorities.rescore`` recomputes it).
     """
     counts = UpsertCounts()
     with db.atomic():
@@ -226,7 +167,7 @@ def upsert_many(db: sqlite_utils.Database, rows: Sequence[Mapping[str, Any]]) ->
                 [row["source"], row["external_id"]],
             ).fetchone()
             if existing is None:
-                db.execute(_INSERT_SQL, _insert_values(row))
+                db.execute(INSERT_SQL, _insert_values(row))
                 counts.inserted += 1
                 continue
             new = [row.get(c, _DEFAULTS.get(c)) for c in REFRESH_COLUMNS[:-1]]
@@ -241,7 +182,7 @@ def upsert_many(db: sqlite_utils.Database, rows: Sequence[Mapping[str, Any]]) ->
                 f"UPDATE mentions SET {sets} WHERE id = ?",
                 [*new, row.get("fetched_at"), existing[0]],
             )
-            _rescore(db, existing[0])  # reach changed, and the stored status decides waiting
+            counts.refreshed.append(existing[0])
             counts.updated += 1
     return counts
 
@@ -460,26 +401,37 @@ def _set_column(
             previous[mention_id] = row[0]
             db.execute(f"UPDATE mentions SET {column} = ? WHERE id = ?", [value, mention_id])
             events.record(db, "mention", mention_id, action, old=row[0], new=value, actor=actor)
-            if column == "status":
-                _rescore(db, mention_id)
     return previous
 
 
-def _rescore(db: sqlite_utils.Database, mention_id: int) -> None:
-    """Answering a mention ends its waiting points (and undo brings them back)."""
-    from crisisdesk.services.priorities import priority_for  # priorities builds on this module
+def set_priorities(db: sqlite_utils.Database, changes: Iterable[tuple[int, int]]) -> None:
+    """Store recomputed priorities: ``(priority, mention id)`` pairs."""
+    db.conn.executemany("UPDATE mentions SET priority = ? WHERE id = ?", changes)
 
-    mention = get(db, mention_id)
-    if mention is not None:
-        new = priority_for(mention).score
-        if new != mention.priority:
-            db.execute("UPDATE mentions SET priority = ? WHERE id = ?", [new, mention_id])
+
+# "+status" keeps SQLite off the status index: nearly every imported mention is "new", so that
+# index would walk most of the table; the created_at index narrows to the recent slice.
+UNANSWERED_SINCE_SQL = (
+    "SELECT id, sentiment, complaint, cues, author_followers, likes, reposts, replies,"
+    " created_at, status, priority FROM mentions"
+    f" WHERE created_at >= ? AND +status IN ({', '.join('?' for _ in UNANSWERED)})"
+)
+
+
+def unanswered_since(db: sqlite_utils.Database, since: str) -> list[tuple[Any, ...]]:
+    """What the priority of each unanswered mention created at or after *since* depends on:
+    (id, sentiment, complaint, cues JSON, followers, likes, reposts, replies, created_at,
+    status, stored priority). A range scan of the ``created_at`` index."""
+    return db.execute(UNANSWERED_SINCE_SQL, [since, *UNANSWERED]).fetchall()
 
 
 def set_status(
     db: sqlite_utils.Database, ids: Iterable[int], status: str, *, actor: str = "me"
 ) -> dict[int, str]:
-    """Set one status on many mentions. Returns {id: previous status} for those that changed."""
+    """Set one status on many mentions. Returns {id: previous status} for those that changed.
+
+    Only the status and its audit event: ``services.triage.set_status`` also re-prioritises.
+    """
     _check_status(status)
     return _set_column(db, "status", dict.fromkeys(ids, status), "status", actor)
 
@@ -487,7 +439,7 @@ def set_status(
 def restore_statuses(
     db: sqlite_utils.Database, previous: Mapping[int, str], *, actor: str = "me"
 ) -> dict[int, str]:
-    """Put back per-mention statuses (undo). Logged like any change."""
+    """Put back per-mention statuses (undo). Logged like any change (see ``set_status``)."""
     for status in previous.values():
         _check_status(status)
     return _set_column(db, "status", previous, "status", actor)
@@ -520,14 +472,15 @@ class InboxSummary:
 def summary(db: sqlite_utils.Database) -> InboxSummary:
     """Counts for the status bar: new, complaints waiting for an answer, oldest unanswered."""
     by_status = dict(db.execute("SELECT status, count(*) FROM mentions GROUP BY status").fetchall())
+    unanswered = f"status IN ({', '.join('?' for _ in UNANSWERED)})"
     waiting = db.execute(
-        "SELECT count(*) FROM mentions WHERE complaint = 1 AND status IN ('new', 'open')"
+        f"SELECT count(*) FROM mentions WHERE complaint = 1 AND {unanswered}", UNANSWERED
     ).fetchone()[0]
     oldest = db.execute(
-        "SELECT min(created_at) FROM mentions WHERE status IN ('new', 'open')"
+        f"SELECT min(created_at) FROM mentions WHERE {unanswered}", UNANSWERED
     ).fetchone()[0]
     return InboxSummary(
-        new=by_status.get("new", 0),
+        new=by_status.get(Status.NEW, 0),
         complaints_waiting=waiting,
         oldest_unanswered_at=oldest,
         total=sum(by_status.values()),

@@ -5,9 +5,13 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from crisisdesk.domain import Status
+
 MIGRATIONS = Migrations("crisisdesk")
 
-MENTION_STATUSES = ("new", "open", "replied", "offline", "resolved", "archived")
+#: every status a mention can have, in triage order (the values m001 wrote into its CHECK);
+#: plain values: argparse choices and messages show them
+MENTION_STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 
 
 @MIGRATIONS()

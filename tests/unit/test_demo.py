@@ -217,11 +217,11 @@ def test_generate_is_deterministic_for_seed_and_now() -> None:
     b = generate(400, seed=3, now=NOW)
     assert a == b
     c = generate(400, seed=4, now=NOW)
-    assert [r["text"] for r in a.mentions] != [r["text"] for r in c.mentions]
+    assert [r.text for r in a.mentions] != [r.text for r in c.mentions]
     later = generate(400, seed=3, now=NOW + timedelta(hours=5))
     assert later.now != a.now
-    times = [r["created_at"] for r in later.mentions]
-    assert times != [r["created_at"] for r in a.mentions]
+    times = [r.created_at for r in later.mentions]
+    assert times != [r.created_at for r in a.mentions]
     assert min(times) >= to_iso(NOW + timedelta(hours=5) - timedelta(days=DAYS))
 
 

@@ -89,7 +89,7 @@ def test_equal_to_vader_on_generated_bench_texts() -> None:
 
 
 def test_equal_to_vader_on_the_demo_corpus() -> None:
-    texts = [m["text"] for m in generate(2000, seed=3).mentions]
+    texts = [m.text for m in generate(2000, seed=3).mentions]
     fast = sentiment._compound()
     assert [t for t in texts if fast(t) != _library(t)] == []
 

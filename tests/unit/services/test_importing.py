@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from crisisdesk.errors import ImportFileError
+from crisisdesk.services import triage
 from crisisdesk.services.importing import MAX_LISTED_PROBLEMS, ImportReport, import_file
 from crisisdesk.store import mentions
 from tests.helpers.builders import insert_mentions, mention_row, table_snapshot, write_csv
@@ -483,7 +484,7 @@ def test_search_with_filters_pages_like_python_would(db: Any, tmp_path: Path, wo
         kind = ["Never arrived, want a refund", "Lovely bread", "Is it open"][n % 3]
         rows.append([f"{kind} {' '.join(words)} #{n}", f"2026-01-01T00:00:{n % 60:02d}Z"])
     import_file(db, write_csv(tmp_path / "s.csv", ["text", "date"], rows), workers=1)
-    mentions.set_status(db, range(1, 3001, 5), "resolved")
+    triage.set_status(db, range(1, 3001, 5), "resolved")
     everything = mentions.query(db, limit=5000, sort=sort)
     assert len(everything) == 3000
 
@@ -504,3 +505,17 @@ def test_search_with_filters_pages_like_python_would(db: Any, tmp_path: Path, wo
         pages = [mentions.query(db, flt, sort=sort, limit=20, offset=o) for o in (0, 20)]
         assert [m.id for m in pages[0] + pages[1]] == [m.id for m in expected[:40]]
         assert mentions.count(db, flt) == len(expected)
+
+
+def test_opening_a_csv_raises_the_csv_field_limit_explicitly(tmp_path: Path) -> None:
+    import csv
+
+    from crisisdesk.sources.files import formats
+
+    before = csv.field_size_limit(128 * 1024)
+    try:
+        path = write_csv(tmp_path / "f.csv", ["text"], [["hello"]])
+        formats.open_reader(path, "utf-8", "csv").close()
+        assert csv.field_size_limit() == formats.CSV_FIELD_LIMIT
+    finally:
+        csv.field_size_limit(before)

@@ -19,7 +19,7 @@ import pytest
 
 from crisisdesk.errors import ImportCancelled
 from crisisdesk.services.importing import BATCH_ROWS, import_file
-from crisisdesk.store import mentions, open_database
+from crisisdesk.store import bulk, mentions, open_database
 from tests.helpers.builders import insert_mentions, mention_row, table_snapshot, write_csv
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -230,19 +230,17 @@ def test_import_killed_mid_write_leaves_whole_transactions_only(
         db.close()
 
 
-def test_score_batch_matches_analysis_and_its_cache_stays_bounded(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_score_batch_matches_analysis_and_its_cache_stays_bounded() -> None:
     from crisisdesk.analysis import priority
+    from crisisdesk.analysis.scoring import ScoreInput, TextCache
     from crisisdesk.analysis.sentiment import analyze
     from crisisdesk.services import scoring_pool as scoring
 
-    monkeypatch.setattr(scoring, "_SEEN", {})
-    monkeypatch.setattr(scoring, "SEEN_LIMIT", 7)
+    cache = TextCache(limit=7)
     texts = [TEXTS[n % 3].format(n=n % 4) for n in range(30)]  # many repeats
-    items = [(t, n * 10, n % 5, n % 2, n % 3, float(n)) for n, t in enumerate(texts)]
+    items = [ScoreInput(t, n * 10, n % 5, n % 2, n % 3, float(n)) for n, t in enumerate(texts)]
 
-    out = scoring.score_batch(items)
+    out = scoring.score_batch(items, cache)
 
     for (text, followers, likes, reposts, replies, waiting), got in zip(items, out, strict=True):
         a = analyze(text)
@@ -250,8 +248,9 @@ def test_score_batch_matches_analysis_and_its_cache_stays_bounded(
                            followers=followers, likes=likes, reposts=reposts, replies=replies,
                            waiting_hours=waiting)  # fmt: skip
         assert got == (a.sentiment, a.label, a.complaint, a.cues, p.score)
-    assert 0 < len(scoring._SEEN) <= 7
-    assert scoring.score_batch(items) == out  # answered from the cache, same results
+    assert 0 < len(cache) <= 7
+    assert scoring.score_batch(items, cache) == out  # answered from the cache, same results
+    assert scoring.score_batch(items) == out  # this process's own cache: the same
 
 
 def test_database_busy_with_another_writer_is_a_clear_error(
@@ -278,7 +277,7 @@ def test_full_text_index_topped_up_mid_import_finds_every_row(
     db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Big imports index in chunks (every FTS_ROWS rows): every chunk must be searchable."""
-    monkeypatch.setattr(mentions.BulkInserter, "FTS_ROWS", 700)
+    monkeypatch.setattr(bulk.BulkInserter, "FTS_ROWS", 700)
     count = 3 * BATCH_ROWS + 123  # several mid-import top-ups and a final partial one
     path = mentions_csv(tmp_path / "m.csv", count)
 

@@ -1,4 +1,4 @@
-"""store.priorities: priorities of stored mentions and refreshing their waiting part.
+"""services.priorities: priorities of stored mentions and refreshing their waiting part.
 
 (Lives with the analysis tests because it is the analysis helper's module; it uses a real
 SQLite file through the ``db`` fixture.)
@@ -13,16 +13,17 @@ from typing import Any
 import pytest
 
 from crisisdesk.analysis.priority import WAITING_CAP_HOURS, score
+from crisisdesk.analysis.scoring import waiting_hours
+from crisisdesk.services import triage
 from crisisdesk.services.priorities import (
     REFRESH_MARGIN_HOURS,
-    REFRESH_SQL,
     REFRESHED_AT_KEY,
     priority_for,
     priority_for_row,
     refresh_priorities,
-    waiting_hours,
 )
 from crisisdesk.store import mentions
+from crisisdesk.store.mentions import UNANSWERED_SINCE_SQL
 from crisisdesk.timeutil import to_iso
 from tests.helpers.builders import insert_mentions, mention_row, table_snapshot
 
@@ -149,7 +150,9 @@ def test_refresh_on_an_empty_database(db: Any) -> None:
 
 def test_refresh_reads_the_created_at_index(db: Any) -> None:
     """Cheap on a million mentions: a range scan over the recent slice, not the status index."""
-    plan = db.execute("EXPLAIN QUERY PLAN " + REFRESH_SQL, ["2026-11-20T00:00:00Z", "new", "open"])
+    plan = db.execute(
+        "EXPLAIN QUERY PLAN " + UNANSWERED_SINCE_SQL, ["2026-11-20T00:00:00Z", "new", "open"]
+    )
     details = " ".join(str(row[-1]) for row in plan.fetchall())
     assert "idx_mentions_created" in details
     assert "created_at>?" in details.replace(" ", "")
@@ -207,9 +210,45 @@ def test_answering_a_mention_ends_its_waiting_points(db: Any) -> None:
     )
     refresh_priorities(db)
     waiting = _priorities(db)[mention_id]
-    mentions.set_status(db, [mention_id], "replied")
+    triage.set_status(db, [mention_id], "replied")
     answered = _priorities(db)[mention_id]
     assert answered < waiting
     assert answered == priority_for(mentions.get(db, mention_id)).score  # type: ignore[arg-type]
-    mentions.restore_statuses(db, {mention_id: "new"})
+    triage.restore_statuses(db, {mention_id: "new"})
     assert _priorities(db)[mention_id] == waiting
+
+
+def test_triage_rescores_in_its_transaction_and_assigning_does_not(db: Any) -> None:
+    (mention_id,) = insert_mentions(
+        db, [mention_row(created_at=_ago(30), complaint=True, cues=["refund"], priority=0)]
+    )
+    # the store only writes the status; the service also re-prioritises
+    mentions.set_status(db, [mention_id], "open")
+    assert _priorities(db)[mention_id] == 0
+    assert triage.set_status(db, [mention_id], "new") == {mention_id: "open"}
+    waiting = _priorities(db)[mention_id]
+    assert waiting == priority_for(mentions.get(db, mention_id)).score  # type: ignore[arg-type]
+    assert triage.set_assignee(db, [mention_id], "Sam") == {mention_id: None}
+    assert _priorities(db)[mention_id] == waiting
+
+
+def test_save_synced_rescores_mentions_whose_reach_grew(db: Any) -> None:
+    from crisisdesk.analysis.scoring import score
+    from crisisdesk.domain import NewMention
+    from crisisdesk.services.priorities import rescore, save_synced
+
+    mention = NewMention(
+        "mastodon", "s1", "Still waiting for my refund", _ago(3), _ago(0), author_followers=10
+    )
+    counts = save_synced(db, [(mention, score(mention, NOW))])
+    assert (counts.inserted, counts.refreshed) == (1, [])
+    (stored,) = mentions.query(db)
+    bigger = NewMention(
+        "mastodon", "s1", "Still waiting for my refund", _ago(3), _ago(0), author_followers=90_000
+    )
+    counts = save_synced(db, [(bigger, score(bigger, NOW))])
+    assert (counts.updated, counts.refreshed) == (1, [stored.id])
+    after = mentions.get(db, stored.id)
+    assert after is not None and after.author_followers == 90_000
+    assert after.priority == priority_for(after).score > stored.priority
+    assert rescore(db, [stored.id, 987_654]) == 0  # already current; unknown ids are skipped

@@ -7,19 +7,22 @@ import os
 
 import pytest
 
+from crisisdesk.analysis.scoring import ScoreInput
 from crisisdesk.services import scoring_pool as scoring
+
+REFUND = ScoreInput("Still waiting for my refund", 10, 0, 0, 0, 5.0)
 
 
 @pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX process priorities only")
 def test_pool_workers_yield_the_cpu_to_the_importer() -> None:
     pool = scoring.PoolScorer(1)
     try:
-        result = pool.submit([("Still waiting for my refund", 10, 0, 0, 0, 5.0)]).result(60)
-        assert result == scoring.score_batch([("Still waiting for my refund", 10, 0, 0, 0, 5.0)])
-        workers = list(pool._pool._processes.values())
+        result = pool.submit([REFUND]).result(60)
+        assert result == scoring.score_batch([REFUND])
+        workers = pool.worker_pids()
         assert workers
         mine = os.getpriority(os.PRIO_PROCESS, 0)
-        niceness = [os.getpriority(os.PRIO_PROCESS, p.pid or 0) for p in workers]
+        niceness = [os.getpriority(os.PRIO_PROCESS, pid) for pid in workers]
         assert all(n > mine or n == 19 for n in niceness), (mine, niceness)
         assert os.getpriority(os.PRIO_PROCESS, 0) == mine  # the importer keeps its priority
     finally:
@@ -29,5 +32,5 @@ def test_pool_workers_yield_the_cpu_to_the_importer() -> None:
 @pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX process priorities only")
 def test_inline_scoring_keeps_this_process_priority() -> None:
     before = os.getpriority(os.PRIO_PROCESS, 0)
-    scoring.InlineScorer().submit([("Lovely cake", 0, 0, 0, 0, 0.0)]).result()
+    scoring.InlineScorer().submit([ScoreInput("Lovely cake", 0, 0, 0, 0, 0.0)]).result()
     assert os.getpriority(os.PRIO_PROCESS, 0) == before

@@ -79,3 +79,17 @@ def test_unwrap_link(url: str | None, expected: str | None) -> None:
 )
 def test_grapheme_count(text: str, count: int) -> None:
     assert grapheme_count(text) == count
+
+
+def test_html_to_text_drops_control_characters_it_uses_as_markers() -> None:
+    assert html_to_text("<p>a\x00b</p><p>c\x01d</p>") == "ab\n\ncd"
+
+
+def test_file_import_converts_only_what_looks_like_html_with_the_same_converter() -> None:
+    from crisisdesk.sources.files.rows import post_text
+
+    markup = "<p>Cake was <b>stale</b> &amp; late<br>again</p><ul><li>one</li><li>two</li></ul>"
+    assert post_text(markup) == html_to_text(markup) == "Cake was stale & late\nagain\n\none\ntwo"
+    assert post_text("I <3 your   bread\n& cakes ") == "I <3 your   bread\n& cakes"
+    assert post_text("Fish &amp; chips") == "Fish & chips"
+    assert post_text("nul\x00 byte") == "nul byte"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from crisisdesk.errors import CrisisdeskError
-from crisisdesk.services.priorities import priority_for
+from crisisdesk.services.priorities import priority_for, rescore
 from crisisdesk.store import events, mentions
 from crisisdesk.store.mentions import MentionFilter
 from tests.helpers.builders import insert_mentions, mention_row, table_snapshot
@@ -100,9 +100,12 @@ def test_upsert_without_a_link_keeps_the_stored_link_and_rescores_reach(db: Any)
     before = mentions.get(db, mention_id)
     assert before is not None
 
-    counts = mentions.upsert_many(db, [dict(row, url=None, author_followers=250_000)])
+    with db.atomic():  # as sync does: the store says whose reach changed, services rescore
+        counts = mentions.upsert_many(db, [dict(row, url=None, author_followers=250_000)])
+        rescore(db, counts.refreshed)
 
     assert counts.updated == 1
+    assert counts.refreshed == [mention_id]
     after = mentions.get(db, mention_id)
     assert after is not None
     assert after.url == "https://social.example/@a/1"
@@ -355,3 +358,33 @@ def test_to_json_is_serialisable_and_complete(db: Any) -> None:
     assert data["text"] == "<b>worst</b> &amp;"
     assert {"id", "source", "external_id", "url", "author_handle", "created_at", "text",
             "sentiment", "label", "complaint", "priority", "status"} <= set(data)  # fmt: skip
+
+
+def test_insert_new_stores_typed_mentions_like_their_rows(db: Any) -> None:
+    from crisisdesk.domain import NewMention, Scores, Sentiment
+    from crisisdesk.store import bulk
+
+    new = [
+        NewMention("bluesky", f"n{n}", f"text {n}", "2026-11-20T10:00:00Z",
+                   "2026-11-20T10:05:00Z", author_handle="ann", likes=n, raw='{"a": 1}')
+        for n in range(3)
+    ]  # fmt: skip
+    scores = [Scores(-0.5, Sentiment.NEGATIVE, True, ("refund", "late"), 61)] * 3
+    with db.atomic():
+        counts = bulk.insert_new(db, new, scores, ["new", "open", "resolved"])
+        again = bulk.insert_new(db, new[:1], scores[:1])
+    assert (counts.inserted, again.inserted, again.duplicates) == (3, 0, 1)
+    stored = [mentions.get(db, i) for i in (1, 2, 3)]
+    assert [m.status for m in stored if m] == ["new", "open", "resolved"]
+    first = stored[0]
+    assert first is not None
+    assert (first.label, first.complaint, first.cues, first.priority) == (
+        "negative", True, ("refund", "late"), 61)  # fmt: skip
+    assert (first.author_handle, first.likes, mentions.get_raw(db, 1)) == ("ann", 0, '{"a": 1}')
+
+
+def test_the_store_does_not_reprioritise_on_its_own(db: Any) -> None:
+    (mention_id,) = insert_mentions(db, [mention_row(priority=42, complaint=True)])
+    mentions.set_status(db, [mention_id], "replied")
+    got = mentions.get(db, mention_id)
+    assert got is not None and (got.status, got.priority) == ("replied", 42)

@@ -1,16 +1,4 @@
-"""A generated demo dataset: one small bakery, 60 days of mentions and one backlash.
-
-"Maple & Rye Bakery" (@mapleandrye) gets ordinary attention (praise, questions, chatter, the
-odd complaint; busier by day and on Saturdays) until, three weeks before *now*, a wedding cake
-never arrives and the business answers rudely. The post goes viral: complaints, sarcasm and
-pile-ons for a few days, high-follower accounts, threads on X and Reddit. The owner apologises
-in public and in private (rows in ``replies``, statuses and events in the audit log), and
-praise returns. The last days hold unanswered mentions so the inbox has work.
-
-Texts are composed from fragments in ``resources/demo/fragments.json``; everything is made
-up. The data depends only on ``seed``, ``count`` and ``now``; external ids depend only on
-``seed`` and the row, so loading twice adds nothing.
-"""
+"""Generating the demo dataset: people, texts, times, threads and the owner's answers."""
 
 from __future__ import annotations
 
@@ -19,25 +7,25 @@ import html
 import json
 import random
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
-import sqlite_utils
-
-from crisisdesk import paths
-from crisisdesk.errors import CrisisdeskError, ImportCancelled
-from crisisdesk.store import events, mentions
+from crisisdesk.demo.data import (
+    DAY,
+    DAYS,
+    INCIDENT_DAYS_AGO,
+    INCIDENT_KINDS,
+    MAX_COUNT,
+    DemoData,
+    DemoReply,
+    DemoStatusChange,
+    fragments,
+)
+from crisisdesk.domain import NewMention, Status
+from crisisdesk.errors import CrisisdeskError
 from crisisdesk.timeutil import now_utc, parse_iso, to_iso
-
-SOURCES = ("mastodon", "bluesky", "reddit", "x", "facebook", "rss")
-DAYS = 60
-INCIDENT_DAYS_AGO = 21
-MAX_COUNT = 100_000
-DAY = timedelta(days=1)
 
 #: volume multipliers for the days after the incident, and for the recovery after that
 _INCIDENT_SHAPE = (2.5, 10.0, 8.0, 4.5, 2.2)
@@ -48,80 +36,6 @@ _HOURS = (
     1.6, 1.5, 1.2, 1.1, 1.2, 1.4, 1.6, 1.7, 1.5, 1.2, 0.8, 0.45,
 )  # fmt: skip
 _FLAT_HOURS = tuple(0.5 * h + 0.5 * sum(_HOURS) / 24 for h in _HOURS)  # outrage never sleeps
-
-INCIDENT_KINDS = frozenset(
-    {"incident_complaint", "sarcasm", "outrage", "defender", "incident_neutral", "incident_news"}
-)
-
-
-@cache
-def fragments() -> dict[str, Any]:
-    """The seed text (names, products, templates) shipped in resources/demo."""
-    path = paths.resources_dir() / "demo" / "fragments.json"
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
-
-
-@dataclass(frozen=True)
-class DemoReply:
-    """A reply the owner sent (state 'sent'), linked to a mention by its external id."""
-
-    mention_external_id: str
-    channel: str  # public | private
-    body: str
-    created_at: str
-    sent_at: str
-    external_id: str
-    url: str
-    idempotency_key: str
-
-
-@dataclass(frozen=True)
-class DemoStatusChange:
-    mention_external_id: str
-    old: str
-    new: str
-    at: str
-
-
-@dataclass(frozen=True)
-class DemoData:
-    business: str
-    handle: str
-    now: str
-    incident_start: str
-    #: rows as ``store.mentions.insert_many`` takes them, oldest first, not yet scored
-    mentions: list[dict[str, Any]]
-    #: external id -> what the text was written as (praise, incident_complaint, ...)
-    kinds: dict[str, str]
-    replies: list[DemoReply]
-    status_changes: list[DemoStatusChange]
-
-
-@dataclass
-class DemoReport:
-    business: str
-    requested: int
-    added: int = 0
-    duplicates: int = 0
-    complaints: int = 0
-    replies: int = 0
-    events: int = 0
-    incident_start: str = ""
-    by_source: dict[str, int] = field(default_factory=dict)
-
-    def summary_text(self) -> str:
-        if not self.added:
-            return (
-                f"The demo data for {self.business} is already loaded "
-                f"({self.duplicates:,} mentions); nothing was added."
-            )
-        sources = ", ".join(f"{n:,} {s}" for s, n in sorted(self.by_source.items()))
-        return (
-            f"Added {self.added:,} demo mentions for {self.business} over {DAYS} days "
-            f"({sources}): {self.complaints:,} complaints, {self.replies:,} replies sent, "
-            f"a backlash starting {self.incident_start[:10]}."
-        )
 
 
 @dataclass
@@ -363,7 +277,7 @@ class _Generator:
             "in_reply_to": parent["external_id"] if parent else None,
             "thread_root": (parent["thread_root"] or parent["external_id"]) if parent else None,
             "likes": engagement[0], "reposts": engagement[1], "replies": engagement[2],
-            "status": "new", "raw": raw,
+            "status": Status.NEW, "raw": raw,
         }  # fmt: skip
         self.rows.append(row)
         return row
@@ -379,7 +293,7 @@ class _Generator:
 
     def _apply_plan(self, row: dict[str, Any], author: _Author, steps: Sequence[Any]) -> None:
         """Turn (time, status, reply kind) steps into replies and status changes before now."""
-        status, created = "new", parse_iso(row["created_at"])
+        status, created = Status.NEW, parse_iso(row["created_at"])
         for step, (at, new, reply) in enumerate(steps):
             at = at.replace(microsecond=0)
             if at <= created or at >= self.now:
@@ -406,12 +320,12 @@ class _Generator:
             return base + timedelta(hours=rng.uniform(lo, hi))
 
         if days_ago == 0 or (days_ago <= 2 and rng.random() < 0.7):
-            return [(later(0.5, 6), "open", None)] if rng.random() < 0.15 else []
+            return [(later(0.5, 6), Status.OPEN, None)] if rng.random() < 0.15 else []
         roll = rng.random()
         if kind == "question":
             if roll < 0.75:
                 t = later(0.5, 8)
-                steps = [(t, "replied", "answer"), (later(2, 48, t), "resolved", None)]
+                steps = [(t, Status.REPLIED, "answer"), (later(2, 48, t), Status.RESOLVED, None)]
                 return steps[: 1 + (roll < 0.6)]
             return []
         if kind in ("complaint", "incident_complaint"):
@@ -422,19 +336,21 @@ class _Generator:
             )
             if roll < (0.5 if reach >= 1500 or kind == "complaint" else 0.15):
                 t = later(1, 12, created)
-                steps = [(t, "replied", public)]
+                steps = [(t, Status.REPLIED, public)]
                 if rng.random() < 0.4:
                     t = later(0.2, 3, t)
-                    steps.append((t, "offline", private))
-                return steps + ([(later(4, 96, t), "resolved", None)] if rng.random() < 0.5 else [])
+                    steps.append((t, Status.OFFLINE, private))
+                if rng.random() < 0.5:
+                    steps.append((later(4, 96, t), Status.RESOLVED, None))
+                return steps
             if roll < (0.75 if kind == "complaint" else 0.25):
                 t = later(1, 12, created)
-                return [(t, "offline", private), (later(4, 72, t), "resolved", None)]
-            return [] if roll > 0.92 else [(later(24, 96), "archived", None)]
+                return [(t, Status.OFFLINE, private), (later(4, 72, t), Status.RESOLVED, None)]
+            return [] if roll > 0.92 else [(later(24, 96), Status.ARCHIVED, None)]
         if kind in ("praise", "recovery", "defender") and roll < 0.1:
-            return [(later(1, 30), "replied", "thanks")]
+            return [(later(1, 30), Status.REPLIED, "thanks")]
         if roll < (0.75 if kind in INCIDENT_KINDS else 0.92):
-            return [(later(2, 96), "archived", None)]
+            return [(later(2, 96), Status.ARCHIVED, None)]
         return []
 
     def _story(self) -> None:
@@ -490,8 +406,16 @@ class _Generator:
         b = self.f["business"]
         return DemoData(
             b["name"], b["handle"], to_iso(self.now), to_iso(self.t0),
-            self.rows, self.kinds, self.replies, self.changes,
+            [_new_mention(r) for r in self.rows],
+            {r["external_id"]: r["status"] for r in self.rows},
+            self.kinds, self.replies, self.changes,
         )  # fmt: skip
+
+
+def _new_mention(row: dict[str, Any]) -> NewMention:
+    """A generated row as the new mention it stands for (its status is kept aside)."""
+    fields = {k: v for k, v in row.items() if k not in ("status", "raw")}
+    return NewMention(**fields, raw=json.dumps(row["raw"], ensure_ascii=False, default=str))
 
 
 def generate(count: int = 3000, *, seed: int = 7, now: datetime | None = None) -> DemoData:
@@ -503,99 +427,3 @@ def generate(count: int = 3000, *, seed: int = 7, now: datetime | None = None) -
         )
     moment = parse_iso(to_iso(now or now_utc()))  # aware UTC, whole seconds
     return _Generator(count, seed, moment).generate()
-
-
-def load_demo(
-    db: sqlite_utils.Database,
-    count: int = 3000,
-    *,
-    seed: int = 7,
-    now: datetime | None = None,
-    progress: Callable[[int, int], bool] | None = None,
-) -> DemoReport:
-    """Score and store the demo dataset with its replies and audit events, in one transaction.
-
-    Mentions already stored (same seed) are skipped with everything attached to them, so a
-    second run adds nothing. ``progress(done, total)`` returning ``False`` cancels: nothing is
-    written and :class:`ImportCancelled` is raised.
-    """
-    from crisisdesk.analysis.priority import points
-    from crisisdesk.analysis.sentiment import analyze_many
-
-    data = generate(count, seed=seed, now=now)
-    moment = parse_iso(data.now)
-    report = DemoReport(data.business, count, incident_start=data.incident_start)
-    prefix = f"demo-{seed}-"
-    existing = _stored_ids(db, prefix)
-    fresh = [r for r in data.mentions if r["external_id"] not in existing]
-    report.duplicates = len(data.mentions) - len(fresh)
-
-    def tick(done: int) -> None:
-        if progress is not None and progress(done, len(fresh)) is False:
-            raise ImportCancelled("Adding the demo data was cancelled; nothing was added.")
-
-    tick(0)
-    rows: list[dict[str, Any]] = []
-    for start in range(0, len(fresh), 500):
-        chunk = fresh[start : start + 500]
-        for row, result in zip(chunk, analyze_many(r["text"] for r in chunk), strict=True):
-            waiting = None
-            if row["status"] in mentions.UNANSWERED:
-                waiting = (moment - parse_iso(row["created_at"])).total_seconds() / 3600
-            priority = points(
-                sentiment=result.sentiment, complaint=result.complaint, cues=result.cues,
-                followers=row["author_followers"], likes=row["likes"], reposts=row["reposts"],
-                replies=row["replies"], waiting_hours=waiting,
-            )  # fmt: skip
-            rows.append(
-                dict(row, sentiment=result.sentiment, label=result.label,
-                     complaint=result.complaint, cues=result.cues, priority=priority)
-            )  # fmt: skip
-        tick(len(rows))
-    if not rows:
-        return report
-    wanted = {r["external_id"] for r in rows}
-    with db.atomic():
-        report.added = mentions.insert_many(db, rows).inserted
-        ids = {ext: mid for ext, mid in _stored_ids(db, prefix).items() if ext in wanted}
-        report.replies, report.events = _store_history(db, data, ids)
-    report.complaints = sum(1 for r in rows if r["complaint"])
-    report.by_source = dict(Counter(r["source"] for r in rows))
-    return report
-
-
-def _stored_ids(db: sqlite_utils.Database, prefix: str) -> dict[str, int]:
-    """External id -> id of the stored demo mentions of one seed."""
-    sql = "SELECT external_id, id FROM mentions WHERE substr(external_id, 1, ?) = ?"
-    return {ext: mention_id for ext, mention_id in db.execute(sql, [len(prefix), prefix])}
-
-
-def _store_history(
-    db: sqlite_utils.Database, data: DemoData, ids: dict[str, int]
-) -> tuple[int, int]:
-    """Replies and status events of the newly stored mentions; the log is in time order."""
-    # (at, order within the same second, entity, id, action, old, new, detail)
-    log: list[tuple[str, int, str, int, str, str | None, str, dict[str, Any] | None]] = []
-    n_replies = 0
-    for r in data.replies:
-        if (mention_id := ids.get(r.mention_external_id)) is None:
-            continue
-        cursor = db.execute(
-            "INSERT INTO replies (mention_id, body, channel, state, idempotency_key, external_id,"
-            " url, created_at, sent_at) VALUES (?, ?, ?, 'sent', ?, ?, ?, ?, ?)",
-            [mention_id, r.body, r.channel, r.idempotency_key, r.external_id, r.url,
-             r.created_at, r.sent_at],
-        )  # fmt: skip
-        reply_id, n_replies = int(cursor.lastrowid or 0), n_replies + 1
-        sent = {"external_id": r.external_id, "url": r.url}
-        log.append(
-            (r.created_at, 0, "reply", reply_id, "queue", None, "queued", {"channel": r.channel})
-        )
-        log.append((r.sent_at, 1, "reply", reply_id, "sent", "queued", "sent", sent))
-    for c in data.status_changes:
-        if (mention_id := ids.get(c.mention_external_id)) is not None:
-            log.append((c.at, 2, "mention", mention_id, "status", c.old, c.new, None))
-    log.sort(key=lambda e: e[:4])
-    for at, _, entity, entity_id, action, old, new, detail in log:
-        events.record(db, entity, entity_id, action, old=old, new=new, detail=detail, at=at)
-    return n_replies, len(log)
