@@ -14,7 +14,7 @@ from crisisdesk.domain import UNANSWERED
 
 def hours_since(created: datetime, now: datetime) -> float:
     """Hours from *created* to *now* (both aware), never negative: clocks disagree a little."""
-    return hours_since(created, now)
+    return max(0.0, (now - created).total_seconds() / 3600.0)
 
 
 def waiting_hours(created_at: str, status: str, now: datetime) -> float | None:
