@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -235,7 +236,7 @@ def child(db_path: Path, runs: int) -> None:
             "search rare (macarons OR eclairs -cake)": FilterState(
                 search="macarons OR eclairs -cake"
             ),
-            "sentiment negative": FilterState(label="negative"),
+            "sentiment negative": FilterState(sentiment="negative"),
             "complaints view": FilterState(complaints_only=True),
             "needs reply view": FilterState(statuses=("new", "open")),
             "platform rss (rarest)": FilterState(source="rss"),
@@ -291,11 +292,19 @@ def child(db_path: Path, runs: int) -> None:
         window.close()
         app.quit()
 
+    def measure_or_fail() -> None:
+        # an exception in a slot would only be printed, leaving the app running forever
+        try:
+            measure()
+        except BaseException:
+            traceback.print_exc()
+            app.exit(1)
+
     def after_first_paint() -> None:
         if watch.painted_at is None:
             QTimer.singleShot(5, after_first_paint)
             return
-        QTimer.singleShot(0, measure)
+        QTimer.singleShot(0, measure_or_fail)
 
     QTimer.singleShot(0, after_first_paint)
     app.exec()
