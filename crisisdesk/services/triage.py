@@ -8,8 +8,16 @@ from collections.abc import Iterable, Mapping
 
 import sqlite_utils
 
-from crisisdesk.services.priorities import rescore
 from crisisdesk.store import mentions
+
+
+def _rescore(db: sqlite_utils.Database, ids: Iterable[int]) -> None:
+    """:func:`crisisdesk.services.priorities.rescore`, imported on first use: the window imports
+    this module at start-up, and the scoring rules compile ~70 ms of regular expressions on
+    import, which the first triage change (on a worker thread) pays instead of the first paint."""
+    from crisisdesk.services.priorities import rescore as rescore_priorities
+
+    rescore_priorities(db, ids)
 
 
 def set_status(
@@ -19,7 +27,7 @@ def set_status(
     for those that changed."""
     with db.atomic():
         previous = mentions.set_status(db, ids, status, actor=actor)
-        rescore(db, previous)
+        _rescore(db, previous)
     return previous
 
 
@@ -29,7 +37,7 @@ def restore_statuses(
     """Put back per-mention statuses (undo) and re-prioritise them. Logged like any change."""
     with db.atomic():
         undone = mentions.restore_statuses(db, previous, actor=actor)
-        rescore(db, undone)
+        _rescore(db, undone)
     return undone
 
 
