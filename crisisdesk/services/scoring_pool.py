@@ -133,6 +133,9 @@ class PoolScorer:
         context = multiprocessing.get_context("spawn")
         self._started: SimpleQueue[int] = context.SimpleQueue()
         self._pids: set[int] = set()
+        # children this process had before the pool: everything newer is a worker of ours, also a
+        # replacement the pool starts after a worker died, before it could report its pid
+        self._older = {child.pid for child in multiprocessing.active_children()}
         self._broken = False
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
@@ -162,7 +165,11 @@ class PoolScorer:
 
     def _workers(self) -> list[multiprocessing.process.BaseProcess]:
         pids = self.worker_pids()
-        return [p for p in multiprocessing.active_children() if p.pid in pids and p.is_alive()]
+        return [
+            p
+            for p in multiprocessing.active_children()
+            if (p.pid in pids or p.pid not in self._older) and p.is_alive()
+        ]
 
     def close(self, *, cancel: bool) -> None:
         """Stop the workers; return when none is left running and the pool has shut down.
@@ -171,8 +178,9 @@ class PoolScorer:
         finish. A worker that does not stop in time is killed. After a worker died, CPython
         3.11 can start a replacement that its own clean-up never stops, and the pool's manager
         thread then spins until that process ends, keeping the interpreter from exiting: so the
-        pool's own shutdown is waited for in a helper thread, while every worker that ever
-        reported in (replacements included) is watched and, after the grace, killed.
+        pool's own shutdown is waited for in a helper thread (it joins every process the pool
+        started), while every worker (each child started since the pool was made, replacements
+        that never reported in included) is killed once the grace is over.
         """
         broken = self._broken
         # one shutdown call: a second one would find the pool's references already dropped
@@ -186,9 +194,9 @@ class PoolScorer:
         started = time.monotonic()
         grace = 0.0 if broken else (self.STOP_GRACE_SECONDS if cancel else self.FINISH_SECONDS)
         while time.monotonic() - started < grace + self.KILL_SECONDS:
+            if not waiter.is_alive():
+                break  # the pool's shutdown joined every process it started, replacements too
             alive = self._workers()
-            if not alive and not waiter.is_alive():
-                break
             if time.monotonic() - started >= grace:
                 for process in alive:
                     process.kill()
