@@ -19,7 +19,6 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.queues import SimpleQueue
 from typing import Any, Protocol
 
 from crisisdesk.analysis.scoring import ScoreInput, TextCache, score_inputs
@@ -73,12 +72,10 @@ def _from_wire(future: Future[_Wire]) -> Future[list[Scores]]:
 WORKER_NICENESS = 10
 
 
-def _worker_started(started: SimpleQueue[int]) -> None:
-    """Runs first in each worker: says which process it is (for :meth:`PoolScorer.close`), then
-    yields the CPU. The importing process parses and stores every row, so it is the one that
-    paces the import: when the CPU is short, it should run and the workers wait (there are more
-    of them than spare cores). Where there is no ``nice``, nothing changes."""
-    started.put(os.getpid())
+def _yield_to_the_importer() -> None:
+    """Runs first in each worker. The importing process parses and stores every row, so it is
+    the one that paces the import: when the CPU is short, it should run and the workers wait
+    (there are more of them than spare cores). Where there is no ``nice``, nothing changes."""
     nice = getattr(os, "nice", None)
     if nice is not None:
         with contextlib.suppress(OSError):
@@ -131,17 +128,15 @@ class PoolScorer:
     def __init__(self, workers: int) -> None:
         self.max_in_flight = workers * 2 + 1
         context = multiprocessing.get_context("spawn")
-        self._started: SimpleQueue[int] = context.SimpleQueue()
-        self._pids: set[int] = set()
-        # children this process had before the pool: everything newer is a worker of ours, also a
-        # replacement the pool starts after a worker died, before it could report its pid
+        # children this process had before the pool: every newer one is a worker of ours, also a
+        # replacement the pool starts after a worker died (no pid is passed between processes:
+        # a replacement started while the pool breaks could not be handed a queue to report on)
         self._older = {child.pid for child in multiprocessing.active_children()}
         self._broken = False
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
-            initializer=_worker_started,
-            initargs=(self._started,),
+            initializer=_yield_to_the_importer,
         )
 
     def submit(self, items: Sequence[ScoreInput]) -> Future[list[Scores]]:
@@ -158,17 +153,14 @@ class PoolScorer:
             self._broken = True
 
     def worker_pids(self) -> set[int]:
-        """Process ids of every worker started so far (replacements included)."""
-        while not self._started.empty():
-            self._pids.add(self._started.get())
-        return set(self._pids)
+        """Process ids of the live workers (replacements included)."""
+        return {p.pid for p in self._workers() if p.pid is not None}
 
     def _workers(self) -> list[multiprocessing.process.BaseProcess]:
-        pids = self.worker_pids()
         return [
             p
             for p in multiprocessing.active_children()
-            if (p.pid in pids or p.pid not in self._older) and p.is_alive()
+            if p.pid not in self._older and p.is_alive()
         ]
 
     def close(self, *, cancel: bool) -> None:
@@ -180,7 +172,7 @@ class PoolScorer:
         thread then spins until that process ends, keeping the interpreter from exiting: so the
         pool's own shutdown is waited for in a helper thread (it joins every process the pool
         started), while every worker (each child started since the pool was made, replacements
-        that never reported in included) is killed once the grace is over.
+        included) is killed once the grace is over.
         """
         broken = self._broken
         # one shutdown call: a second one would find the pool's references already dropped
@@ -204,4 +196,3 @@ class PoolScorer:
                 waiter.join(0.05)
             else:
                 time.sleep(0.05)
-        self._started.close()
