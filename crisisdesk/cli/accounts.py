@@ -150,6 +150,9 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     for r in results:
         if r.error is None:
             print(f"{r.name} ({r.platform}): {r.new} new, {r.updated} updated")
+            for note in (*r.notes, r.warning):
+                if note:
+                    print(f"{r.name} ({r.platform}): {note}", file=sys.stderr)
         elif r.offline:
             print(f"{r.name} ({r.platform}): offline", file=sys.stderr)
         else:

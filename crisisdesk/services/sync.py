@@ -8,6 +8,11 @@ Per account, the mentions and the cursor state are written in ONE transaction, s
 an error can never skip mentions (the cursor only moves past what is stored). One failing
 account never stops the others; its error is saved on the account and reported.
 
+Within an account, one failing part (a search term, a next page) keeps what the other parts
+fetched: the connector reports it in ``FetchResult.failed`` and leaves that part's cursor where
+it was. The account is then "partly synced": OK, with a warning saying which part failed
+(``AccountSyncResult.warning``, saved as the account's ``last_error``), never offline.
+
 Thread use: the GUI runs :func:`sync_accounts` in a worker thread. Pass a database *path* (the
 function opens and closes its own connection) or a Database opened in that same thread.
 """
@@ -29,7 +34,12 @@ from crisisdesk.analysis.scoring import score_many
 from crisisdesk.domain import AccountState
 from crisisdesk.errors import CrisisdeskError, OfflineError
 from crisisdesk.services.priorities import save_synced
-from crisisdesk.sources.platforms.base import AccountConfig, Connector, SessionStore
+from crisisdesk.sources.platforms.base import (
+    AccountConfig,
+    Connector,
+    PartFailure,
+    SessionStore,
+)
 from crisisdesk.sources.platforms.http import make_client
 from crisisdesk.sources.platforms.registry import connector_class, decode_secret, platform_info
 from crisisdesk.store import accounts
@@ -57,6 +67,10 @@ class AccountSyncResult:
     updated: int = 0
     error: str | None = None  # what went wrong and what to do (user text), None on success
     offline: bool = False
+    #: "Partly synced: ..." when some parts failed while the rest was stored (user text)
+    warning: str | None = None
+    #: what the owner should know about a sync that worked (e.g. a cursor was started over)
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -173,11 +187,26 @@ def _sync_one(
     with open_connector(account, client_factory, cancelled=cancelled) as connector:
         result = connector.fetch(dict(account.state))
     scored = list(zip(result.mentions, score_many(result.mentions, now), strict=True))
+    warning = partly_synced_text(result.failed)
     with db.atomic():
         counts = save_synced(db, scored)  # a refreshed reach moves the priority
-        accounts.save_sync_success(db, account.id, result.state, to_iso(now))
+        accounts.save_sync_success(db, account.id, result.state, to_iso(now), warning=warning)
+    for failure in result.failed:
+        log.warning("sync of %s: %s", account.name, failure.text())
     return AccountSyncResult(
-        account.name, account.platform, new=counts.inserted, updated=counts.updated
+        account.name, account.platform, new=counts.inserted, updated=counts.updated,
+        warning=warning, notes=tuple(result.notes),
+    )  # fmt: skip
+
+
+def partly_synced_text(failed: Sequence[PartFailure]) -> str | None:
+    """The warning of an account some of whose parts failed; None when none did."""
+    if not failed:
+        return None
+    parts = "; ".join(f.text() for f in failed)
+    return (
+        f"Partly synced: {parts}. Everything else was stored; the next sync tries the "
+        "missing part again."
     )
 
 
@@ -246,6 +275,8 @@ def sync_accounts(
                 "synced %s: %s", account.name,
                 result.error or f"{result.new} new, {result.updated} updated",
             )  # fmt: skip
+            for note in result.notes:
+                log.info("sync of %s: %s", account.name, note)
             if on_result is not None:
                 on_result(result)
         if progress is not None:

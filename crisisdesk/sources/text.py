@@ -30,8 +30,9 @@ _PARA = "\x01"  # a paragraph marker
 
 
 class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, *, images: bool = True) -> None:
         super().__init__(convert_charrefs=True)
+        self.images = images
         self.parts: list[str] = []
         self._skip_depth = 0
         self._pre_depth = 0
@@ -47,7 +48,7 @@ class _TextExtractor(HTMLParser):
                 self._pre_depth += 1
         elif tag in _LINES:
             self.parts.append(_BREAK)
-        elif tag == "img":
+        elif tag == "img" and self.images:
             alt = dict(attrs).get("alt")
             if alt:  # custom emoji and images keep their text
                 self.parts.append(alt)
@@ -76,15 +77,18 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
-def html_to_text(markup: str | None) -> str:
-    """Readable plain text from an HTML fragment (or plain text, returned tidied)."""
+def html_to_text(markup: str | None, *, images: bool = True) -> str:
+    """Readable plain text from an HTML fragment (or plain text, returned tidied).
+
+    *images* False leaves images out (feeds: their alt text is a file name like
+    "screen_500 (1)", not words anyone wrote to the owner)."""
     if not markup:
         return ""
     if _BREAK in markup or _PARA in markup:  # control characters, never text: not our markers
         markup = markup.replace(_BREAK, "").replace(_PARA, "")
     if "<" not in markup and "&" not in markup:
         return _tidy(markup.replace("\n", _BREAK))
-    parser = _TextExtractor()
+    parser = _TextExtractor(images=images)
     parser.feed(markup)
     parser.close()
     return _tidy("".join(parser.parts))

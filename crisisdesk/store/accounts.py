@@ -47,7 +47,8 @@ class Account:
     #: the connector's cursors (since_id, cursor, etag ...), JSON in the database
     state: dict[str, Any] = field(default_factory=dict)
     last_sync_at: str | None = None
-    #: why the last sync did not work (user text), None after a success
+    #: why the last sync did not work (user text), None after a success; after a partial
+    #: success (sync_state OK) which part failed ("Partly synced: ...")
     last_error: str | None = None
     created_at: str = ""
     #: how the last sync went; decide by this, never by comparing last_error
@@ -184,14 +185,20 @@ def update_options(db: sqlite_utils.Database, name: str, options: Mapping[str, A
 
 
 def save_sync_success(
-    db: sqlite_utils.Database, account_id: int, state: Mapping[str, Any], at: str
+    db: sqlite_utils.Database,
+    account_id: int,
+    state: Mapping[str, Any],
+    at: str,
+    *,
+    warning: str | None = None,
 ) -> None:
     """Remember the new cursor state; the account is OK. Call inside the transaction that
-    stores the mentions."""
+    stores the mentions. *warning* says which part of the sync failed while the rest was
+    stored ("Partly synced: ..."); it is kept in ``last_error`` until the next sync."""
     db.execute(
-        "UPDATE accounts SET state = ?, last_sync_at = ?, last_error = NULL, sync_state = ?"
+        "UPDATE accounts SET state = ?, last_sync_at = ?, last_error = ?, sync_state = ?"
         " WHERE id = ?",
-        [json.dumps(dict(state), sort_keys=True), at, AccountState.OK.value, account_id],
+        [json.dumps(dict(state), sort_keys=True), at, warning, AccountState.OK.value, account_id],
     )
 
 

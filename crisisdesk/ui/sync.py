@@ -108,6 +108,10 @@ class SyncOutcome:
         if self.failed:
             names = ", ".join(r.name for r in self.failed)
             text += f"; {_plural(len(self.failed), 'account')} failed: {names} (see Accounts)"
+        partial = [r for r in self.results if r.error is None and r.warning]
+        if partial:
+            names = ", ".join(r.name for r in partial)
+            text += f"; partly synced: {names} (see Accounts)"
         if self.offline:
             text += f"; {_plural(len(self.offline), 'account')} offline"
         return text
@@ -118,6 +122,7 @@ class SyncOutcome:
         for r in self.results:
             if r.error is None:
                 lines.append(f"{r.name}: {r.new} new, {r.updated} updated")
+                lines.extend(f"{r.name}: {' '.join(n.split())}" for n in (r.warning, *r.notes) if n)
             else:
                 lines.append(f"{r.name}: {' '.join(r.error.split())}")
         return "\n".join(lines) or self.message()

@@ -116,3 +116,98 @@ class FeedEndpoint:
             headers={"Content-Type": f"{self.content_type}; charset=utf-8", "ETag": self.etag,
                      "Last-Modified": self.modified},
         )  # fmt: skip
+
+
+# --- shapes real feeds have (learned from feedjira's sample feeds) -----------------------------
+
+
+def typepad_atom(
+    entries: Sequence[Entry], *, site: str = "http://blog.example", xml_base: str = ""
+) -> str:
+    """An Atom feed as Typepad writes it (feedjira's AmazonWebServicesBlog.xml): alternate and
+    replies links with ``thr:count``, HTML content carrying its own ``xml:base``, entry links
+    that may be relative, and Typepad's comments AFTER the closing ``</feed>``."""
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom"'
+        ' xmlns:thr="http://purl.org/syndication/thread/1.0"'
+        + (f' xml:base="{xml_base}"' if xml_base else "")
+        + ">",
+        "    <title>Main Street Bakery Blog</title>",
+        f'    <link rel="self" type="application/atom+xml" href="{site}/blog/atom.xml" />',
+        f'    <link rel="alternate" type="text/html" href="{site}/blog/" />',
+        "    <id>tag:typepad.com,2003:weblog-73998</id>",
+        "    <updated>2026-11-20T10:00:00Z</updated>",
+        '    <generator uri="http://www.typepad.com/">TypePad</generator>',
+    ]
+    for e in entries:
+        parts += [
+            "    <entry>",
+            f"        <title>{escape(e.title)}</title>",
+            f'        <link rel="alternate" type="text/html" href="{escape(e.link)}" />',
+            f'        <link rel="replies" type="text/html" href="{escape(e.link)}" thr:count="2"/>',
+            f"        <id>{escape(e.id)}</id>",
+            f"        <published>{e.published}</published>",
+            f"        <updated>{e.published}</updated>",
+            f"        <author><name>{escape(e.author or 'Bakery Editor')}</name></author>",
+            f'<content type="html" xml:lang="en-US" xml:base="{site}/blog/">',
+            escape(e.content_html),
+            "</content>",
+            "    </entry>",
+        ]
+    parts += [" ", "</feed>", "<!-- ph=1 -->", "<!-- nhm:from_kauri -->", ""]
+    return "\n".join(parts)
+
+
+def feedburner_rss(entries: Sequence[Entry], *, feed: str = "MainStBakery") -> str:
+    """An RSS feed republished by FeedBurner (as Blogger feeds were): each ``<link>`` goes
+    through feedproxy.google.com, the real address is in ``<feedburner:origLink>``, and the
+    description ends with FeedBurner's 1x1 tracking image."""
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0">',
+        "<channel>",
+        "<title>Main Street Bakery</title>",
+        "<link>http://mainstbakery.blogspot.com/</link>",
+        "<description>News from the bakery</description>",
+    ]
+    for n, e in enumerate(entries):
+        slug = f"{n:02d}{e.id[-6:]}"
+        parts += [
+            "<item>",
+            f'<guid isPermaLink="false">{escape(e.id)}</guid>',
+            "<pubDate>Fri, 20 Nov 2026 09:00:00 +0000</pubDate>",
+            f"<title>{escape(e.title)}</title>",
+            "<description>"
+            + escape(
+                e.content_html + f'<img src="http://feeds.feedburner.com/~r/{feed}/~4/{slug}"'
+                ' height="1" width="1" alt=""/>'
+            )
+            + "</description>",
+            f"<link>http://feedproxy.google.com/~r/{feed}/~3/{slug}/post.html</link>",
+            f"<feedburner:origLink>{escape(e.link)}</feedburner:origLink>",
+            "</item>",
+        ]
+    parts += ["</channel>", "</rss>"]
+    return "\n".join(parts)
+
+
+def comments_rss(entries: Sequence[Entry]) -> str:
+    """An RSS feed whose item descriptions are only a link to the discussion, as link
+    aggregators (Hacker News) publish: ``<description><![CDATA[<a href=...>Comments</a>]]>``."""
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>', '<rss version="2.0"><channel>',
+             "<title>Front page</title>", "<link>https://news.example/</link>",
+             "<description>Links</description>"]  # fmt: skip
+    for e in entries:
+        parts += [
+            "<item>",
+            f"<title>{escape(e.title)}</title>",
+            f"<link>{escape(e.link)}</link>",
+            "<pubDate>Fri, 20 Nov 2026 09:00:00 +0000</pubDate>",
+            f"<comments>https://news.example/item?id={e.id[-4:]}</comments>",
+            f'<description><![CDATA[<a href="https://news.example/item?id={e.id[-4:]}">'
+            "Comments</a>]]></description>",
+            "</item>",
+        ]
+    parts += ["</channel></rss>"]
+    return "\n".join(parts)

@@ -74,13 +74,68 @@ def tweet(
     return data
 
 
+def linked(text: str, expanded: str, short: str = "https://t.co/Xk3bQ9LmZ1") -> dict[str, Any]:
+    """Post fields for *text* holding one t.co link, with ``entities.urls`` as X sends them
+    (tweepy's recordings): start/end, the t.co ``url``, ``expanded_url``, ``display_url``."""
+    body = f"{text} {short}"
+    display = expanded.split("://", 1)[-1]
+    return {
+        "text": body,
+        "entities": {
+            "urls": [{
+                "start": len(text) + 1, "end": len(body), "url": short,
+                "expanded_url": expanded,
+                "display_url": display[:24] + ("…" if len(display) > 24 else ""),
+            }],
+        },
+    }  # fmt: skip
+
+
+def retweet(original: dict[str, Any], *, by: dict[str, Any], of: str) -> dict[str, Any]:
+    """A retweet as v2 returns it: its own id and author, text cut to "RT @of: ..." with an
+    ellipsis, and ``referenced_tweets: [{"type": "retweeted", "id": ORIGINAL}]``; the original
+    comes in ``includes.tweets`` when the request expands ``referenced_tweets.id``."""
+    cut = f"RT @{of}: {original['text']}"
+    if len(cut) > 60:
+        cut = cut[:57] + "…"
+    return tweet(
+        cut, author=by, likes=0, retweets=original["public_metrics"]["retweet_count"],
+        referenced_tweets=[{"type": "retweeted", "id": original["id"]}],
+    )  # fmt: skip
+
+
+def stale_since_id(since_id: str, oldest: str) -> dict[str, Any]:
+    """X's 400 for a since_id older than recent search reaches (7 days)."""
+    return {
+        "errors": [{
+            "parameters": {"since_id": [since_id]},
+            "message": "Invalid 'since_id':'" + since_id + "'. 'since_id' must be a tweet id "
+            "created after 2026-11-21T09:00Z. Please use a 'since_id' that is larger than "
+            + oldest,
+        }],
+        "title": "Invalid Request",
+        "detail": "One or more parameters to your request was invalid.",
+        "type": "https://api.twitter.com/2/problems/invalid-request",
+    }  # fmt: skip
+
+
 def response(
-    tweets: Sequence[dict[str, Any]], users: Sequence[dict[str, Any]], next_token: str | None = None
+    tweets: Sequence[dict[str, Any]],
+    users: Sequence[dict[str, Any]],
+    next_token: str | None = None,
+    referenced: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     if not tweets:
         return {"meta": {"result_count": 0}}
     by_id = {u["id"]: u for u in users}
-    authors = [by_id[t["author_id"]] for t in tweets if t["author_id"] in by_id]
+    ref_ids = {
+        r["id"]
+        for t in tweets
+        for r in t.get("referenced_tweets") or ()
+        if r["type"] != "replied_to"
+    }
+    included = [t for t in referenced if t["id"] in ref_ids]
+    authors = [by_id[t["author_id"]] for t in [*tweets, *included] if t["author_id"] in by_id]
     meta: dict[str, Any] = {
         "newest_id": tweets[0]["id"],
         "oldest_id": tweets[-1]["id"],
@@ -89,7 +144,10 @@ def response(
     if next_token:
         meta["next_token"] = next_token
     unique = list({u["id"]: u for u in authors}.values())
-    return {"data": list(tweets), "includes": {"users": unique}, "meta": meta}
+    includes: dict[str, Any] = {"users": unique}
+    if included:
+        includes["tweets"] = included
+    return {"data": list(tweets), "includes": includes, "meta": meta}
 
 
 def page(
@@ -98,15 +156,22 @@ def page(
     request: RecordedRequest,
     *,
     page_param: str,
+    referenced: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """*tweets* (newest first) filtered by since_id and paged the way X pages."""
+    """*tweets* (newest first) filtered by since_id (and ``-is:retweet``) and paged the way X
+    pages."""
     since = request.arg("since_id")
     items = [t for t in tweets if since is None or int(t["id"]) > int(since)]
+    if "-is:retweet" in (request.arg("query") or ""):
+        items = [t for t in items if not any(
+            r["type"] == "retweeted" for r in t.get("referenced_tweets") or ())]  # fmt: skip
     size = int(request.arg("max_results") or 10)
     start = int(request.arg(page_param) or 0)
     chunk = items[start : start + size]
     more = start + size < len(items)
-    return response(chunk, users, next_token=str(start + size) if more else None)
+    return response(
+        chunk, users, next_token=str(start + size) if more else None, referenced=referenced
+    )
 
 
 def rate_headers() -> dict[str, str]:
@@ -129,6 +194,10 @@ class XSite:
         self.search: list[dict[str, Any]] = []
         self.timeline: list[dict[str, Any]] = []  # the account's own posts
         self.post_delay = 0.0
+        #: posts retweets refer to (sent in includes.tweets when expanded)
+        self.originals: list[dict[str, Any]] = []
+        #: recent search refuses a since_id below this id (older than 7 days)
+        self.oldest_id: str | None = None
         self.not_mentioned: set[str] = set()  # posts X will not let us reply to
         server.handle("GET", f"/2/users/by/username/{handle}", self._authed(self._user))
         server.handle("GET", "/2/users/me", self._authed(self._user))
@@ -162,11 +231,17 @@ class XSite:
         return Reply.json({"data": self.me})
 
     def _mentions(self, request: RecordedRequest) -> Reply:
-        body = page(self.mentions, self.users, request, page_param="pagination_token")
+        body = page(self.mentions, self.users, request, page_param="pagination_token",
+                    referenced=self.originals)  # fmt: skip
         return Reply.json(body, headers=rate_headers())
 
     def _search(self, request: RecordedRequest) -> Reply:
-        body = page(self.search, self.users, request, page_param="next_token")
+        since = request.arg("since_id")
+        if since and self.oldest_id and int(since) < int(self.oldest_id):
+            return Reply.json(stale_since_id(since, self.oldest_id), status=400,
+                              headers=rate_headers())  # fmt: skip
+        body = page(self.search, self.users, request, page_param="next_token",
+                    referenced=self.originals)  # fmt: skip
         return Reply.json(body, headers=rate_headers())
 
     def _timeline(self, request: RecordedRequest) -> Reply:

@@ -13,12 +13,15 @@ as JSON text, for the detail view and for the ids a later reply needs.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 import httpx
 
 from crisisdesk.domain import NewMention
+from crisisdesk.errors import AuthError, SourceError
 
 
 @dataclass(frozen=True)
@@ -33,12 +36,71 @@ class AccountConfig:
     options: dict[str, Any] = field(default_factory=dict)  # e.g. {"queries": ["#bakery"]}
 
 
+@dataclass(frozen=True)
+class PartFailure:
+    """One part of a fetch (a search term, a next page) that failed while the rest was kept."""
+
+    part: str  # what failed, in the owner's words: "the search for #bakery"
+    error: SourceError
+
+    def text(self) -> str:
+        return f"{self.part}: {self.error}"
+
+
 @dataclass
 class FetchResult:
-    """New or refreshed mentions, and the cursor state to remember for the next sync."""
+    """New or refreshed mentions, and the cursor state to remember for the next sync.
+
+    *failed* lists the parts that could not be read (their cursors did not move, so the next
+    sync tries them again); *notes* say what the owner should know about a fetch that worked
+    (e.g. a cursor X no longer accepts was dropped).
+    """
 
     mentions: list[NewMention]
     state: dict[str, Any]
+    failed: list[PartFailure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Parts:
+    """Runs the parts of one fetch so that one failing part keeps what the others fetched.
+
+    ::
+
+        parts = Parts()
+        for term in terms:
+            with parts.attempt(f"the search for {term}"):
+                ...                        # may raise SourceError
+        return parts.result(mentions, state)
+
+    A part that raises a ``SourceError`` is recorded and the fetch goes on; the part must only
+    move its cursor in *state* once it has finished. An ``AuthError`` (the credential itself)
+    is raised at once, and when every part failed the first failure is raised, so an account
+    whose network is gone is still reported offline as a whole.
+    """
+
+    def __init__(self) -> None:
+        self.failed: list[PartFailure] = []
+        self.notes: list[str] = []
+        self.done = 0
+
+    @contextmanager
+    def attempt(self, part: str, *, auth: bool = True) -> Iterator[None]:
+        """Run one part; *auth* False counts a refused credential as this part's failure
+        (a feed's next page on another site) instead of the account's."""
+        try:
+            yield
+        except SourceError as exc:
+            if auth and isinstance(exc, AuthError):
+                raise
+            self.failed.append(PartFailure(part, exc))
+        else:
+            self.done += 1
+
+    def result(self, mentions: list[NewMention], state: dict[str, Any]) -> FetchResult:
+        if self.failed and not self.done:
+            raise self.failed[0].error
+        return FetchResult(mentions, state, list(self.failed), list(self.notes))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,18 @@ Conditional GET: the ``ETag`` and ``Last-Modified`` of the last answer are sent 
 ``If-None-Match`` / ``If-Modified-Since``; a 304 means nothing new. Entries already seen (their
 ids are kept in the state, newest first, bounded) are not returned again. Paged feeds
 (RFC 5005 ``<link rel="next">``) are followed while a page holds only unseen entries, up to
-``max_pages``. Google Alerts links (``https://www.google.com/url?...&url=REAL``) are unwrapped.
+``max_pages``; a next page that fails keeps the entries read before it (the state stays as it
+was, so the next sync tries again) and is reported as a part that failed.
+
+Links: relative links are resolved against the feed's own address and ``xml:base``; Google
+Alerts / Search links (``https://www.google.com/url?...&url=REAL`` or ``?q=REAL``) are unwrapped,
+and FeedBurner entries (``feedproxy.google.com/~r/...``) use their ``feedburner:origLink``.
+Text: images are left out (their alt text is a file name), and a body that only says
+"Comments" (a link to the discussion) is dropped.
+
+Complete or cut off: feedparser flags ("bozo") harmless things too (a charset the server did
+not declare), so a flagged feed is refused as cut off only when it does not end with its
+closing tag; comments after that tag (Typepad's ``<!-- ph=1 -->``) do not count.
 
 State: ``{"etag": str, "modified": str, "seen": [entry ids]}``.
 """
@@ -23,13 +34,21 @@ import httpx
 
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import PlatformError, SourceError
-from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import (
+    Connector,
+    FetchResult,
+    Parts,
+    ReplyResult,
+    ReplyTarget,
+)
 from crisisdesk.sources.platforms.common import payload_json
 from crisisdesk.sources.platforms.http import send
 from crisisdesk.sources.text import html_to_text, unwrap_link
 from crisisdesk.timeutil import now_iso, to_iso
 
 _ENDINGS = (b"</feed>", b"</rss>", b"</rdf:RDF>", b"</rdf:rdf>")
+#: a body that is only a link to the discussion (Hacker News, Typepad, WordPress)
+_LONE_COMMENTS = {"comments", "comment", "comments »", "view comments"}
 
 
 class FeedConnector(Connector):
@@ -71,12 +90,20 @@ class FeedConnector(Connector):
         fetched_at = now_iso()
         found: list[NewMention] = []
         page_url = str(response.url)
+        parts = Parts()
+        parts.done += 1  # the first page answered: the feed itself is there
         for page in range(self.max_pages):
             if page:
                 next_url = _next_link(parsed, page_url)
                 if next_url is None:
                     break
-                parsed, response = self._get(next_url, {})
+                # a feed has no credential: a refusal there is that page's problem too
+                with parts.attempt(f"the next page of the feed ({next_url})", auth=False):
+                    parsed, response = self._get(next_url, {})
+                if parts.failed:
+                    # keep what the pages before found; the cursor stays where it was, so the
+                    # next sync reads those pages again and tries this one once more
+                    return parts.result(found, dict(state))
                 page_url = str(response.url)
                 if parsed is None:
                     break
@@ -92,7 +119,7 @@ class FeedConnector(Connector):
             if fresh < len(parsed.entries) or not parsed.entries:
                 break  # reached what an earlier sync saw
         new_state["seen"] = seen[: self.max_seen]
-        return FetchResult(found, new_state)
+        return parts.result(found, new_state)
 
     def _get(self, url: str, headers: dict[str, str]) -> tuple[Any, httpx.Response]:
         response = send(
@@ -105,7 +132,11 @@ class FeedConnector(Connector):
         host = response.url.host or url
         body = response.content
         content_type = response.headers.get("content-type", "").lower()
-        parsed = feedparser.parse(body, response_headers={"content-type": content_type})
+        # content-location: the base that relative links (and xml:base) resolve against
+        parsed = feedparser.parse(
+            body,
+            response_headers={"content-type": content_type, "content-location": str(response.url)},
+        )
         if not parsed.get("version"):
             if "html" in content_type or b"<html" in body[:2000].lower():
                 raise PlatformError(
@@ -116,7 +147,7 @@ class FeedConnector(Connector):
                 f"{host} sent something that is not an RSS or Atom feed.",
                 "Check the feed address; open it in a browser to see what it shows.",
             )
-        if parsed.get("bozo") and not body.rstrip().endswith(_ENDINGS):
+        if parsed.get("bozo") and not _complete(body):
             raise PlatformError(
                 f"The feed from {host} ended early (incomplete answer).",
                 "Try again later; if it keeps happening, the site's feed is broken.",
@@ -124,11 +155,14 @@ class FeedConnector(Connector):
         return parsed, response
 
     def _mention(self, entry: Any, feed: Any, fetched_at: str) -> NewMention:
-        link = unwrap_link(entry.get("link")) or None
-        title = html_to_text(entry.get("title"))
+        # FeedBurner links every entry through feedproxy and keeps the real one in origLink
+        link = unwrap_link(entry.get("feedburner_origlink") or entry.get("link")) or None
+        title = html_to_text(entry.get("title"), images=False)
         content = entry.get("content") or []
         body_html = content[0].get("value") if content else entry.get("summary")
-        body = html_to_text(body_html)
+        body = html_to_text(body_html, images=False)
+        if body.lower() in _LONE_COMMENTS:
+            body = ""  # only a link to the discussion: nothing anyone wrote
         text = title if not body or body == title else f"{title}\n\n{body}" if title else body
         external_id = str(entry.get("id") or link or "") or _digest(title, body)
         site = (urlsplit(link).hostname or "") if link else ""
@@ -158,6 +192,18 @@ class FeedConnector(Connector):
             "Feeds are read-only; answer on the site itself.",
             "Open the link of the mention, answer there, then mark it as replied.",
         )
+
+
+def _complete(body: bytes) -> bool:
+    """Whether *body* ends with a feed's closing tag. Comments and processing instructions
+    after it are allowed (Typepad ends its feeds with "<!-- ph=1 -->")."""
+    tail = body.rstrip()
+    while tail.endswith((b"-->", b"?>")):
+        start = tail.rfind(b"<!--" if tail.endswith(b"-->") else b"<?")
+        if start < 0:
+            break
+        tail = tail[:start].rstrip()
+    return tail.endswith(_ENDINGS)
 
 
 def _next_link(parsed: Any, base: str) -> str | None:

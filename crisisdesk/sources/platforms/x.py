@@ -5,10 +5,18 @@ the developer portal) reads search and mentions; posting a reply needs a *user* 
 with the ``tweet.write`` scope. The account's ``handle`` finds its user id
 (``/2/users/by/username/:handle``); without one, ``/2/users/me`` (user tokens only).
 
-Sources: ``GET /2/tweets/search/recent`` for each query and hashtag, ``GET
-/2/users/:id/mentions``; both with ``expansions=author_id`` so ``includes.users`` carries the
-authors (joined by id), ``since_id`` from the previous sync's ``meta.newest_id``, and paging by
-``next_token`` (search) / ``pagination_token`` (mentions).
+Sources: ``GET /2/tweets/search/recent`` for each query and hashtag (sent as ``(term)
+-is:retweet``), ``GET /2/users/:id/mentions``; both with ``expansions=author_id,
+referenced_tweets.id,referenced_tweets.id.author_id`` so ``includes.users`` carries the authors
+and ``includes.tweets`` the posts referred to (joined by id), ``since_id`` from the previous
+sync's ``meta.newest_id``, and paging by ``next_token`` (search) / ``pagination_token``
+(mentions). A retweet is stored as the original post, credited to its author (a retweet's own
+text is cut off: "RT @someone: ..."). t.co links in the text are replaced by the expanded
+address from ``entities.urls``; a long post's whole text comes from ``note_tweet``.
+
+Recent search only reaches 7 days back: a ``since_id`` older than that is refused with a 400
+naming ``since_id``. That source is then read again without it (its newest posts) and the sync
+says so; any other failing source is reported as a failed part and keeps its old cursor.
 
 Replies: ``POST /2/tweets`` with ``{"text", "reply": {"in_reply_to_tweet_id"}}``. X only lets
 an account reply to a post when the author mentioned or quoted it (or otherwise engaged with
@@ -28,17 +36,25 @@ import httpx
 
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, SourceError
-from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import (
+    Connector,
+    FetchResult,
+    Parts,
+    ReplyResult,
+    ReplyTarget,
+)
 from crisisdesk.sources.platforms.common import credential, payload_json, same_words, search_terms
-from crisisdesk.sources.platforms.http import json_body, send
+from crisisdesk.sources.platforms.http import json_body, redact, send
 from crisisdesk.timeutil import normalise, now_iso
 
 API_URL = "https://api.x.com"
 WEB_URL = "https://x.com"
 MAX_PAGES = 5
 TWEET_FIELDS = (
-    "created_at,public_metrics,conversation_id,in_reply_to_user_id,referenced_tweets,author_id"
+    "created_at,public_metrics,conversation_id,in_reply_to_user_id,referenced_tweets,author_id,"
+    "entities,note_tweet"
 )
+EXPANSIONS = "author_id,referenced_tweets.id,referenced_tweets.id.author_id"
 USER_FIELDS = "public_metrics,username,name"
 URL_WEIGHT = 23  # every link counts as 23 characters (t.co)
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -97,7 +113,10 @@ class XConnector(Connector):
         )  # fmt: skip
 
     def _get(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
-        data = json_body(self._send("GET", path, params=params))
+        return self._checked(json_body(self._send("GET", path, params=params)))
+
+    @staticmethod
+    def _checked(data: Any) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise PlatformError("X sent something crisisdesk cannot read.")
         if "data" not in data and data.get("errors") and "meta" not in data:
@@ -123,55 +142,111 @@ class XConnector(Connector):
 
     # --- fetch -------------------------------------------------------------------------------
 
-    def _sources(self) -> Iterator[tuple[str, str, dict[str, str], str]]:
-        """(state key, path, params, name of the paging parameter)."""
+    def _sources(self) -> Iterator[tuple[str, str, str, dict[str, str], str]]:
+        """(state key, what it is in the owner's words, path, params, paging parameter)."""
         me = self.me()
-        yield "mentions", f"/2/users/{me['id']}/mentions", {}, "pagination_token"
+        yield "mentions", "the mentions", f"/2/users/{me['id']}/mentions", {}, "pagination_token"
         for term in search_terms(self.account.options):
-            yield f"search:{term}", "/2/tweets/search/recent", {"query": term}, "next_token"
+            yield (
+                f"search:{term}", f"the search for {term}", "/2/tweets/search/recent",
+                {"query": _without_retweets(term)}, "next_token",
+            )  # fmt: skip
 
     def fetch(self, state: dict[str, Any]) -> FetchResult:
         found: dict[str, NewMention] = {}
         new_state: dict[str, Any] = {}
         fetched_at = now_iso()
         my_id = str(self.me()["id"])
-        for key, path, params, page_param in self._sources():
+        parts = Parts()
+        for key, what, path, params, page_param in self._sources():
             since_id = state.get(key, {}).get("since_id")
-            newest = since_id
-            token: str | None = None
-            for _page in range(MAX_PAGES):
-                query = {
-                    **params,
-                    "max_results": str(self.page_size),
-                    "expansions": "author_id",
-                    "tweet.fields": TWEET_FIELDS,
-                    "user.fields": USER_FIELDS,
-                }
-                if since_id:
-                    query["since_id"] = str(since_id)
-                if token:
-                    query[page_param] = token
-                data = self._get(path, query)
-                meta = data.get("meta") or {}
-                if _page == 0 and meta.get("newest_id"):
-                    newest = str(meta["newest_id"])
-                users = {
-                    str(u.get("id")): u
-                    for u in (data.get("includes") or {}).get("users") or []
-                    if isinstance(u, dict)
-                }
-                for tweet in data.get("data") or []:
-                    if not isinstance(tweet, dict) or str(tweet.get("author_id")) == my_id:
-                        continue
-                    mention = self._mention(
-                        tweet, users.get(str(tweet.get("author_id"))), fetched_at
+            new_state[key] = state.get(key, {})  # until this source has been read to the end
+            with parts.attempt(what):
+                try:
+                    newest = self._read(
+                        path, params, page_param, since_id, my_id, found, fetched_at
                     )
-                    found.setdefault(mention.external_id, mention)
-                token = meta.get("next_token")
-                if not token:
-                    break
-            new_state[key] = {"since_id": newest} if newest else {}
-        return FetchResult(mentions=list(found.values()), state=new_state)
+                except _StaleCursor:
+                    parts.notes.append(
+                        f"X searches only the last 7 days, and {what} was last read before "
+                        "that: crisisdesk read its newest posts again. Posts from the days in "
+                        "between may be missing."
+                    )
+                    since_id = None  # dropped: never sent again
+                    newest = self._read(path, params, page_param, None, my_id, found, fetched_at)
+                newest = newest or since_id
+                new_state[key] = {"since_id": newest} if newest else {}
+        return parts.result(list(found.values()), new_state)
+
+    def _read(
+        self,
+        path: str,
+        params: dict[str, str],
+        page_param: str,
+        since_id: str | None,
+        my_id: str,
+        found: dict[str, NewMention],
+        fetched_at: str,
+    ) -> str | None:
+        """Read one source into *found*, up to MAX_PAGES; the newest id it reported."""
+        newest: str | None = None
+        token: str | None = None
+        for page in range(MAX_PAGES):
+            query = {
+                **params,
+                "max_results": str(self.page_size),
+                "expansions": EXPANSIONS,
+                "tweet.fields": TWEET_FIELDS,
+                "user.fields": USER_FIELDS,
+            }
+            if since_id:
+                query["since_id"] = str(since_id)
+            if token:
+                query[page_param] = token
+            data = self._get_page(path, query)
+            meta = data.get("meta") or {}
+            if page == 0 and meta.get("newest_id"):
+                newest = str(meta["newest_id"])
+            includes = data.get("includes") or {}
+            users = {
+                str(u.get("id")): u for u in includes.get("users") or [] if isinstance(u, dict)
+            }
+            referenced = {
+                str(t.get("id")): t for t in includes.get("tweets") or [] if isinstance(t, dict)
+            }
+            for tweet in data.get("data") or []:
+                if not isinstance(tweet, dict):
+                    continue
+                original = _retweeted(tweet, referenced)
+                if original is not None:
+                    tweet = original  # a retweet: the post itself is the mention
+                elif _is_retweet(tweet):
+                    continue  # the original is not in the answer: nothing to store
+                if str(tweet.get("author_id")) == my_id:
+                    continue
+                mention = self._mention(tweet, users.get(str(tweet.get("author_id"))), fetched_at)
+                found.setdefault(mention.external_id, mention)
+            token = meta.get("next_token")
+            if not token:
+                break
+        return newest
+
+    def _get_page(self, path: str, query: dict[str, str]) -> dict[str, Any]:
+        """One page of a source; ``_StaleCursor`` when X refuses its since_id as too old."""
+        response = self._send("GET", path, params=query, accept=(400,))
+        if response.status_code == 400:
+            data = _json_or_empty(response)
+            errors = data.get("errors")
+            problems: list[Any] = errors if isinstance(errors, list) else []
+            if "since_id" in query and any(_names_since_id(p) for p in problems):
+                raise _StaleCursor()
+            first = problems[0] if problems and isinstance(problems[0], dict) else data
+            detail = redact(self.client, _problem_text(first))  # servers echo what they got
+            raise PlatformError(
+                f"{response.request.url.host} refused the request (HTTP 400): {detail}",
+                status=400,
+            )
+        return self._checked(json_body(response))
 
     def _mention(
         self, tweet: dict[str, Any], user: dict[str, Any] | None, fetched_at: str
@@ -197,7 +272,7 @@ class XConnector(Connector):
             author_name=str(user.get("name") or username),
             author_followers=int((user.get("public_metrics") or {}).get("followers_count") or 0),
             # X escapes &, < and > in post text
-            text=html.unescape(str(tweet.get("text") or "")),
+            text=html.unescape(_full_text(tweet)),
             created_at=normalise(str(tweet.get("created_at") or fetched_at)),
             fetched_at=fetched_at,
             in_reply_to=replied_to,
@@ -271,6 +346,66 @@ def _same(posted: str, body: str) -> bool:
         return " ".join(w for w in _URL.sub("", text).split() if not w.startswith("@"))
 
     return same_words(words(posted), words(body))
+
+
+class _StaleCursor(Exception):
+    """X refused a source's since_id: it is older than recent search reaches (7 days)."""
+
+
+def _json_or_empty(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _names_since_id(problem: Any) -> bool:
+    """Whether an X problem object is about the since_id parameter."""
+    if not isinstance(problem, dict):
+        return False
+    parameters = problem.get("parameters")
+    return (isinstance(parameters, dict) and "since_id" in parameters) or "since_id" in str(
+        problem.get("message") or ""
+    )
+
+
+def _without_retweets(term: str) -> str:
+    """The search query for *term* leaving retweets out (unless the term is about them)."""
+    if "is:retweet" in term:
+        return term
+    return f"({term}) -is:retweet"
+
+
+def _is_retweet(tweet: dict[str, Any]) -> bool:
+    refs = tweet.get("referenced_tweets") or []
+    return any(isinstance(r, dict) and r.get("type") == "retweeted" for r in refs)
+
+
+def _retweeted(
+    tweet: dict[str, Any], referenced: dict[str, dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The original post of a retweet, when X sent it in ``includes.tweets``."""
+    for ref in tweet.get("referenced_tweets") or []:
+        if isinstance(ref, dict) and ref.get("type") == "retweeted":
+            return referenced.get(str(ref.get("id")))
+    return None
+
+
+def _full_text(tweet: dict[str, Any]) -> str:
+    """The post's whole text (a long post's ``note_tweet``), t.co links expanded."""
+    note = tweet.get("note_tweet")
+    source = note if isinstance(note, dict) and note.get("text") else tweet
+    text = str(source.get("text") or "")
+    urls = (source.get("entities") or {}).get("urls") or []
+    for link in urls:
+        if not isinstance(link, dict):
+            continue
+        short = link.get("url")
+        full = link.get("unwound_url") or link.get("expanded_url")
+        if isinstance(short, str) and short and isinstance(full, str) and full:
+            text = text.replace(short, full)
+    return text
 
 
 def _problem_text(problem: dict[str, Any]) -> str:

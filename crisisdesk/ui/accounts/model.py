@@ -75,6 +75,8 @@ def status_text(account: Account) -> str:
     if account.sync_state is AccountState.FAILED:
         lines = (account.last_error or "").strip().splitlines()
         return f"Failed: {lines[0]}" if lines else "Failed"
+    if account.sync_state is AccountState.OK and account.last_error:
+        return "Partly synced"  # OK with a warning: one part failed, the rest is stored
     return STATUS_WORDS[account.sync_state]
 
 

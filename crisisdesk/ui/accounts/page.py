@@ -84,6 +84,9 @@ def account_details(account: Account) -> str:
             "The last sync found no network. Its stored mentions are all still here; sync "
             "again when you are back online."
         )
+    elif state is AccountState.OK and account.last_error:
+        lines.append("")
+        lines.append(account.last_error)
     elif state is AccountState.FAILED:
         lines.append("")
         lines.append("The last sync of this account failed:")

@@ -66,8 +66,13 @@ def test_mentions_and_search_join_authors_from_includes(site: px.XSite, make: An
     assert "#bakerydrama never again" in by_text
 
     req = site.server.requests_to("GET", "/2/tweets/search/recent")
-    assert [r.arg("query") for r in req] == ["main st bakery", "#bakerydrama"]
-    assert req[0].arg("expansions") == "author_id"
+    assert [r.arg("query") for r in req] == [
+        "(main st bakery) -is:retweet",
+        "(#bakerydrama) -is:retweet",
+    ]
+    assert (
+        req[0].arg("expansions") == "author_id,referenced_tweets.id,referenced_tweets.id.author_id"
+    )
     fields = set((req[0].arg("tweet.fields") or "").split(","))
     assert {"created_at", "public_metrics", "conversation_id", "in_reply_to_user_id",
             "referenced_tweets"} <= fields  # fmt: skip
