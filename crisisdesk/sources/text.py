@@ -5,18 +5,22 @@ graphemes counted. The one HTML converter of crisisdesk (connectors and file imp
   other blocks their own lines; entities are unescaped; a link becomes its visible text (Mastodon
   hides parts of long URLs in ``<span class="invisible">`` — those parts are kept so the URL is
   whole); ``<script>``/``<style>`` are dropped. The result is meant to be shown as plain text.
+* ``markdown_to_text(markdown)``: plain text from Markdown (Reddit): rendered by markdown-it-py
+  (CommonMark with tables and strikethrough; raw HTML in it stays text), then ``html_to_text``.
 * ``unwrap_link(url)``: the real address behind Google (Alerts/Search) and Facebook redirects.
 * ``grapheme_count(text)``: user-perceived characters (an emoji with skin tone counts once).
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import regex
+from markdown_it import MarkdownIt
 
 _BLOCKS = {
     "p", "div", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table",
@@ -92,6 +96,23 @@ def html_to_text(markup: str | None, *, images: bool = True) -> str:
     parser.feed(markup)
     parser.close()
     return _tidy("".join(parser.parts))
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    # html False: "<b>" typed in a comment is text the person wrote, not markup; breaks True:
+    # a line break the person typed stays one (CommonMark would join the lines)
+    return MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
+        ["table", "strikethrough"]
+    )
+
+
+def markdown_to_text(markdown: str | None) -> str:
+    """Readable plain text from Markdown: headings, emphasis and list markers go, a link
+    becomes its text, paragraphs stay apart (through the one HTML converter above)."""
+    if not markdown or not markdown.strip():
+        return ""
+    return html_to_text(_markdown().render(markdown))
 
 
 def _tidy(text: str) -> str:

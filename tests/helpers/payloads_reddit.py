@@ -88,7 +88,8 @@ def inbox_mention(
         "name": f"t1_{cid}",
         "author": author,
         "body": body,
-        "body_html": f'&lt;div class="md"&gt;&lt;p&gt;{body}&lt;/p&gt;&lt;/div&gt;',
+        # raw_json=1 (which crisisdesk sends): HTML not entity-escaped, as praw records it
+        "body_html": f'<div class="md"><p>{body}</p>\n</div>',
         "context": f"/r/{subreddit}/comments/{link_id[3:]}/thread/{cid}/?context=3",
         "created_utc": created_utc if created_utc is not None else BASE_UTC + n % 10_000,
         "dest": "bakery",
@@ -247,7 +248,11 @@ class RedditSite:
         posted = comment(form["text"], author=self.username, parent_id=parent, link_id=link_id)
         self.user_comments.insert(0, posted)
         delay, self.comment_delay = self.comment_delay, 0.0
-        return Reply.json({"json": {"errors": [], "data": {"things": [posted]}}}, delay=delay)
+        # the answer to /api/comment carries no permalink (praw's TestComment.test_reply
+        # recording): link_id, id, name and subreddit are there
+        answer = {"kind": "t1", "data": {
+            k: v for k, v in posted["data"].items() if k != "permalink"}}  # fmt: skip
+        return Reply.json({"json": {"errors": [], "data": {"things": [answer]}}}, delay=delay)
 
     def _compose(self, request: RecordedRequest) -> Reply:
         form = {k: v[0] for k, v in parse_qs(request.body.decode()).items()}
@@ -267,3 +272,23 @@ class RedditSite:
 
 def _ratelimit_headers() -> dict[str, str]:
     return {"X-Ratelimit-Used": "3", "X-Ratelimit-Remaining": "597.0", "X-Ratelimit-Reset": "412"}
+
+
+#: a comment body as Reddit sends it (Markdown), in the shapes praw's recordings hold: a heading,
+#: a link, bold, a list, a quote, a bot footer in superscript and a spoiler
+MARKDOWN_BODY = (
+    "# solved\n\n"
+    "u/bakery **still** no refund for the [order](https://redd.it/1abc2de) I *cancelled*.\n\n"
+    "* called twice\n* emailed on Monday\n\n"
+    "> We will get back to you within 24 hours\n\n"
+    "Spoiler: >!they never did!<\n\n"
+    "^^If ^^you ^^have ^(questions, ask the mods)"
+)
+MARKDOWN_TEXT = (
+    "solved\n\n"
+    "u/bakery still no refund for the order I cancelled.\n\n"
+    "called twice\nemailed on Monday\n\n"
+    "We will get back to you within 24 hours\n\n"
+    "Spoiler: they never did\n\n"
+    "If you have questions, ask the mods"
+)

@@ -10,7 +10,12 @@ Sources: ``/message/mentions`` (u/username mentions in the inbox) and ``/search`
 ``/r/SUB/search`` with ``restrict_sr``) with ``sort=new`` for each query. Listings are paged
 with ``after``; a sync stops paging when it reaches what the last sync already saw (the newest
 ``created_utc`` per source is kept in the state). ``raw_json=1`` makes Reddit send text without
-HTML entity escaping.
+HTML entity escaping. A source that fails (one search, a second page) keeps what the others
+fetched and its own cursor; the sync reports it.
+
+Text: ``body`` / ``selftext`` are Reddit Markdown; they are stored as plain text like every
+other platform's (``text.markdown_to_text``), with Reddit's own additions undone first:
+superscript ``^word`` / ``^(some words)`` and spoilers ``>!text!<``.
 
 Replies: POST /api/comment (``thing_id`` = the fullname). Reddit has no idempotency key, so
 before posting, the account's latest comments are checked for the same reply to the same thing
@@ -20,6 +25,7 @@ messages (POST /api/compose), checked the same way against /message/sent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -28,9 +34,16 @@ import httpx
 from crisisdesk import __version__
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, RateLimitedError, SourceError
-from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import (
+    Connector,
+    FetchResult,
+    Parts,
+    ReplyResult,
+    ReplyTarget,
+)
 from crisisdesk.sources.platforms.common import credential, payload_json, same_words, search_terms
 from crisisdesk.sources.platforms.http import add_secret, json_body, send
+from crisisdesk.sources.text import markdown_to_text
 from crisisdesk.timeutil import normalise, now_iso
 
 AUTH_URL = "https://www.reddit.com"
@@ -38,6 +51,9 @@ API_URL = "https://oauth.reddit.com"
 WEB_URL = "https://www.reddit.com"
 PAGE_SIZE = 100
 MAX_PAGES = 5  # per source and sync: 500 items; older ones are picked up by nothing (bounded)
+_SUPERSCRIPT_GROUP = re.compile(r"(?<!\\)\^\(([^)\n]*)\)")  # ^(a few words)
+_SUPERSCRIPT = re.compile(r"(?<![\\\w])\^+(?=\S)")  # ^word, ^^word
+_SPOILER = re.compile(r">!(.+?)!<", re.DOTALL)
 
 
 class RedditConnector(Connector):
@@ -138,30 +154,44 @@ class RedditConnector(Connector):
         found: dict[str, NewMention] = {}
         new_state: dict[str, Any] = {}
         fetched_at = now_iso()
+        parts = Parts()
         for key, path, params in self._sources():
             seen = float(state.get(key, {}).get("newest", 0.0) or 0.0)
-            newest = seen
-            after: str | None = None
-            for _page in range(MAX_PAGES):
-                query = {**params, "limit": str(self.page_size), "raw_json": "1"}
-                if after:
-                    query["after"] = after
-                listing = self._get(path, query)
-                children, after = _listing(listing)
-                reached_seen = False
-                for thing in children:
-                    created = float(thing["data"].get("created_utc") or 0.0)
-                    if created <= seen:
-                        reached_seen = True
-                        continue
-                    newest = max(newest, created)
-                    mention = self._mention(thing, fetched_at)
-                    if mention is not None:
-                        found.setdefault(mention.external_id, mention)
-                if reached_seen or not after:
-                    break
-            new_state[key] = {"newest": newest}
-        return FetchResult(mentions=list(found.values()), state=new_state)
+            new_state[key] = {"newest": seen}  # moves only once the source is read
+            with parts.attempt(_what(key)):
+                new_state[key] = {"newest": self._read(path, params, seen, found, fetched_at)}
+        return parts.result(list(found.values()), new_state)
+
+    def _read(
+        self,
+        path: str,
+        params: dict[str, Any],
+        seen: float,
+        found: dict[str, NewMention],
+        fetched_at: str,
+    ) -> float:
+        """Read one source into *found* until what was *seen*; its newest ``created_utc``."""
+        newest = seen
+        after: str | None = None
+        for _page in range(MAX_PAGES):
+            query = {**params, "limit": str(self.page_size), "raw_json": "1"}
+            if after:
+                query["after"] = after
+            listing = self._get(path, query)
+            children, after = _listing(listing)
+            reached_seen = False
+            for thing in children:
+                created = float(thing["data"].get("created_utc") or 0.0)
+                if created <= seen:
+                    reached_seen = True
+                    continue
+                newest = max(newest, created)
+                mention = self._mention(thing, fetched_at)
+                if mention is not None:
+                    found.setdefault(mention.external_id, mention)
+            if reached_seen or not after:
+                break
+        return newest
 
     def _mention(self, thing: dict[str, Any], fetched_at: str) -> NewMention | None:
         kind = thing.get("kind")
@@ -173,7 +203,7 @@ class RedditConnector(Connector):
         created = normalise(float(d.get("created_utc") or 0.0))
         if kind == "t3":  # a post (link or self text)
             title = str(d.get("title") or "")
-            body = str(d.get("selftext") or "")
+            body = reddit_text(d.get("selftext"))
             url: str | None = WEB_URL + str(d.get("permalink") or "")
             text = f"{title}\n\n{body}".strip()
             in_reply_to = thread_root = None
@@ -182,7 +212,7 @@ class RedditConnector(Connector):
             link_id = d.get("link_id") or _link_from_context(str(d.get("context") or ""))
             permalink = d.get("permalink") or str(d.get("context") or "").split("?")[0]
             url = WEB_URL + str(permalink) if permalink else None
-            text = str(d.get("body") or "")
+            text = reddit_text(d.get("body"))
             in_reply_to, thread_root = _str_or_none(d.get("parent_id")), _str_or_none(link_id)
             reposts = replies = 0
         else:
@@ -228,10 +258,9 @@ class RedditConnector(Connector):
         if not things:
             raise PlatformError("Reddit did not confirm the comment.", hint="Check the thread.")
         posted = things[0].get("data") or {}
-        permalink = posted.get("permalink")
         return ReplyResult(
             external_id=str(posted.get("name") or f"t1_{posted.get('id')}"),
-            url=WEB_URL + str(permalink) if permalink else None,
+            url=_comment_url(posted),
         )
 
     def _find_posted_comment(self, parent: str, body: str) -> ReplyResult | None:
@@ -274,6 +303,40 @@ class RedditConnector(Connector):
             (data.get("json", {}) if isinstance(data, dict) else {}).get("errors") or []
         )
         return ReplyResult(external_id=ref, url=None)
+
+
+def reddit_text(markdown: Any) -> str:
+    """Plain text from Reddit Markdown: superscripts and spoilers undone, then rendered."""
+    text = str(markdown or "")
+    text = _SPOILER.sub(r"\1", text)
+    text = _SUPERSCRIPT_GROUP.sub(r"\1", text)
+    return markdown_to_text(_SUPERSCRIPT.sub("", text))
+
+
+def _what(key: str) -> str:
+    """A source's state key in the owner's words."""
+    if key == "mentions":
+        return "the u/ mentions in the inbox"
+    rest = key.removeprefix("search:")
+    if rest.startswith("r/"):
+        subreddit, _, term = rest.partition(":")
+        return f"the search for {term} in {subreddit}"
+    return f"the search for {rest}"
+
+
+def _comment_url(comment: dict[str, Any]) -> str | None:
+    """The address of a comment: its permalink, or (a new comment's answer has none) built
+    from its thread (``link_id``), subreddit and id as Reddit links comments."""
+    permalink = comment.get("permalink")
+    if permalink:
+        return WEB_URL + str(permalink)
+    link_id = str(comment.get("link_id") or "").removeprefix("t3_")
+    comment_id = str(comment.get("id") or "")
+    if not link_id or not comment_id:
+        return None
+    subreddit = str(comment.get("subreddit") or "")
+    where = f"/r/{subreddit}" if subreddit else ""
+    return f"{WEB_URL}{where}/comments/{link_id}/comment/{comment_id}/"
 
 
 def _str_or_none(value: Any) -> str | None:
