@@ -187,3 +187,44 @@ class PostStatuses:
                 self._by_key[key] = st
         delay = self._delays.pop(0) if self._delays else 0.0
         return Reply.json(st, delay=delay)
+
+
+def instance_v2(domain: str, *, version: str = "4.5.2") -> dict:
+    """``GET /api/v2/instance`` (Mastodon 4.0+), cut to what a client reads; ``domain`` is the
+    instance's own domain (LOCAL_DOMAIN), which local accounts' handles end with. Mastodon.py's
+    test_instance recording shows v1's ``uri`` carrying the port ("localhost:3000")."""
+    return {
+        "domain": domain,
+        "title": "Bakery Town Social",
+        "version": version,
+        "source_url": "https://github.com/mastodon/mastodon",
+        "description": "A small town's instance",
+        "usage": {"users": {"active_month": 812}},
+        "thumbnail": {"url": f"https://files.{domain}/site_uploads/thumbnail.png"},
+        "languages": ["en"],
+        "configuration": {
+            "urls": {"streaming": f"wss://{domain}"},
+            "statuses": {"max_characters": 500, "characters_reserved_per_url": 23},
+        },
+        "registrations": {"enabled": False, "approval_required": True},
+        "contact": {"email": f"admin@{domain}"},
+        "rules": [],
+    }
+
+
+def quote_post(text_html: str, quoted: dict, *, author: dict, **kw: Any) -> dict:
+    """A Mastodon 4.5 quote post: the content starts with the fallback paragraph ``<p
+    class="quote-inline">RE: <a ...>link to the quoted post</a></p>`` (long links split in
+    invisible/ellipsis spans), and ``quote`` holds the quoted status with its state."""
+    url = quoted["url"]
+    scheme, rest = url.split("://", 1)
+    fallback = (
+        f'<p class="quote-inline">RE: <a href="{url}" target="_blank" rel="nofollow noopener"'
+        f' translate="no"><span class="invisible">{scheme}://</span>'
+        f'<span class="ellipsis">{rest[:30]}</span><span class="invisible">{rest[30:]}</span>'
+        "</a></p>"
+    )
+    return status(
+        fallback + text_html, author=author,
+        quote={"state": "accepted", "quoted_status": quoted}, **kw,
+    )  # fmt: skip

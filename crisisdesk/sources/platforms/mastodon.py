@@ -9,6 +9,16 @@ Ids: Mastodon ids are only meaningful on the instance that issued them, so menti
 stored as ``"<instance host>:<status id>"`` (also ``in_reply_to``). A reply to a status seen
 through another instance is resolved to a local id with ``/api/v2/search?resolve=true``.
 
+Handles: local accounts' ``acct`` has no domain; it is completed with the instance's own domain
+from ``/api/v2/instance`` (asked once per connector, i.e. once per sync), which differs from the
+API host where a server runs its web interface on another name (or a port). Without an
+answer (older servers: ``/api/v1/instance`` ``uri``), the API address's host and port are used.
+
+Quote posts (Mastodon 4.5): the content starts with a fallback paragraph ``<p
+class="quote-inline">RE: <a href=...>...</a></p>`` (other servers add ``<span
+class="quote-inline"><br/>RE: ...</span>`` at the end) for apps that cannot show quotes; that
+line is left out of the stored text (the quoted post stays in ``raw``).
+
 Incremental state: ``{"cursors": {stream: newest id seen}, "me": own account id}`` where a
 stream is ``notifications``, ``tag:<name>`` or ``search:<terms>``. The first sync reads back up
 to ``max_pages`` pages (``Link rel="next"``); later syncs ask for ``min_id=<cursor>`` and walk
@@ -17,6 +27,7 @@ to ``max_pages`` pages (``Link rel="next"``); later syncs ask for ``min_id=<curs
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
@@ -25,8 +36,14 @@ from urllib.parse import parse_qs, quote, urlsplit
 import httpx
 
 from crisisdesk.domain import NewMention, Platform
-from crisisdesk.errors import PlatformError, SourceError
-from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.errors import AuthError, PlatformError, SourceError
+from crisisdesk.sources.platforms.base import (
+    Connector,
+    FetchResult,
+    Parts,
+    ReplyResult,
+    ReplyTarget,
+)
 from crisisdesk.sources.platforms.common import (
     check_reply_length,
     clean_list,
@@ -37,9 +54,12 @@ from crisisdesk.sources.platforms.http import add_secret, json_body, send
 from crisisdesk.sources.text import html_to_text, plain
 from crisisdesk.timeutil import normalise, now_iso
 
+log = logging.getLogger(__name__)
+
 _URL = re.compile(r"https?://[^\s<>\"']+")
 _MENTION = re.compile(r"(?<![\w@])@(\w+)@[\w.-]+\w")
 _URL_WEIGHT = 23  # Mastodon counts every link as 23 characters
+_QUOTE_FALLBACK = re.compile(r"(?:RE|QT): *\S+")  # the line quote posts carry for old apps
 
 
 def _id_key(value: str) -> tuple[int, str]:
@@ -65,6 +85,7 @@ class MastodonConnector(Connector):
             )
         self.base = self.account.base_url.rstrip("/")
         self.host = (urlsplit(self.base).hostname or self.base).lower()
+        self._domain: str | None = None  # the instance's own domain, asked once
         self._auth = {"Authorization": f"Bearer {secret}"}
         add_secret(self.client, secret)
 
@@ -89,7 +110,35 @@ class MastodonConnector(Connector):
         me = json_body(self._get("/api/v1/accounts/verify_credentials", {}))
         if not isinstance(me, dict) or "acct" not in me:
             raise PlatformError(f"{self.host} did not say which account this token belongs to.")
-        return f"@{me['acct']}@{self.host}"
+        return f"@{me['acct']}@{self.domain()}"
+
+    def domain(self) -> str:
+        """The instance's own domain (local handles are ``user@domain``), asked once."""
+        if self._domain is None:
+            self._domain = self._instance_domain() or (urlsplit(self.base).netloc or self.host)
+            self._domain = self._domain.lower()
+        return self._domain
+
+    def _instance_domain(self) -> str | None:
+        for path, key in (("/api/v2/instance", "domain"), ("/api/v1/instance", "uri")):
+            try:
+                response = send(
+                    self.client, "GET", self.base + path, idempotent=True, headers=self._auth,
+                    accept={404, 410},
+                )  # fmt: skip
+                if response.status_code >= 400:
+                    continue  # an older server: try the next
+                data = json_body(response)
+            except AuthError:
+                raise
+            except SourceError as exc:  # not worth failing a sync for: fall back to the host
+                log.info("%s did not say its domain: %s", self.host, exc)
+                return None
+            value = data.get(key) if isinstance(data, dict) else None
+            if isinstance(value, str) and value.strip():
+                # v1's uri is a bare domain on Mastodon, a URL on some other servers
+                return urlsplit(value).netloc if "://" in value else value.strip().strip("/")
+        return None
 
     def fetch(self, state: dict[str, Any]) -> FetchResult:
         cursors: dict[str, str] = dict(state.get("cursors") or {})
@@ -99,6 +148,8 @@ class MastodonConnector(Connector):
             me = str(account.get("id", "")) if isinstance(account, dict) else ""
         fetched_at = now_iso()
         found: dict[str, NewMention] = {}
+        parts = Parts()
+        self.domain()  # asked before reading: every local handle needs it
 
         def collect(stream: str, pages: Iterator[list[tuple[str, dict[str, Any]]]]) -> None:
             newest = cursors.get(stream)
@@ -112,23 +163,27 @@ class MastodonConnector(Connector):
             if newest is not None:
                 cursors[stream] = newest
 
+        # each stream is a part: its cursor moves only once it has been read to the end
         notif_params = [("types[]", "mention"), ("limit", self.page_limit)]
-        collect(
-            "notifications",
-            self._paged("/api/v1/notifications", notif_params, cursors.get("notifications"),
-                        lambda n: n.get("status")),
-        )  # fmt: skip
+        with parts.attempt("the mentions"):
+            collect(
+                "notifications",
+                self._paged("/api/v1/notifications", notif_params, cursors.get("notifications"),
+                            lambda n: n.get("status")),
+            )  # fmt: skip
         for tag in clean_list(self.account.options.get("hashtags")):
             name = tag.lstrip("#").lower()  # Mastodon hashtags are case-insensitive
-            collect(
-                f"tag:{name}",
-                self._paged(f"/api/v1/timelines/tag/{quote(name, safe='')}",
-                            [("limit", self.page_limit)], cursors.get(f"tag:{name}"),
-                            lambda s: s),
-            )  # fmt: skip
+            with parts.attempt(f"the hashtag #{name}"):
+                collect(
+                    f"tag:{name}",
+                    self._paged(f"/api/v1/timelines/tag/{quote(name, safe='')}",
+                                [("limit", self.page_limit)], cursors.get(f"tag:{name}"),
+                                lambda s: s),
+                )  # fmt: skip
         for query in clean_list(self.account.options.get("queries")):
-            collect(f"search:{query}", self._search(query, cursors.get(f"search:{query}")))
-        return FetchResult(list(found.values()), {"cursors": cursors, "me": me})
+            with parts.attempt(f"the search for {query}"):
+                collect(f"search:{query}", self._search(query, cursors.get(f"search:{query}")))
+        return parts.result(list(found.values()), {"cursors": cursors, "me": me})
 
     def _paged(
         self,
@@ -187,7 +242,7 @@ class MastodonConnector(Connector):
         return f"{self.host}:{status_id}" if status_id not in (None, "") else None
 
     def _acct(self, acct: str) -> str:
-        return acct if "@" in acct else f"{acct}@{self.host}"
+        return acct if "@" in acct else f"{acct}@{self.domain()}"
 
     def _mention(self, st: dict[str, Any], fetched_at: str) -> NewMention | None:
         st = st.get("reblog") or st  # a boost: the boosted post is the mention
@@ -195,7 +250,10 @@ class MastodonConnector(Connector):
         external_id = self._qualified(st.get("id"))
         if external_id is None or "created_at" not in st:
             return None
-        text = html_to_text(st.get("content"))
+        content = str(st.get("content") or "")
+        text = html_to_text(content)
+        if st.get("quote") or "quote-inline" in content:
+            text = _without_quote_fallback(text)
         warning = plain(st.get("spoiler_text"))
         if warning:
             text = f"[CW: {warning}]\n\n{text}"
@@ -270,3 +328,13 @@ class MastodonConnector(Connector):
                 "Open it on the site to check.",
             )
         return str(statuses[0]["id"])
+
+
+def _without_quote_fallback(text: str) -> str:
+    """*text* without the "RE: <link>" line a quote post starts (or ends) with."""
+    lines = text.split("\n")
+    if lines and _QUOTE_FALLBACK.fullmatch(lines[0].strip()):
+        lines = lines[1:]
+    elif lines and _QUOTE_FALLBACK.fullmatch(lines[-1].strip()):
+        lines = lines[:-1]
+    return "\n".join(lines).strip()
