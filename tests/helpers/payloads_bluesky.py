@@ -139,7 +139,10 @@ class FakePDS:
             ("GET", "com.atproto.identity.resolveHandle"): self._resolve,
             ("POST", "com.atproto.repo.createRecord"): self._create_record,
             ("GET", "com.atproto.repo.getRecord"): self._get_record,
+            ("GET", "app.bsky.actor.getProfiles"): self._get_profiles,
         }
+        #: followersCount per DID, as app.bsky.actor.getProfiles answers it
+        self.followers: dict[str, int] = {}
         for (method, nsid), handler in routes.items():
             server.handle(method, f"/xrpc/{nsid}", handler)
 
@@ -246,6 +249,29 @@ class FakePDS:
             return problem
         uris = request.query.get("uris", [])
         return Reply.json({"posts": [self.posts[u] for u in uris if u in self.posts]})
+
+    def _get_profiles(self, request: RecordedRequest) -> Reply:
+        """profileViewDetailed for each actor (at most 25, as the AppView enforces), in the
+        shape of the AppView's own snapshots (bluesky-social/atproto profile.test.ts.snap)."""
+        if problem := self._auth_problem(request):
+            return problem
+        actors = request.query.get("actors", [])
+        if len(actors) > 25:
+            return _error(
+                400, "InvalidRequest", "Error: actors must not have more than 25 elements"
+            )
+        by_did = {p["author"]["did"]: p["author"] for p in self.posts.values()}
+        profiles = []
+        for did in actors:
+            basic = by_did.get(did)
+            if basic is None or did not in self.followers:
+                continue  # unknown or deleted accounts are left out, as Bluesky does
+            profiles.append({
+                **basic, "associated": {"lists": 0, "feedgens": 0, "labeler": False},
+                "description": "bread lover", "indexedAt": "2026-11-01T00:00:00.000Z",
+                "followersCount": self.followers[did], "followsCount": 12, "postsCount": 40,
+            })  # fmt: skip
+        return Reply.json({"profiles": profiles})
 
     def _resolve(self, request: RecordedRequest) -> Reply:
         did = self.handles.get(request.arg("handle") or "")

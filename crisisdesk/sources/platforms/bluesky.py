@@ -23,11 +23,18 @@ What a reply needs of its parent is a typed ``ReplyParent`` (strong ref, thread 
 DID), read from the postView the mention was stored with, else from ``getPosts``.
 
 The account's own posts are never mentions: they are left out while fetching, by author DID.
+
+Reach: post views carry only a basic profile (no ``followersCount``), so the authors' profiles
+are asked with ``app.bsky.actor.getProfiles``, 25 actors per call (its limit), each author once
+per connector (one sync). Without an answer the counts stay unknown (0) and the sync says so.
+The notifications and each search are parts of a fetch: one that fails keeps what the others
+found, and its cursor stays where it was.
 Record shapes that need no network (TIDs, refs, facets) are in ``bluesky_records.py``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Iterator
@@ -38,12 +45,19 @@ import httpx
 
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, SourceError
-from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import (
+    Connector,
+    FetchResult,
+    Parts,
+    ReplyResult,
+    ReplyTarget,
+)
 from crisisdesk.sources.platforms.bluesky_records import ReplyParent, rkey, sort_at, tid_from_key
 from crisisdesk.sources.platforms.bluesky_records import facets as post_facets
 from crisisdesk.sources.platforms.common import (
     check_reply_length,
     clean_list,
+    json_or_none,
     payload_json,
     stored_payload,
 )
@@ -64,6 +78,7 @@ POST = "app.bsky.feed.post"
 _REASONS = ("mention", "reply", "quote")
 _EXPIRED = {"ExpiredToken", "InvalidToken"}
 _DUPLICATE = {"RecordAlreadyExists", "InvalidSwap", "DuplicateCreate"}
+PROFILES_PER_CALL = 25  # app.bsky.actor.getProfiles takes at most 25 actors
 
 
 class BlueskyConnector(Connector):
@@ -86,6 +101,8 @@ class BlueskyConnector(Connector):
         self.base = (self.account.base_url or DEFAULT_PDS).rstrip("/")
         self._password = secret
         self._session: dict[str, str] | None = None
+        #: follower counts by DID, asked once per connector (one sync)
+        self._followers: dict[str, int] = {}
         add_secret(self.client, secret)
 
     @staticmethod
@@ -195,7 +212,7 @@ class BlueskyConnector(Connector):
                     "Check the handle and app password in Accounts.",
                 )
             message = ""
-            data = _json_or_none(response)
+            data = json_or_none(response)
             if isinstance(data, dict) and isinstance(data.get("message"), str):
                 message = ": " + redact(self.client, data["message"][:200])
             raise PlatformError(
@@ -216,7 +233,28 @@ class BlueskyConnector(Connector):
     def fetch(self, state: dict[str, Any]) -> FetchResult:
         fetched_at = now_iso()
         found: dict[str, NewMention] = {}
-        newest_seen = state.get("notifications")
+        authors: dict[str, str] = {}  # post uri → author DID
+        parts = Parts()
+        newest = state.get("notifications")
+        with parts.attempt("the notifications"):
+            newest = self._read_notifications(newest, found, authors, fetched_at)
+
+        searches: dict[str, str] = dict(state.get("search") or {})
+        for query in clean_list(self.account.options.get("queries")):
+            with parts.attempt(f"the search for {query}"):
+                since = searches.get(query)
+                searches[query] = self._read_search(query, since, found, authors, fetched_at)
+        mentions = self._with_followers(found, authors, parts)
+        return parts.result(mentions, {"notifications": newest, "search": searches})
+
+    def _read_notifications(
+        self,
+        newest_seen: str | None,
+        found: dict[str, NewMention],
+        authors: dict[str, str],
+        fetched_at: str,
+    ) -> str | None:
+        """Mentions, replies and quotes since *newest_seen*; the newest ``indexedAt`` read."""
         newest = newest_seen
         notes: list[dict[str, Any]] = []
         for page in self._pages("app.bsky.notification.listNotifications",
@@ -238,22 +276,59 @@ class BlueskyConnector(Connector):
             post = views.get(note["uri"]) or note
             if not self._is_own(post):
                 found[post["uri"]] = self._mention(post, fetched_at)
+                authors[post["uri"]] = str((post.get("author") or {}).get("did") or "")
+        return newest
 
-        searches: dict[str, str] = dict(state.get("search") or {})
-        for query in clean_list(self.account.options.get("queries")):
-            params: list[tuple[str, Any]] = [("q", query), ("sort", "latest")]
-            if searches.get(query):
-                params.append(("since", searches[query]))
-            for page in self._pages("app.bsky.feed.searchPosts", params, "posts"):
-                for post in page:
-                    if "uri" not in post:
-                        continue
-                    if not self._is_own(post):
-                        found.setdefault(post["uri"], self._mention(post, fetched_at))
-                    at = sort_at(post)
-                    if at and at > searches.get(query, ""):
-                        searches[query] = at
-        return FetchResult(list(found.values()), {"notifications": newest, "search": searches})
+    def _read_search(
+        self,
+        query: str,
+        since: str | None,
+        found: dict[str, NewMention],
+        authors: dict[str, str],
+        fetched_at: str,
+    ) -> str:
+        """Posts matching *query* since *since*; the newest ``sortAt`` read."""
+        newest = since or ""
+        params: list[tuple[str, Any]] = [("q", query), ("sort", "latest")]
+        if since:
+            params.append(("since", since))
+        for page in self._pages("app.bsky.feed.searchPosts", params, "posts"):
+            for post in page:
+                if "uri" not in post:
+                    continue
+                if not self._is_own(post) and post["uri"] not in found:
+                    found[post["uri"]] = self._mention(post, fetched_at)
+                    authors[post["uri"]] = str((post.get("author") or {}).get("did") or "")
+                at = sort_at(post)
+                if at and at > newest:
+                    newest = at
+        return newest
+
+    def _with_followers(
+        self, found: dict[str, NewMention], authors: dict[str, str], parts: Parts
+    ) -> list[NewMention]:
+        """*found* with the authors' follower counts (post views do not carry them)."""
+        wanted = sorted({d for d in authors.values() if d and d not in self._followers})
+        try:
+            for start in range(0, len(wanted), PROFILES_PER_CALL):
+                chunk = [("actors", d) for d in wanted[start : start + PROFILES_PER_CALL]]
+                data = json_body(self._call("GET", "app.bsky.actor.getProfiles", params=chunk))
+                for profile in data.get("profiles", []) if isinstance(data, dict) else []:
+                    if isinstance(profile, dict) and isinstance(profile.get("did"), str):
+                        self._followers[profile["did"]] = int(profile.get("followersCount") or 0)
+        except AuthError:
+            raise
+        except SourceError as exc:
+            parts.notes.append(
+                f"Bluesky did not give the authors' follower counts ({exc}); their reach "
+                "counts as unknown until a later sync."
+            )
+        return [
+            dataclasses.replace(m, author_followers=self._followers[authors[uri]])
+            if authors.get(uri) in self._followers
+            else m
+            for uri, m in found.items()
+        ]
 
     def _is_own(self, post: dict[str, Any]) -> bool:
         """Whether the account itself wrote *post* (its own posts are not mentions)."""
@@ -418,13 +493,6 @@ class BlueskyConnector(Connector):
         )  # fmt: skip
         if response.status_code != 200:
             return None  # not a real handle: leave it as plain text
-        data = _json_or_none(response)
+        data = json_or_none(response)
         did = data.get("did") if isinstance(data, dict) else None
         return did if isinstance(did, str) else None
-
-
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except (ValueError, UnicodeDecodeError):
-        return None

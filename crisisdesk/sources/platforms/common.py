@@ -9,6 +9,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import httpx
+
 from crisisdesk.errors import SourceError
 from crisisdesk.sources.platforms.registry import decode_secret, platform_info
 
@@ -39,6 +41,14 @@ def stored_payload(raw: str | None) -> dict[str, Any]:
     except ValueError:
         data = {}
     return data if isinstance(data, dict) else {}
+
+
+def json_or_none(response: httpx.Response) -> Any:
+    """The response's JSON, or None when it is not JSON (for reading error answers)."""
+    try:
+        return response.json()
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def same_words(posted: Any, body: str) -> bool:

@@ -43,7 +43,13 @@ from crisisdesk.sources.platforms.base import (
     ReplyResult,
     ReplyTarget,
 )
-from crisisdesk.sources.platforms.common import credential, payload_json, same_words, search_terms
+from crisisdesk.sources.platforms.common import (
+    credential,
+    json_or_none,
+    payload_json,
+    same_words,
+    search_terms,
+)
 from crisisdesk.sources.platforms.http import json_body, redact, send
 from crisisdesk.timeutil import normalise, now_iso
 
@@ -353,10 +359,7 @@ class _StaleCursor(Exception):
 
 
 def _json_or_empty(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except (ValueError, UnicodeDecodeError):
-        return {}
+    data = json_or_none(response)
     return data if isinstance(data, dict) else {}
 
 
