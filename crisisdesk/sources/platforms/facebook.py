@@ -8,9 +8,11 @@ Fetch: ``GET /{page-id}/feed`` for posts created in the last ``lookback_days`` (
 14) with ``comments.summary(true)``; for each post whose comment count changed since the last
 sync, ``GET /{post-id}/comments`` (``filter=stream``, newest first) until the comments the last
 sync already saw. Paging follows ``paging.cursors.after`` while ``paging.next`` is present (the
-``next`` URL itself is not followed: Facebook puts the token in it). Comments and visitor posts
-written by the Page itself are not mentions. Usage headers (``X-App-Usage``,
-``X-Business-Use-Case-Usage``) are read by ``sources.http``.
+``next`` URL itself is not followed: Facebook puts the token in it). Each post's comments, and
+the feed's later pages, are parts of a fetch: comments that fail to load keep that post's
+remembered count (so they are asked again next sync), a failing later feed page keeps what was
+read before it. Comments and visitor posts written by the Page itself are not mentions. Usage
+headers (``X-App-Usage``, ``X-Business-Use-Case-Usage``) are read by ``sources.http``.
 
 Replies: ``POST /{comment-id}/comments`` (public; the Page's latest replies there are checked
 first, so a retry after a timeout never posts twice). Private replies: ``POST
@@ -27,7 +29,13 @@ from typing import Any, ClassVar
 
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, RateLimitedError, SourceError
-from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
+from crisisdesk.sources.platforms.base import (
+    Connector,
+    FetchResult,
+    Parts,
+    ReplyResult,
+    ReplyTarget,
+)
 from crisisdesk.sources.platforms.common import credential, payload_json, same_words, stored_payload
 from crisisdesk.sources.platforms.http import json_body, send
 from crisisdesk.timeutil import normalise, now_iso, now_utc, parse_timestamp
@@ -114,27 +122,49 @@ class FacebookConnector(Connector):
         posts_state: dict[str, Any] = {}
         found: dict[str, NewMention] = {}
         fetched_at = now_iso()
+        parts = Parts()
         feed = self._pages(
             f"/{self.page_id}/feed",
             {"fields": FEED_FIELDS, "limit": str(self.page_size), "since": str(since)},
             MAX_FEED_PAGES,
         )
-        for page in feed:
-            for post in page:
-                post_id = str(post["id"])
-                if not self._is_page(post.get("from")) and post.get("message"):
-                    mention = self._mention(post, fetched_at, post_id=post_id, is_post=True)
-                    found.setdefault(mention.external_id, mention)
-                total = int(((post.get("comments") or {}).get("summary") or {}).get(
-                    "total_count") or 0)  # fmt: skip
-                before = known.get(post_id) or {}
-                entry = {"count": total, "newest": before.get("newest")}
-                if total and total != before.get("count"):
-                    entry["newest"] = self._fetch_comments(
-                        post_id, before.get("newest"), found, fetched_at
-                    )
+        for post in next(feed, []):  # the first page: without it nothing was read
+            self._take_post(post, known, posts_state, found, fetched_at, parts)
+        parts.done += 1
+        with parts.attempt("the Page's older posts"):
+            for page in feed:
+                for post in page:
+                    self._take_post(post, known, posts_state, found, fetched_at, parts)
+        if parts.failed:  # a later feed page failed: posts not reached keep what was known
+            posts_state = {**known, **posts_state}
+        return parts.result(list(found.values()), {"posts": posts_state})
+
+    def _take_post(
+        self,
+        post: dict[str, Any],
+        known: dict[str, Any],
+        posts_state: dict[str, Any],
+        found: dict[str, NewMention],
+        fetched_at: str,
+        parts: Parts,
+    ) -> None:
+        post_id = str(post["id"])
+        if not self._is_page(post.get("from")) and post.get("message"):
+            mention = self._mention(post, fetched_at, post_id=post_id, is_post=True)
+            found.setdefault(mention.external_id, mention)
+        total = int(((post.get("comments") or {}).get("summary") or {}).get(
+            "total_count") or 0)  # fmt: skip
+        before = known.get(post_id) or {}
+        posts_state[post_id] = before  # until its comments are read
+        entry = {"count": total, "newest": before.get("newest")}
+        if total and total != before.get("count"):
+            with parts.attempt(f"the comments on post {post_id}"):
+                entry["newest"] = self._fetch_comments(
+                    post_id, before.get("newest"), found, fetched_at
+                )
                 posts_state[post_id] = entry
-        return FetchResult(mentions=list(found.values()), state={"posts": posts_state})
+        else:
+            posts_state[post_id] = entry
 
     def _fetch_comments(
         self,
