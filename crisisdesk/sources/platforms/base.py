@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Protocol
 import httpx
 
 from crisisdesk.domain import NewMention
-from crisisdesk.errors import AuthError, SourceError
+from crisisdesk.errors import AuthError, OfflineError, SourceError
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class PartFailure:
     error: SourceError
 
     def text(self) -> str:
+        if isinstance(self.error, OfflineError):  # the rest answered: not "you are offline"
+            return f"{self.part}: its address could not be reached"
         return f"{self.part}: {self.error}"
 
 

@@ -173,6 +173,8 @@ class AccountsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(account, key)
         if role == Qt.ItemDataRole.DecorationRole and key == "status":
+            if account.sync_state is AccountState.OK and account.last_error:
+                return icon("partial")  # OK with a warning: one part of the sync failed
             return icon(STATUS_ICON[account.sync_state])
         return None
 

@@ -43,7 +43,8 @@ def test_a_feed_whose_next_page_host_is_gone_is_partly_synced_not_offline(
 
     assert (result.error, result.offline, result.new) == (None, False, 2)
     assert result.warning is not None and result.warning.startswith("Partly synced: ")
-    assert "127.0.0.1" in result.warning
+    assert "the next page of the feed (http://127.0.0.1:" in result.warning
+    assert "its address could not be reached" in result.warning
     saved = accounts.get(db, "alerts")
     assert saved.sync_state is AccountState.OK
     assert saved.last_error == result.warning
