@@ -37,3 +37,20 @@ def test_a_partly_synced_account_says_so_in_the_list_and_details(
     page = win.accounts_page
     model = page.table.model()
     assert model.data(model.index(0, 4)) == "Partly synced"
+
+
+def test_the_status_bar_line_names_partly_synced_accounts() -> None:
+    from crisisdesk.services.sync import AccountSyncResult
+    from crisisdesk.ui.sync import SyncOutcome
+
+    outcome = SyncOutcome(
+        [
+            AccountSyncResult("alerts", "feeds", new=2, warning=WARNING),
+            AccountSyncResult("bakery-x", "x", new=1, notes=("X searches only the last 7 days",)),
+        ],
+        total=2,
+    )
+    assert outcome.message().endswith("3 new, 0 updated; partly synced: alerts (see Accounts)")
+    details = outcome.details().splitlines()
+    assert details[1].startswith("alerts: Partly synced: the next page of the feed")
+    assert details[3] == "bakery-x: X searches only the last 7 days"

@@ -172,7 +172,9 @@ def test_token_reaches_the_server_and_nowhere_else(
                     "detail": f"bad token {secrets_to_hide[-1]}"}, status=400),
     )  # fmt: skip
     code, out2, err2 = run("sync")
-    assert code == 1 and "***" in err2  # the echoed token was there, and was masked
+    assert "***" in err2  # the echoed token was there, and was masked
+    # X has only that source (a failed account); Reddit's search still answered (partly synced)
+    assert code == (1 if platform == "x" else 0)
     code, out3, err3 = run("accounts", "list", "--json")
     code, out4, err4 = run("accounts", "test", "bakery-x" if platform == "x" else "bakery-reddit")
 
