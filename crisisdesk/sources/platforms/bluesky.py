@@ -29,6 +29,7 @@ are asked with ``app.bsky.actor.getProfiles``, 25 actors per call (its limit), e
 per connector (one sync). Without an answer the counts stay unknown (0) and the sync says so.
 The notifications and each search are parts of a fetch: one that fails keeps what the others
 found, and its cursor stays where it was.
+
 Record shapes that need no network (TIDs, refs, facets) are in ``bluesky_records.py``.
 """
 
