@@ -147,17 +147,19 @@ def accessible_palette(pal: QPalette) -> QPalette:
 
 
 def _away_from(colour: QColor, other: QColor, ratio: float) -> QColor:
-    """*colour* darkened or lightened (whichever can reach *ratio* against *other*) in small
-    steps until it does; keeps the hue."""
-    towards_dark = other.lightnessF() >= 0.5
-    moved = QColor(colour)
-    for _step in range(100):
+    """*colour* blended towards black or white (whichever is further from *other*) in small
+    steps until it reaches *ratio* against *other*; keeps the hue as long as it can."""
+    target = QColor("#000000") if other.lightnessF() >= 0.5 else QColor("#ffffff")
+    for step in range(1, 21):
+        share = step / 20
+        moved = QColor.fromRgbF(
+            colour.redF() + (target.redF() - colour.redF()) * share,
+            colour.greenF() + (target.greenF() - colour.greenF()) * share,
+            colour.blueF() + (target.blueF() - colour.blueF()) * share,
+        )
         if contrast(moved, other) >= ratio:
-            break
-        moved = moved.darker(106) if towards_dark else moved.lighter(106)
-        if towards_dark and moved.value() == 0 or not towards_dark and moved.lightness() >= 254:
-            return QColor("#000000") if towards_dark else QColor("#ffffff")
-    return moved
+            return moved
+    return target
 
 
 def scale_font(font: QFont, factor: float, *, bold: bool = False) -> QFont:
