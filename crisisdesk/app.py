@@ -71,9 +71,12 @@ def ini_settings(path: Path) -> Settings:
 
 
 def load_style(app: QApplication) -> None:
+    from crisisdesk.ui import theme
+
+    app.setPalette(theme.accessible_palette(app.palette()))
     style = paths.resources_dir() / "style.qss"
     try:
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+        app.setStyleSheet(theme.style_sheet(style.read_text(encoding="utf-8")))
     except OSError:
         log.warning("style sheet %s could not be read; using the plain style", style)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from crisisdesk.ui.theme import scale_font
 from crisisdesk.ui.widgets import WrapLabel
 
 WELCOME_TITLE = "Welcome to crisisdesk"
@@ -29,12 +30,14 @@ class WelcomePanel(QWidget):
         self.setObjectName("welcome")
         title = QLabel(WELCOME_TITLE, self)
         title.setObjectName("welcomeTitle")
+        title.setFont(scale_font(self.font(), 1.8, bold=True))
         title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         text = WrapLabel(WELCOME_TEXT, self)
         text.setObjectName("welcomeText")
+        text.setFont(scale_font(self.font(), 1.15))
         text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         # a fixed width lets the layout ask the wrapped label for its real height
-        text.setFixedWidth(min(560, text.fontMetrics().averageCharWidth() * 80))
+        text.setFixedWidth(text.fontMetrics().averageCharWidth() * 70)
 
         self.demo_button = QPushButton("Load demo data", self)
         self.demo_button.setObjectName("loadDemo")

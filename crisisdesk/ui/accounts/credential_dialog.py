@@ -90,10 +90,7 @@ class CredentialDialog(RememberGeometry, QDialog):
         self.keyring_label = plain_label(
             self, "keyringProblem", "Keyring problem", selectable=False
         )
-        # the same warning colours as the inbox's search error (and words, not only colour)
-        self.keyring_label.setStyleSheet(
-            "QLabel { background: #fde2e1; color: #8a1c14; border-radius: 3px; padding: 6px; }"
-        )
+        # coloured like the inbox's search error by the style sheet (and words, not only colour)
         self.keyring_label.hide()
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

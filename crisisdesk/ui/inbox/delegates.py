@@ -7,20 +7,22 @@ word and the icon carry the meaning, so colour is never the only signal.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter
+from PySide6.QtGui import QFont, QFontMetrics, QIcon, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from crisisdesk.domain import Sentiment
 from crisisdesk.ui.format import sentiment_badge_text
 from crisisdesk.ui.icons import icon, sentiment_icon_name
 from crisisdesk.ui.inbox.model import SentimentRole
+from crisisdesk.ui.theme import tone
 
-#: (background, text) per badge kind; dark text on light tints keeps WCAG AA contrast
-BADGE_COLOURS = {
-    "complaint": ("#fde2e1", "#8a1c14"),
-    "sentiment-negative": ("#fdebd3", "#7a4100"),
-    "sentiment-neutral": ("#e8eaed", "#3c4043"),
-    "sentiment-positive": ("#dcefe0", "#1e5b2e"),
+#: badge kind → the tone of its text (its background is the tone "<name>-badge"); each pair
+#: keeps WCAG AA contrast in the light and the dark scheme (ui/theme.py, tests/gui/test_theme.py)
+BADGE_TONES = {
+    "complaint": "complaint",
+    "sentiment-negative": "negative",
+    "sentiment-neutral": "neutral",
+    "sentiment-positive": "positive",
 }
 ICON_SIZE = 14
 H_PAD = 6
@@ -55,7 +57,8 @@ class SentimentDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
 
         kind = sentiment_icon_name(sentiment, complaint)
-        background, foreground = BADGE_COLOURS.get(kind, BADGE_COLOURS["sentiment-neutral"])
+        name = BADGE_TONES.get(kind, "neutral")
+        background, foreground = tone(f"{name}-badge"), tone(f"{name}-text")
         text = sentiment_badge_text(sentiment, complaint)
         font = QFont(opt.font)
         font.setBold(False)  # the pill is the emphasis
@@ -67,7 +70,7 @@ class SentimentDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(background))
+        painter.setBrush(background)
         radius = pill.height() / 2
         painter.drawRoundedRect(pill, radius, radius)
         icon_rect = QRect(
@@ -75,7 +78,7 @@ class SentimentDelegate(QStyledItemDelegate):
         )
         icon(kind).paint(painter, icon_rect)
         text_rect = pill.adjusted(H_PAD + ICON_SIZE + 4, 0, -H_PAD, 0)
-        painter.setPen(QColor(foreground))
+        painter.setPen(foreground)
         painter.setFont(font)
         elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
         painter.drawText(

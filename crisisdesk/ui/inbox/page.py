@@ -43,6 +43,7 @@ from crisisdesk.ui.inbox.delegates import SentimentDelegate, sentiment_column_wi
 from crisisdesk.ui.inbox.filter_bar import FilterBar, FilterState
 from crisisdesk.ui.inbox.model import AUTO_HIDE_ORDER, COLUMN_INDEX, COLUMNS, InboxModel
 from crisisdesk.ui.tasks import TaskRunner
+from crisisdesk.ui.theme import scale_font
 
 TIME_REFRESH_MS = 60_000
 #: the widest text a column usually shows, to size it in the user's font
@@ -92,6 +93,7 @@ class InboxPage(QWidget):
 
         self.empty_label = QLabel(self.table.viewport())
         self.empty_label.setObjectName("emptyLabel")
+        self.empty_label.setFont(scale_font(self.font(), 1.1))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setText("No mentions match these filters.\nTry the All view or Clear.")
