@@ -6,6 +6,11 @@
                                    create .venv, install crisisdesk with test tools, run the whole
                                    test suite, then ruff, mypy and the import-linter contracts
     python3 dev.py check           only ruff, mypy and import-linter
+    python3 dev.py package [--check] [--dist DIR]
+                                   build the installable app into dist/crisisdesk/ (PyInstaller,
+                                   packaging/crisisdesk.spec); --check then runs the smoke checks
+                                   of packaging/smoke.py on it (version, analyze, import, demo,
+                                   plan PDF, the GUI under Xvfb) and prints their figures
 
 On Windows use ``py dev.py ...``. Only the standard library is used here.
 """
@@ -18,6 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -93,7 +99,44 @@ def lint(py: Path) -> int:
     return failed
 
 
+def package(rest: list[str]) -> int:
+    check = "--check" in rest
+    dist = ROOT / "dist"
+    if "--dist" in rest:
+        dist = Path(rest[rest.index("--dist") + 1]).resolve()
+    ensure_qt_system_libs()
+    py = ensure_venv("package")
+    work = dist.parent / "build" if dist != ROOT / "dist" else ROOT / "build"
+    started = time.perf_counter()
+    code = sh(
+        py,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--clean",
+        "--log-level",
+        "WARN",
+        "--distpath",
+        dist,
+        "--workpath",
+        work,
+        ROOT / "packaging" / "crisisdesk.spec",
+    )
+    if code != 0:
+        print("The build failed; see the messages above.", file=sys.stderr)
+        return code
+    print(f"Built {dist / 'crisisdesk'} in {time.perf_counter() - started:.0f} s", flush=True)
+    if not check:
+        return 0
+    shots = ROOT / "shots"
+    return sh(
+        sys.executable, ROOT / "packaging" / "smoke.py", dist / "crisisdesk", "--shots", shots
+    )
+
+
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "package":
+        return package(argv[1:])
     if not argv or argv[0] not in {"run", "test", "check"}:
         print(__doc__)
         return 2

@@ -28,13 +28,11 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QToolBar,
     QWidget,
 )
 
-from crisisdesk import __version__
 from crisisdesk.settings import Settings
 from crisisdesk.store import overview
 from crisisdesk.timeutil import now_utc
@@ -323,12 +321,11 @@ class MainWindow(QMainWindow):
         load_demo(self._runner, self, busy=self.welcome.set_busy, loaded=loaded)
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About crisisdesk",
-            f"crisisdesk {__version__}\n\nNotice a social-media backlash early, answer well, "
-            "and follow a plan.\n\nDatabase: " + str(self._db_path),
-        )
+        from crisisdesk.ui.about import AboutDialog  # only when asked: the start stays lean
+
+        dialog = AboutDialog(self._db_path, self._settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def show_shortcuts(self) -> None:
         dialog = ShortcutsDialog(self._settings, self.shortcut_rows(), self)
