@@ -44,6 +44,8 @@ ICON_COLOURS: dict[str, tuple[str, str]] = {
     "#1e6b34": ("#1e6b34", "#8ff0a4"),
     "#1e7b34": ("#1e7b34", "#8ff0a4"),
     "#9a5200": ("#9a5200", "#ffbe6f"),
+    "#8a5a00": ("#8a5a00", "#ffcf7a"),
+    "#fdf0d5": ("#fdf0d5", "#4a3a10"),
     "#b3261e": ("#b3261e", "#f2b8b5"),
     "#dbe7fb": ("#dbe7fb", "#1c3a5e"),
     "#dcf1e1": ("#dcf1e1", "#1e3a26"),
