@@ -182,7 +182,6 @@ def m004_account_sync_state(db: sqlite_utils.Database) -> None:
     )
 
 
-
 @MIGRATIONS()
 def m007_plans(db: sqlite_utils.Database) -> None:
     # crisis plans (store/plans.py): a plan is an ordered list of rows, each a section heading
@@ -217,6 +216,7 @@ def m007_plans(db: sqlite_utils.Database) -> None:
         CREATE INDEX IF NOT EXISTS idx_plan_items_order ON plan_items (plan_id, position);
         """
     )
+
 
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names of applied migrations this version does not know: the file is from the future.

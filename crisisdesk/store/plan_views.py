@@ -113,8 +113,7 @@ def plan_progress(db: sqlite_utils.Database, plan_id: int | None = None) -> Plan
     counted = [
         (section, item)
         for section, item in _by_section(items(db, plan.id))
-        if section is None
-        or section.entry.role not in REFERENCE_ROLES
+        if section is None or section.entry.role not in REFERENCE_ROLES
     ]
     done = [
         DoneItem(

@@ -101,7 +101,7 @@ class PlanDoc:
     entries: tuple[Entry, ...]
 
 
-# --- checking what a person typed ---------------------------------------------------------------
+# --- checking what a person typed -----------------------------------------------------------------
 
 
 def clean_name(name: str) -> str:
@@ -186,7 +186,7 @@ def check_entry(entry: Entry) -> Entry:
     )
 
 
-# --- reading ---------------------------------------------------------------------------------------
+# --- reading --------------------------------------------------------------------------------------
 
 _PLAN_COLUMNS = "id, name, active, activated_at, created_at, updated_at"
 _ITEM_COLUMNS = "id, plan_id, position, " + ", ".join(ENTRY_FIELDS)
@@ -254,7 +254,7 @@ def unique_name(db: sqlite_utils.Database, name: str) -> str:
     return candidate
 
 
-# --- writing ---------------------------------------------------------------------------------------
+# --- writing --------------------------------------------------------------------------------------
 
 
 def _touch(db: sqlite_utils.Database, plan_id: int) -> None:
