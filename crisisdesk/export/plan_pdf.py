@@ -187,25 +187,24 @@ def _item_block(
 
 def _title_block(lay: _Layout, title: TitleBlock, plan_name: str) -> _Block:
     business, name, printed = title.lines(plan_name)
-    fonts = (lay.font(10, bold=True), lay.font(20, bold=True), lay.font(9))
     hint = "Tick each box when it is done and write who did it and when."
-    heights = [
-        lay.text_height(t, f, lay.width)
-        for t, f in zip(
-            (business, name, printed, hint), (*fonts, lay.font(9, italic=True)), strict=True
-        )
+    rows = [
+        (business.upper(), lay.font(10, bold=True), GREY),
+        (name, lay.font(20, bold=True), INK),
+        (printed, lay.font(9), INK),
+        (hint, lay.font(9, italic=True), GREY),
     ]
+    rows = [row for row in rows if row[0]]
+    gap = lay.mm(1)
+    heights = [lay.text_height(text, font, lay.width) + gap for text, font, _ in rows]
 
     def draw(y: float) -> None:
         cursor = y
-        for text, font, color in zip(
-            (business.upper(), name, printed), fonts, (GREY, INK, INK), strict=True
-        ):
-            cursor += lay.text(text, font, 0, cursor, lay.width, color) + lay.mm(1)
-        cursor += lay.text(hint, lay.font(9, italic=True), 0, cursor, lay.width, GREY)
-        lay.line(0, cursor + lay.mm(2), lay.width, INK, 0.6)
+        for text, font, color in rows:
+            cursor += lay.text(text, font, 0, cursor, lay.width, color) + gap
+        lay.line(0, cursor + lay.mm(1.5), lay.width, INK, 0.6)
 
-    return _Block(sum(heights) + lay.mm(3) + lay.mm(8), draw)
+    return _Block(sum(heights) + lay.mm(10), draw)
 
 
 def _blocks(lay: _Layout, doc: PlanDoc, title: TitleBlock) -> list[_Block]:

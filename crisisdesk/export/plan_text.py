@@ -70,7 +70,8 @@ def to_html(doc: PlanDoc, title: TitleBlock) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{_esc(name)}</title><style>{_CSS}</style></head><body>",
-        f'<div class="business">{_esc(business)}</div><h1>{_esc(name)}</h1>',
+        f'<div class="business">{_esc(business)}</div>' if business else "",
+        f"<h1>{_esc(name)}</h1>",
         f'<div class="printed">{_esc(printed)}</div>',
         '<p class="hint">Tick each box when it is done and write who did it and when.</p>',
     ]
@@ -107,7 +108,8 @@ def md_escape(text: str) -> str:
 def to_markdown(doc: PlanDoc, title: TitleBlock) -> str:
     """The plan as Markdown with task-list boxes (``- [ ]`` / ``- [x]``)."""
     business, name, printed = title.lines(doc.name)
-    lines = [f"# {md_escape(name)}", "", f"**{md_escape(business)}** · {md_escape(printed)}", ""]
+    by = f"**{md_escape(business)}** · " if business else ""
+    lines = [f"# {md_escape(name)}", "", f"{by}{md_escape(printed)}", ""]
     for entry, role in zip(doc.entries, section_roles(doc), strict=True):
         if entry.is_section:
             lines += ["", f"## {md_escape(entry.text)}", ""]

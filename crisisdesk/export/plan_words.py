@@ -25,7 +25,7 @@ class TitleBlock:
     active_since: datetime | None = None  # local time; relative due times count from here
 
     def lines(self, plan_name: str) -> tuple[str, str, str]:
-        business = self.business.strip() or "Your business"
+        business = " ".join(self.business.split())  # "" when the owner has not set it
         printed = f"Printed {self.printed_at:%-d %B %Y, %H:%M}"
         if self.active_since is not None:
             printed += f"  ·  Plan active since {self.active_since:%-d %B %Y, %H:%M}"
