@@ -76,10 +76,10 @@ class PlanFeature(QObject):
 
     # --- status bar and state -----------------------------------------------------------------
 
-    def _show_progress(self, text: str) -> None:
-        self.progress_label.setText(f"Plan {text}" if text else "")
-        self.progress_label.setToolTip("The active crisis plan: items done of all its steps")
-        self.progress_label.setVisible(bool(text))
+    def _show_progress(self, name: str, done: int, total: int) -> None:
+        self.progress_label.setText(f"Active plan: {done}/{total} done" if name else "")
+        self.progress_label.setToolTip(f"{name}: {done} of its {total} steps done" if name else "")
+        self.progress_label.setVisible(bool(name))
 
     def save_state(self) -> None:
         self.settings.set("plan/splitter", bytes(self.page.splitter.saveState().data()))

@@ -84,16 +84,16 @@ class PlanModel(QAbstractTableModel):
     def insert(self, row: int, item: PlanItem) -> None:
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, item)
-        self._renumber()
+        old = self._renumber()
         self.endInsertRows()
-        self._roles_changed()
+        self._roles_changed(old)
 
     def remove(self, row: int) -> PlanItem:
         self.beginRemoveRows(QModelIndex(), row, row)
         item = self._rows.pop(row)
-        self._renumber()
+        old = self._renumber()
         self.endRemoveRows()
-        self._roles_changed()
+        self._roles_changed(old)
         return item
 
     def move(self, source: int, target: int) -> None:
@@ -103,18 +103,24 @@ class PlanModel(QAbstractTableModel):
         dest = target + 1 if target > source else target  # Qt counts before the move
         self.beginMoveRows(QModelIndex(), source, source, QModelIndex(), dest)
         self._rows.insert(target, self._rows.pop(source))
-        self._renumber()
+        old = self._renumber()
         self.endMoveRows()
-        self._roles_changed()
+        self._roles_changed(old)
 
     def replace_entry(self, item_id: int, entry: Entry) -> None:
         row = self.row_of(item_id)
         self._rows[row] = replace(self._rows[row], entry=entry)
+        old = self._roles
+        self._update_roles()
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-        self._roles_changed()
+        self._roles_changed(old)
 
-    def _renumber(self) -> None:
+    def _renumber(self) -> list[PlanSectionRole]:
+        """Positions and roles follow the rows (before the view asks); returns the old roles."""
         self._rows = [replace(item, position=n) for n, item in enumerate(self._rows)]
+        old = self._roles
+        self._update_roles()
+        return old
 
     def _update_roles(self) -> None:
         roles, current = [], PlanSectionRole.STEPS
@@ -126,9 +132,8 @@ class PlanModel(QAbstractTableModel):
                 roles.append(current if item.entry.level == 1 else PlanSectionRole.STEPS)
         self._roles = roles
 
-    def _roles_changed(self) -> None:
-        old = self._roles
-        self._update_roles()
+    def _roles_changed(self, old: list[PlanSectionRole]) -> None:
+        """A row moved under another kind of section: its box may come or go."""
         if old != self._roles and self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
 

@@ -79,8 +79,8 @@ class IndentDelegate(QStyledItemDelegate):
 
 
 class PlanPage(QWidget):
-    #: the active plan's progress changed: its text ("Product recall: 7/19 done") or ""
-    progressChanged = Signal(str)
+    #: the active plan's progress changed: (its name, done, total); name "" when none is active
+    progressChanged = Signal(str, int, int)
     #: a plan was read and shown (tests wait for it)
     planShown = Signal(int)
 
@@ -310,13 +310,13 @@ class PlanPage(QWidget):
     def rows_changed(self) -> None:
         """Tell the status bar how far the active plan is."""
         if self.active is None:
-            self.progressChanged.emit("")
+            self.progressChanged.emit("", 0, 0)
             return
         done, total = self._active_counts
         if self.active.id == self.plan_id:
             done, total = self.model.progress()
             self._active_counts = (done, total)
-        self.progressChanged.emit(f"{self.active.name}: {done}/{total} done")
+        self.progressChanged.emit(self.active.name, done, total)
 
     def _write_failed(self, exc: BaseException) -> None:
         self.undo_stack.clear()
