@@ -18,17 +18,20 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QRect,
     Qt,
 )
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from crisisdesk.domain import PlanSectionRole
 from crisisdesk.errors import CrisisdeskError
-from crisisdesk.store.plans import REFERENCE_ROLES, Entry, PlanItem, check_entry
+from crisisdesk.store.plans import REFERENCE_ROLES, Entry, PlanItem, check_entry, due_time
+from crisisdesk.timeutil import now_utc
 from crisisdesk.ui.format import one_line, plain_tooltip, short_time_text
 
 MIME_TYPE = "application/x-crisisdesk-plan-item"
+INDENT_PX = 22
 COLUMNS = ("Item", "Who", "Due", "Done", "Notes")
 COLUMN_FIELDS = ("text", "owner", "due", "done_by", "notes")
 Index = QModelIndex | QPersistentModelIndex
@@ -52,6 +55,8 @@ class PlanModel(QAbstractTableModel):
         self._rows: list[PlanItem] = []
         self._roles: list[PlanSectionRole] = []
         self.edits: PlanEdits | None = None
+        #: when the shown plan was made active (UTC ISO); relative due times count from it
+        self.activated_at: str | None = None
 
     # --- what the commands change -------------------------------------------------------------
 
@@ -80,6 +85,12 @@ class PlanModel(QAbstractTableModel):
     def checkable(self, row: int) -> bool:
         item = self._rows[row]
         return not item.entry.is_section and self._roles[row] not in REFERENCE_ROLES
+
+    def overdue(self, row: int) -> bool:
+        """A step of the active plan not done by its due time."""
+        entry = self._rows[row].entry
+        due = due_time(entry.due, self.activated_at)
+        return due is not None and not entry.done and self.checkable(row) and due < now_utc()
 
     def insert(self, row: int, item: PlanItem) -> None:
         self.beginInsertRows(QModelIndex(), row, row)
@@ -164,13 +175,16 @@ class PlanModel(QAbstractTableModel):
             return self._text(entry, column, role == Qt.ItemDataRole.EditRole)
         if role == Qt.ItemDataRole.CheckStateRole and column == 0 and self.checkable(row):
             return Qt.CheckState.Checked if entry.done else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.FontRole and entry.is_section:
+        late = column == 2 and self.overdue(row)
+        if role == Qt.ItemDataRole.FontRole and (entry.is_section or late):
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.BackgroundRole and entry.is_section:
             return QApplication.palette().brush(QPalette.ColorRole.AlternateBase)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 2 and self.overdue(row):
+                return "Overdue: this step was due earlier"
             return plain_tooltip(entry.notes) if column == 4 and entry.notes else None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             text = self._text(entry, column, False)
@@ -187,7 +201,10 @@ class PlanModel(QAbstractTableModel):
         if column == 1:
             return entry.owner
         if column == 2:
-            return entry.due
+            due = due_time(entry.due, self.activated_at)
+            if editing or due is None:
+                return entry.due
+            return f"{due.astimezone():%H:%M} ({entry.due})"
         if column == 3:
             if editing or not entry.done_at:
                 return entry.done_by
@@ -273,3 +290,25 @@ class PlanModel(QAbstractTableModel):
         if target != source:
             self.edits.move_item(item_id, target)
         return False
+
+
+class IndentDelegate(QStyledItemDelegate):
+    """Draws an item of a section a step to the right (the first column only)."""
+
+    def _shift(self, option: QStyleOptionViewItem, index: Index) -> None:
+        model = index.model()
+        indented = isinstance(model, PlanModel) and model.item_at(index.row()).entry.level == 1
+        if index.column() == 0 and indented:
+            option.rect = QRect(option.rect.adjusted(INDENT_PX, 0, 0, 0))
+
+    def paint(self, painter: Any, option: QStyleOptionViewItem, index: Index) -> None:
+        shifted = QStyleOptionViewItem(option)
+        self._shift(shifted, index)
+        super().paint(painter, shifted, index)
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> None:
+        shifted = QStyleOptionViewItem(option)
+        self._shift(shifted, index)
+        super().updateEditorGeometry(editor, shifted, index)

@@ -12,20 +12,16 @@ from dataclasses import replace
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QSplitter,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolBar,
     QTreeView,
     QVBoxLayout,
@@ -40,7 +36,8 @@ from crisisdesk.store import plan_views, plans
 from crisisdesk.store.plans import Entry, Plan, PlanDoc, PlanItem
 from crisisdesk.timeutil import now_iso
 from crisisdesk.ui.plan import commands as cmd
-from crisisdesk.ui.plan.model import Index, PlanModel
+from crisisdesk.ui.plan import plan_ops
+from crisisdesk.ui.plan.model import IndentDelegate, PlanModel
 from crisisdesk.ui.tasks import TaskRunner
 from crisisdesk.ui.window_api import make_action
 
@@ -56,28 +53,6 @@ PLAN_KEYS = (
 )
 
 
-class IndentDelegate(QStyledItemDelegate):
-    """Draws an item of a section a step to the right (the first column only)."""
-
-    def _shift(self, option: QStyleOptionViewItem, index: Index) -> None:
-        model = index.model()
-        indented = isinstance(model, PlanModel) and model.item_at(index.row()).entry.level == 1
-        if index.column() == 0 and indented:
-            option.rect = QRect(option.rect.adjusted(INDENT_PX, 0, 0, 0))
-
-    def paint(self, painter: Any, option: QStyleOptionViewItem, index: Index) -> None:
-        shifted = QStyleOptionViewItem(option)
-        self._shift(shifted, index)
-        super().paint(painter, shifted, index)
-
-    def updateEditorGeometry(
-        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
-    ) -> None:
-        shifted = QStyleOptionViewItem(option)
-        self._shift(shifted, index)
-        super().updateEditorGeometry(editor, shifted, index)
-
-
 class PlanPage(QWidget):
     #: the active plan's progress changed: (its name, done, total); name "" when none is active
     progressChanged = Signal(str, int, int)
@@ -89,7 +64,7 @@ class PlanPage(QWidget):
         super().__init__(parent)
         self.setObjectName("planPage")
         self.setAccessibleName("Crisis plan")
-        self._db = db  # the GUI thread's connection: short id lookups only
+        self.db = db  # the GUI thread's connection: short id lookups only
         self._settings = settings
         self.undo_stack = QUndoStack(self)
         self.writes = cmd.PlanWrites(runner, self._write_failed)
@@ -151,8 +126,8 @@ class PlanPage(QWidget):
         header = self.view.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 420)
-        for column, width in ((1, 130), (2, 80), (3, 150)):
+        header.resizeSection(0, 400)
+        for column, width in ((1, 130), (2, 120), (3, 150)):
             header.resizeSection(column, width)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.item_bar = QToolBar("Items", self)
@@ -285,6 +260,10 @@ class PlanPage(QWidget):
         if plan is not None:
             self.plan_combo.setCurrentIndex(self.plan_combo.findData(plan.id))
             self._settings.set("plan/current", plan.id)
+        activated_at = plan.activated_at if plan is not None and plan.active else None
+        if activated_at != self.model.activated_at:
+            self.model.activated_at = activated_at
+            changed = True
         if changed:
             current = self.view.currentIndex()
             self.model.set_rows(rows)
@@ -335,7 +314,7 @@ class PlanPage(QWidget):
         before = self.model.item_at(row).entry
         after = plans.check_entry(replace(before, **changes))
         what = "Edit item" if set(changes) <= {"text", "owner", "due", "notes"} else "Change item"
-        self._push(cmd.EditItem(self, self._plan(), item_id, before, after, what))
+        self.push(cmd.EditItem(self, self._plan(), item_id, before, after, what))
 
     def toggle_done(self, item_id: int) -> None:
         entry = self.model.item_at(self.model.row_of(item_id)).entry
@@ -348,7 +327,7 @@ class PlanPage(QWidget):
         source = self.model.row_of(item_id)
         target = min(max(to_row, 0), self.model.rowCount() - 1)
         if target != source:
-            self._push(cmd.MoveItem(self, self._plan(), item_id, source, target, "Move item"))
+            self.push(cmd.MoveItem(self, self._plan(), item_id, source, target, "Move item"))
             self.view.setCurrentIndex(self.model.index(target, 0))
 
     def input_error(self, error: CrisisdeskError) -> None:
@@ -370,20 +349,20 @@ class PlanPage(QWidget):
             raise RuntimeError("no plan shown")
         return self.plan_id
 
-    def _push(self, command: Any) -> None:
+    def push(self, command: Any) -> None:
         self.message.hide()
         self.undo_stack.push(command)
 
     def _current_row(self) -> int:
         return self.view.currentIndex().row() if self.view.currentIndex().isValid() else -1
 
-    def _new_item_id(self) -> int:
-        stored = self._db.execute("SELECT coalesce(max(id), 0) FROM plan_items").fetchone()[0]
+    def new_item_id(self) -> int:
+        stored = self.db.execute("SELECT coalesce(max(id), 0) FROM plan_items").fetchone()[0]
         self._last_id = max(self._last_id, int(stored)) + 1
         return self._last_id
 
-    def _new_plan_id(self) -> int:
-        stored = self._db.execute("SELECT coalesce(max(id), 0) FROM plans").fetchone()[0]
+    def new_plan_id(self) -> int:
+        stored = self.db.execute("SELECT coalesce(max(id), 0) FROM plans").fetchone()[0]
         self._last_plan_id = max(self._last_plan_id, int(stored)) + 1
         return self._last_plan_id
 
@@ -391,8 +370,8 @@ class PlanPage(QWidget):
         if self.plan_id is None:
             return
         row = self._current_row() + 1 if self._current_row() >= 0 else self.model.rowCount()
-        item = PlanItem(self._new_item_id(), self.plan_id, row, entry)
-        self._push(cmd.InsertItem(self, self.plan_id, item, text))
+        item = PlanItem(self.new_item_id(), self.plan_id, row, entry)
+        self.push(cmd.InsertItem(self, self.plan_id, item, text))
         index = self.model.index(row, 0)
         self.view.setCurrentIndex(index)
         self.view.edit(index)
@@ -409,7 +388,7 @@ class PlanPage(QWidget):
         row = self._current_row()
         if row < 0 or self.plan_id is None:
             return
-        self._push(cmd.DeleteItem(self, self.plan_id, self.model.item_at(row), "Delete item"))
+        self.push(cmd.DeleteItem(self, self.plan_id, self.model.item_at(row), "Delete item"))
 
     def move_by(self, step: int) -> None:
         row = self._current_row()
@@ -436,95 +415,36 @@ class PlanPage(QWidget):
 
     def reset_plan(self) -> None:
         if self.plan_id is not None and any(r.entry.done for r in self.model.rows()):
-            self._push(cmd.ResetPlan(self, self.plan_id, self.model.rows()))
+            self.push(cmd.ResetPlan(self, self.plan_id, self.model.rows()))
 
-    # --- whole plans ------------------------------------------------------------------------
+    # --- whole plans (ui/plan/plan_ops.py) ------------------------------------------------------
 
     def _plan_chosen(self, index: int) -> None:
-        plan_id = self.plan_combo.itemData(index)
-        if plan_id is not None and plan_id != self.plan_id:
-            self._commit_notes()
-            self.show_plan(int(plan_id))
+        plan_ops.plan_chosen(self, index)
 
     def create_plan(self, doc: PlanDoc, text: str) -> int:
         """Add *doc* as a new plan (undoable) and show it; returns its id."""
-        plan_id = self._new_plan_id()
-        ids = [self._new_item_id() for _ in doc.entries]
-        name = plans.unique_name(self._db, doc.name)
-        self._push(cmd.CreatePlan(self, plan_id, replace(doc, name=name), ids, text))
-        return plan_id
+        return plan_ops.create_plan(self, doc, text)
 
     def new_plan(self, name: str | None = None) -> None:
-        if name is None:
-            name, ok = QInputDialog.getText(self, "New plan", "Name of the new plan:")
-            if not ok:
-                return
-        try:
-            cleaned = plans.clean_name(name)
-        except CrisisdeskError as exc:
-            self.show_message(exc)
-            return
-        first = Entry(PlanEntryKind.SECTION, "First hour")
-        self.create_plan(PlanDoc(cleaned, (first,)), f'New plan "{cleaned}"')
+        plan_ops.new_plan(self, name)
 
     def duplicate_plan(self) -> None:
-        if self.plan is None:
-            return
-        entries = tuple(replace(r.entry, done_at=None, done_by="") for r in self.model.rows())
-        doc = PlanDoc(f"{self.plan.name} (copy)", entries)
-        self.create_plan(doc, f'Duplicate "{self.plan.name}"')
+        plan_ops.duplicate_plan(self)
 
     def rename_plan(self, name: str | None = None) -> None:
-        if self.plan is None:
-            return
-        if name is None:
-            name, ok = QInputDialog.getText(self, "Rename plan", "New name:", text=self.plan.name)
-            if not ok:
-                return
-        try:
-            cleaned = plans.clean_name(name)
-            other = plans.find_plan(self._db, cleaned)
-            if other is not None and other.id != self.plan.id:
-                raise plans.PlanError(
-                    f'There is already a plan called "{other.name}".', hint="Choose another name."
-                )
-        except CrisisdeskError as exc:
-            self.show_message(exc)
-            return
-        if cleaned != self.plan.name:
-            self._push(cmd.RenamePlan(self, self.plan.id, self.plan.name, cleaned))
+        plan_ops.rename_plan(self, name)
 
     def delete_plan(self, confirm: bool = True) -> None:
-        if self.plan is None:
-            return
-        if confirm:
-            answer = QMessageBox.question(
-                self, "Delete plan",
-                f'Delete the plan "{self.plan.name}"? Edit → Undo brings it back.',
-            )  # fmt: skip
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        rows = self.model.rows()
-        doc = PlanDoc(self.plan.name, tuple(r.entry for r in rows))
-        self._push(cmd.CreatePlan(self, self.plan.id, doc, [r.id for r in rows],
-                                  f'Delete plan "{self.plan.name}"', delete=True))  # fmt: skip
+        plan_ops.delete_plan(self, confirm)
 
     def toggle_active(self) -> None:
-        if self.plan is None:
-            return
-        old = self.active
-        old_id, old_at = (old.id, old.activated_at) if old else (None, None)
-        if self.plan.active:
-            command = cmd.ActivatePlan(self, None, None, old_id, old_at, "End incident")
-        else:
-            text = f'Start incident with "{self.plan.name}"'
-            command = cmd.ActivatePlan(self, self.plan.id, now_iso(), old_id, old_at, text)
-        self._push(command)
+        plan_ops.toggle_active(self)
 
     # --- notes ---------------------------------------------------------------------------------
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self._commit_notes()
+        self.commit_notes()
         if current.isValid() and current.row() < self.model.rowCount():
             item = self.model.item_at(current.row())
             self._notes_item = item.id
@@ -535,7 +455,7 @@ class PlanPage(QWidget):
             self.notes.clear()
             self.notes.setEnabled(False)
 
-    def _commit_notes(self) -> None:
+    def commit_notes(self) -> None:
         if self._notes_item is None:
             return
         try:
@@ -550,7 +470,7 @@ class PlanPage(QWidget):
         from PySide6.QtCore import QEvent
 
         if watched is self.notes and event.type() == QEvent.Type.FocusOut:
-            self._commit_notes()
+            self.commit_notes()
         return super().eventFilter(watched, event)
 
     def select_row(self, row: int) -> None:
