@@ -271,3 +271,14 @@ def test_the_file_menu_has_the_plan_entries(window: MainWindow) -> None:
         "Export plan file (to share)…", "Import plan file…", "Print plan…",
     ]  # fmt: skip
     assert window.plan.print_action.shortcut().toString() == "Ctrl+P"
+
+
+def test_keys_typed_in_the_notes_never_change_the_checklist(qtbot: Any, page: PlanPage) -> None:
+    row = row_of(page, "Save evidence: screenshots of the key posts with dates and links")
+    page.select_row(row)
+    page.notes.setFocus()
+    before = page.model.rows()
+    for key_code in (Qt.Key.Key_Space, Qt.Key.Key_Delete, Qt.Key.Key_Insert):
+        qtbot.keyClick(page.notes, key_code)
+    assert page.model.rows() == before and page.undo_stack.count() == 0
+    assert page.notes.toPlainText() == " "  # the space went into the notes

@@ -169,9 +169,16 @@ class PlanPage(QWidget):
         layout.addWidget(self.splitter, 1)
 
     def _action(self, text: str, slot: Any, keys: list[Any], tip: str, bar: QToolBar) -> QAction:
+        """A toolbar action. The item bar's keys (Space, Delete, Insert, Ctrl+arrows) act only
+        while the checklist itself has the focus: typing in an editor or the notes never ticks
+        or deletes an item; the plan bar's keys work anywhere on the page."""
         action = make_action(self, text, slot, keys, tip=tip)
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.addAction(action)
+        if bar is self.item_bar:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            self.view.addAction(action)
+        else:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
         bar.addAction(action)
         return action
 
