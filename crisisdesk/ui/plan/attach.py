@@ -179,8 +179,9 @@ class PlanFeature(QObject):
     def print_preview(self) -> None:
         from PySide6.QtPrintSupport import QPrintPreviewDialog
 
-        printer = self.make_printer()
-        dialog = QPrintPreviewDialog(printer, self.window)
+        # the dialog only points at the printer: it must outlive the dialog
+        self._printer = self.make_printer()
+        dialog = QPrintPreviewDialog(self._printer, self.window)
         dialog.setObjectName("planPrintPreview")
         dialog.setAccessibleName("Print preview")
         dialog.paintRequested.connect(self.paint)
