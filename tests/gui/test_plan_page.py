@@ -282,3 +282,28 @@ def test_keys_typed_in_the_notes_never_change_the_checklist(qtbot: Any, page: Pl
         qtbot.keyClick(page.notes, key_code)
     assert page.model.rows() == before and page.undo_stack.count() == 0
     assert page.notes.toPlainText() == " "  # the space went into the notes
+
+
+def test_a_write_that_cannot_land_is_said_and_the_page_shows_what_is_stored(
+    qtbot: Any, db: Any, db_path: Path, storage: DictStorage
+) -> None:
+    page = PlanPage(db, SyncTaskRunner(db_path, busy_timeout_ms=50), Settings(storage))
+    qtbot.addWidget(page)
+    page.show_plan()
+    row = row_of(page, "Save evidence: screenshots of the key posts with dates and links")
+    page.select_row(row)
+    page.model.setData(page.model.index(row, 1), "Sam")
+    assert page.undo_stack.count() == 1
+    blocker = open_database(db_path)
+    blocker.execute("BEGIN IMMEDIATE")  # an import or a sync holds the write lock
+    try:
+        page.toggle_current_done()
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert not page.message.isHidden() and "busy" in page.message.text()
+    qtbot.waitUntil(lambda: page.undo_stack.count() == 0)  # no history the file no longer has
+    assert not page.model.item_at(row).entry.done  # as stored: not ticked
+    assert page.model.item_at(row).entry.owner == "Sam"  # the earlier edit stays
+    page.toggle_current_done()  # once the lock is gone, it simply works
+    assert stored(db_path, page.plan_id)[row].entry.done_by == "Ana"

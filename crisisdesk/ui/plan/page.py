@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -305,8 +305,13 @@ class PlanPage(QWidget):
         self.progressChanged.emit(self.active.name, done, total)
 
     def _write_failed(self, exc: BaseException) -> None:
-        self.undo_stack.clear()
         self.show_message(exc)
+        # after the command that queued the write is on the stack (a write can fail inside
+        # push() itself): then forget the history and show what is stored
+        QTimer.singleShot(0, self._forget_and_reload)
+
+    def _forget_and_reload(self) -> None:
+        self.undo_stack.clear()
         self.show_plan(self.plan_id)
 
     def show_message(self, exc: BaseException) -> None:
