@@ -70,6 +70,23 @@ class Severity(StrEnum):
     ERROR = "error"
 
 
+class PlanEntryKind(StrEnum):
+    """A row of a crisis plan: a section heading or a checklist item."""
+
+    SECTION = "section"
+    ITEM = "item"
+
+
+class PlanSectionRole(StrEnum):
+    """What a plan section holds besides steps, so other features can find it by role."""
+
+    STEPS = "steps"  # ordinary checklist items
+    CONTACTS = "contacts"  # item text = the role, owner = the person, notes = how to reach them
+    STATEMENTS = "statements"  # item text = the statement's name, notes = its words
+    RULES = "rules"  # standing rules and thresholds: reference, not steps to tick
+    REVIEW = "review"  # post-crisis review questions; the notes are the lessons learned
+
+
 @dataclass(frozen=True, slots=True)
 class NewMention:
     """A mention as a connector or a file row hands it over: before analysis, before storage.

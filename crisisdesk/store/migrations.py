@@ -182,6 +182,42 @@ def m004_account_sync_state(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m007_plans(db: sqlite_utils.Database) -> None:
+    # crisis plans (store/plans.py): a plan is an ordered list of rows, each a section heading
+    # or a checklist item; an item with level 1 sits under the section above it. At most one
+    # plan is active (the live incident); relative due times ("+1 h") count from activated_at
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS plans (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            active INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
+            activated_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS idx_plans_one_active ON plans (active) WHERE active = 1;
+        CREATE TABLE IF NOT EXISTS plan_items (
+            id INTEGER PRIMARY KEY,
+            plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('section', 'item')),
+            level INTEGER NOT NULL DEFAULT 0 CHECK (level IN (0, 1)),
+            role TEXT NOT NULL DEFAULT 'steps'
+                CHECK (role IN ('steps', 'contacts', 'statements', 'rules', 'review')),
+            text TEXT NOT NULL,
+            owner TEXT NOT NULL DEFAULT '',
+            due TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            done_at TEXT,
+            done_by TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX IF NOT EXISTS idx_plan_items_order ON plan_items (plan_id, position);
+        """
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names of applied migrations this version does not know: the file is from the future.
 

@@ -41,6 +41,7 @@ from crisisdesk.ui.demo_loader import load_demo
 from crisisdesk.ui.geometry import fit_to_screen
 from crisisdesk.ui.icons import icon
 from crisisdesk.ui.inbox.attach import Inbox
+from crisisdesk.ui.plan import attach_plan
 from crisisdesk.ui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from crisisdesk.ui.tasks import TaskRunner
 from crisisdesk.ui.welcome import WelcomePanel
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self.detail = self.inbox_feature.detail
         self.triage = self.inbox_feature.triage
         self.accounts_page, self.sync = attach_accounts(self, runner, settings)
+        self.plan = attach_plan(self, db, runner, settings)
 
         self._restore_window()
         self._show_welcome_if_empty()

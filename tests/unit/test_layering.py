@@ -1,4 +1,5 @@
-"""Layering rules that import-linter cannot express: only ui/ (and app.py) import QtWidgets."""
+"""Layering rules that import-linter cannot express: only ui/ (and app.py) import QtWidgets;
+export/ uses QtCore and QtGui only."""
 
 from __future__ import annotations
 
@@ -32,6 +33,22 @@ def test_only_ui_and_app_import_qtwidgets() -> None:
         if any(name.startswith(WIDGET_MODULES) for name in _imports(path)):
             offenders.append(str(rel))
     assert offenders == []
+
+
+#: export/ paints printable documents with QtGui (QPdfWriter, QPainter) and nothing more of Qt
+EXPORT_QT_MODULES = ("PySide6.QtCore", "PySide6.QtGui")
+
+
+def test_export_uses_qtgui_only() -> None:
+    offenders = {
+        str(path.relative_to(PACKAGE)): sorted(
+            n
+            for n in _imports(path)
+            if n.startswith("PySide6.") and not n.startswith(EXPORT_QT_MODULES)
+        )
+        for path in (PACKAGE / "export").rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
 
 
 def test_a_qtwidgets_import_outside_ui_is_caught(tmp_path: Path) -> None:
