@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
         self.welcome.loadDemoRequested.connect(self.load_demo)
         self.welcome.importRequested.connect(self.import_files)
         self.welcome.connectAccountRequested.connect(lambda: self.show_page("accounts"))
+        self.welcome.planRequested.connect(lambda: self.show_page("plan"))
         self.central = QStackedWidget(self)
         self.central.addWidget(shell)
         self.central.addWidget(self.welcome)

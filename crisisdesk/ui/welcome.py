@@ -1,9 +1,17 @@
-"""First start: an empty database gets a friendly page offering demo data or an import."""
+"""First start: an empty database gets a friendly page that says what each area is for and
+offers the first steps: demo data, an import, an account, the ready-made crisis plan."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from crisisdesk.ui.theme import scale_font
 from crisisdesk.ui.widgets import WrapLabel
@@ -16,6 +24,13 @@ WELCOME_TEXT = (
     "CSV or JSON export of your own mentions, or connect your accounts on Mastodon, Bluesky, "
     "Reddit, X, Facebook or a news feed."
 )
+#: (area, what it is for): the places of the window, in the order of the navigation
+AREAS = (
+    ("Inbox", "every mention, most urgent first; mark what you have answered"),
+    ("Replies", "answer beside the mention, with templates and a check of your tone"),
+    ("Plan", "a ready-made crisis checklist to adapt now and tick off when it counts"),
+    ("Charts", "how many people complain, and when a backlash starts"),
+)
 
 
 class WelcomePanel(QWidget):
@@ -24,6 +39,7 @@ class WelcomePanel(QWidget):
     loadDemoRequested = Signal()
     importRequested = Signal()
     connectAccountRequested = Signal()
+    planRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +71,20 @@ class WelcomePanel(QWidget):
         self.account_button.setAccessibleName("Connect an account")
         self.account_button.setToolTip("Fetch mentions from your social media accounts")
         self.account_button.clicked.connect(self.connectAccountRequested)
+        self.plan_button = QPushButton("See the crisis plan…", self)
+        self.plan_button.setObjectName("openPlan")
+        self.plan_button.setAccessibleName("See the crisis plan")
+        self.plan_button.setToolTip("A ready-made checklist for a backlash: adapt it in calm times")
+        self.plan_button.clicked.connect(self.planRequested)
+        areas = QFormLayout()
+        areas.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        for area, purpose in AREAS:
+            name = QLabel(area, self)
+            name.setFont(scale_font(self.font(), 1.0, bold=True))
+            value = WrapLabel(purpose, self)
+            value.setMinimumWidth(value.fontMetrics().averageCharWidth() * 56)
+            name.setBuddy(value)
+            areas.addRow(name, value)
         self.busy_label = QLabel("", self)
         self.busy_label.setObjectName("welcomeBusy")
         self.busy_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -64,6 +94,7 @@ class WelcomePanel(QWidget):
         buttons.addWidget(self.demo_button)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.account_button)
+        buttons.addWidget(self.plan_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
@@ -74,6 +105,12 @@ class WelcomePanel(QWidget):
         centred.addWidget(text)
         centred.addStretch(1)
         layout.addLayout(centred)
+        layout.addSpacing(12)
+        centred_areas = QHBoxLayout()
+        centred_areas.addStretch(1)
+        centred_areas.addLayout(areas)
+        centred_areas.addStretch(1)
+        layout.addLayout(centred_areas)
         layout.addSpacing(20)
         layout.addLayout(buttons)
         layout.addWidget(self.busy_label)
@@ -85,3 +122,4 @@ class WelcomePanel(QWidget):
         self.demo_button.setEnabled(not text)
         self.import_button.setEnabled(not text)
         self.account_button.setEnabled(not text)
+        self.plan_button.setEnabled(not text)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QWidget
 
 from crisisdesk import app as app_mod
 from crisisdesk.settings import DictStorage, Settings
@@ -329,6 +329,24 @@ def test_welcome_panel_leads_to_the_accounts_page(qtbot, db, db_path: Path) -> N
     qtbot.mouseClick(window.welcome.account_button, Qt.MouseButton.LeftButton)
     assert window.current_page() == "accounts"
     assert not window.showing_welcome
+
+
+def test_welcome_panel_explains_the_areas_and_opens_the_default_plan(
+    qtbot, db, db_path: Path
+) -> None:
+    from crisisdesk.ui.welcome import AREAS
+
+    window = open_window(qtbot, db, db_path)
+    shown = " ".join(label.text() for label in window.welcome.findChildren(QLabel))
+    for area, purpose in AREAS:
+        assert area in shown and purpose in shown
+    qtbot.mouseClick(window.welcome.plan_button, Qt.MouseButton.LeftButton)
+    assert window.current_page() == "plan"
+    assert not window.showing_welcome
+    # the plan page starts the owner off with the shipped default plan
+    chooser = window.findChild(QWidget, "planPage").plan_combo
+    qtbot.waitUntil(lambda: chooser.count() > 0)
+    assert "crisis plan" in chooser.currentText().lower()
 
 
 def test_stale_priorities_are_refreshed_after_the_first_page(qtbot, db, db_path: Path) -> None:
