@@ -133,7 +133,7 @@ def _grapheme_start(text: str, limit: int) -> int:
     """Where grapheme number *limit* + 1 starts."""
     for number, cluster in enumerate(_GRAPHEME.finditer(text)):
         if number == limit:
-            return cluster.start()
+            return int(cluster.start())
     return len(text)
 
 

@@ -86,7 +86,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "take-offline": (
         [
-            "Sorry, your card was charged twice; the refund will show on your card number ending soon.",
+            "Sorry, your card was charged twice; the refund will show on your card soon.",
             "Sorry about your allergy reaction, we'll look into your account.",
         ],
         [
