@@ -2,8 +2,8 @@
 
 One module per command group, each adding its subcommands with ``register(sub)``:
 ``importing`` (import), ``mentions`` (mentions, analyze), ``demo`` (demo), ``accounts``
-(accounts ..., sync) and ``tone`` (tone). They parse arguments, prompt and print; what they do lives in
-``crisisdesk.services`` (changes) and the store's queries (listings).
+(accounts ..., sync) and ``tone`` (tone). They parse arguments, prompt and print; what they
+do lives in ``crisisdesk.services`` (changes), the store's queries (listings) and analysis.
 
 User errors print one clear message on stderr and exit 2; tracebacks are for bugs only.
 """
