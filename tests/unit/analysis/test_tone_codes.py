@@ -132,17 +132,13 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
 }
 
 
-@pytest.mark.parametrize(
-    ("code", "text"), [(c, t) for c, (yes, _) in CASES.items() for t in yes]
-)
+@pytest.mark.parametrize(("code", "text"), [(c, t) for c, (yes, _) in CASES.items() for t in yes])
 def test_code_found(code: str, text: str) -> None:
     report = check(text, platform=Platform.X, own_contacts=OWN)
     assert code in {f.code for f in report.findings}, report.findings
 
 
-@pytest.mark.parametrize(
-    ("code", "text"), [(c, t) for c, (_, no) in CASES.items() for t in no]
-)
+@pytest.mark.parametrize(("code", "text"), [(c, t) for c, (_, no) in CASES.items() for t in no])
 def test_code_not_found(code: str, text: str) -> None:
     report = check(text, platform=Platform.X, own_contacts=OWN)
     assert code not in {f.code for f in report.findings}, report.findings
@@ -239,3 +235,11 @@ def test_a_non_apology_is_no_empathy() -> None:
 def test_sign_off_with_a_name_is_personal() -> None:
     report = check("Sorry about the wait, we'll fix it.\n– Maria")
     assert "personal" in {s.code for s in report.strengths}
+
+
+def test_one_contact_setting_may_hold_several_details() -> None:
+    own = ("hello@bakery.example or +44 161 555 0100; 12 Mill Lane",)
+    text = "Sorry! E-mail hello@bakery.example, call 0161 555 0100 or visit 12 Mill Lane."
+    assert "private-data" not in {f.code for f in check(text, own_contacts=own).findings}
+    other = "Sorry! We'll call you on 07700 900123."
+    assert "private-data" in {f.code for f in check(other, own_contacts=own).findings}
