@@ -232,6 +232,7 @@ APOLOGY_WORDS = re.compile(
 EMPATHY = _words(
     r"(?:i'm|i am|we're|we are|so|really|truly|very) (?:so |really |truly |very )?sorry",
     r"sorry (?:about|for|that|to hear)",
+    r"sorry(?= *[.!,;:—–-]| *$)",  # a plain "Sorry!" or "Sorry, Sam."
     r"(?:my|our) (?:sincere |deepest )?apologies",
     r"(?:i|we) (?:sincerely |truly )?apologi[sz]e",
     r"(?:i|we) (?:completely |totally )?understand",

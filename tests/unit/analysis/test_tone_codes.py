@@ -81,7 +81,12 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "no-empathy": (
         ["Your refund will arrive Monday.", "Noted."],
-        ["Thanks for telling us.", "I understand, and I'm sorry.", "We apologise for the wait."],
+        [
+            "Thanks for telling us.",
+            "I understand, and I'm sorry.",
+            "We apologise for the wait.",
+            "Sorry! We'll fix it.",
+        ],
     ),
     "no-next-step": (
         ["I'm sorry.", "That must have been frustrating."],
