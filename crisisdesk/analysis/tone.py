@@ -251,6 +251,13 @@ _KIND_WORDS = {
 }
 
 
+_OWN_HINT = {
+    kind: " If it is your business's own, add it to your contact details (Reply templates → "
+    "Your business) and it will not be flagged."
+    for kind in ("email", "phone", "address")
+}
+
+
 def _private_data(text: str, own_contacts: Sequence[str]) -> list[Finding]:
     return [
         Finding(
@@ -259,7 +266,8 @@ def _private_data(text: str, own_contacts: Sequence[str]) -> list[Finding]:
             f"This public reply shows {_KIND_WORDS[p.kind]}; everyone can read it.",
             p.start,
             p.end,
-            "Remove it and ask the customer to send it to you privately.",
+            "Remove it and ask the customer to send it to you privately."
+            + _OWN_HINT.get(p.kind, ""),
         )
         for p in tone_private.find(text, own_contacts)
     ]

@@ -261,3 +261,10 @@ def test_one_contact_setting_may_hold_several_details() -> None:
     assert "private-data" not in {f.code for f in check(text, own_contacts=own).findings}
     other = "Sorry! We'll call you on 07700 900123."
     assert "private-data" in {f.code for f in check(other, own_contacts=own).findings}
+
+
+def test_personal_data_suggestion_says_how_to_allow_the_business_own_contact() -> None:
+    (phone,) = [f for f in check("Sorry, call 0161 555 0100.").findings if f.code == "private-data"]
+    assert "contact details" in phone.suggestion
+    (card,) = [f for f in check("Sorry, card ending 4242.").findings if f.code == "private-data"]
+    assert "contact details" not in card.suggestion
