@@ -84,6 +84,8 @@ BLAME = (
             r"|new (?:hire|guy|girl|staff)"
             r"|temp|agency)(?:'s)? (?:fault|mistake|error|problem|responsibility)",
             r"(?:blame|blamed) (?:the|our) \w+",
+            r"(?:you|the (?:bride|groom|customer|client|guest)|she|he|they) (?:gave|sent|told) us "
+            r"the wrong \w+",
             r"(?:that|this|it)(?: is|'s| was) (?:on them|down to (?:the|them|him|her)\b ?\w*)",
         ),
         "This puts the blame on the customer or on someone else.",
@@ -251,6 +253,8 @@ EMPATHY = _words(
 ACCOUNTABILITY = _words(
     r"(?:we|i) (?:made|got it|got this|got that) (?:a )?(?:mistake|wrong)",
     r"(?:our|my) (?:mistake|fault|error|bad)",
+    r"(?:we|i) (?:lost|forgot|missed|mixed up|overlooked|answered badly|handled (?:it|this|that)"
+    r" badly)",
     r"(?:we|i) messed up",
     r"(?:we|i) (?:really )?"
     r"(?:dropped the ball|let you down|got it wrong|were wrong|was wrong|failed you)",
@@ -337,7 +341,8 @@ SENSITIVE_TOPIC = _words(
     r"your (?:account|card|payment|bank(?: details)?|order number|booking (?:number|reference)|"
     r"reservation number|home address|address|password|invoice|billing|insurance|medical|"
     r"prescription|diagnosis|doctor|allerg(?:y|ies)|health|date of birth|postcode|zip code)",
-    r"card (?:ending|number)",
+    r"(?:card|visa|mastercard|amex|debit card|credit card) (?:ending|number)",
+    r"(?:order|booking|reservation|invoice) #\s?\w+",
     r"(?:charged|billed) (?:you|your card)",
     r"allergic reaction",
     r"hospital",

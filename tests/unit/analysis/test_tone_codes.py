@@ -37,6 +37,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "It's clearly stated on our website.",
             "If you had checked the menu you would have seen it.",
             "You forgot to mention the allergy.",
+            "The bride gave us the wrong address.",
         ],
         [
             "We should have checked with you.",
@@ -101,6 +102,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         [
             "Sorry, your card was charged twice; the refund will show on your card soon.",
             "Sorry about your allergy reaction, we'll look into your account.",
+            "Sorry! Your refund for order #55120 goes back to your Visa ending 4417 by Friday.",
         ],
         [
             "Sorry about the double charge; please DM us and we'll refund it.",
@@ -230,7 +232,7 @@ def test_without_a_platform_nothing_limits_the_length() -> None:
 
 STRENGTHS = {
     "empathy": ("I'm so sorry about that.", "Noted, the shop opens at 9."),
-    "accountability": ("That was our mistake.", "I'm sorry you waited."),
+    "accountability": ("We lost track of your delivery, I'm sorry.", "I'm sorry you waited."),
     "next-step": ("We'll send a new cake today.", "I'm sorry you waited."),
     "private-channel": ("Please send us a DM.", "Please come back soon."),
     "follow-up": ("I'll check in with you on Friday.", "Enjoy your weekend."),
