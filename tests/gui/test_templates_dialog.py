@@ -191,3 +191,9 @@ def test_every_widget_has_an_accessible_name(dialog: TemplatesDialog) -> None:
                 assert widget.accessibleName() or (
                     isinstance(widget, QAbstractButton) and widget.text()
                 ), widget
+
+
+def test_the_list_model_is_a_valid_item_model(dialog: TemplatesDialog, qtmodeltester: Any) -> None:
+    qtmodeltester.check(dialog.tree.model())
+    dialog.search.setText("sorry")
+    qtmodeltester.check(dialog.tree.model())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crisisdesk.analysis.templates import VARIABLES, fill, variables_in
 from crisisdesk.analysis.tone import check
@@ -76,3 +78,23 @@ def test_every_shipped_template_passes_the_tone_check_on_x(item: Shipped) -> Non
     assert report.findings == (), report.findings
     assert report.score >= 80
     assert "empathy" in {s.code for s in report.strengths}
+
+
+NAMES = st.sampled_from(["name", "handle", "business", "x_1"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(NAMES.map(lambda n: "{" + n + "}") | st.text(alphabet="ab {}", max_size=4)).map(
+        "".join
+    ),
+    st.dictionaries(NAMES, st.sampled_from(["", " ", "Sam", "{name}"])),
+)
+def test_fill_reports_exactly_the_variables_left(body: str, values: dict[str, str]) -> None:
+    filled = fill(body, values)
+    wanted = [v for v in variables_in(body) if not values.get(v, "").strip()]
+    assert list(filled.unfilled) == wanted
+    if "{{" not in body and not any("{" in v for v in values.values()):
+        for name, value in values.items():
+            if value.strip():  # every variable with a value is gone from the text
+                assert "{" + name + "}" not in filled.text
