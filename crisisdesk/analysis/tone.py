@@ -298,8 +298,8 @@ def _strengths(text: str, excluded: Sequence[tuple[int, int]]) -> list[Strength]
 def _is_complaint(in_reply_to: str | None) -> tuple[bool, bool]:
     """(answering a complaint, the complaint touches private matters). Cached: the composer
     checks the same mention on every keystroke pause."""
-    if in_reply_to is None:
-        return True, False
+    if in_reply_to is None or not in_reply_to.strip():
+        return True, False  # nothing to go by: judged as the answer to a complaint
     from crisisdesk.analysis.sentiment import analyze  # VADER loads on first use only
 
     analysis = analyze(in_reply_to)

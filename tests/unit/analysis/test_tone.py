@@ -78,6 +78,9 @@ def test_without_in_reply_to_the_reply_answers_a_complaint() -> None:
     assert {"no-empathy", "no-next-step"} <= codes(check("Noted."))
     praise = "The cake was wonderful, thank you!"
     assert codes(check("Noted.", in_reply_to=praise)) == set()
+    assert codes(check("Noted.", in_reply_to="  ")) == codes(check("Noted."))
+    question = "What time do you open on Sunday?"
+    assert codes(check("We open at 9.", in_reply_to=question)) == set()
 
 
 def test_report_json_has_the_documented_shape() -> None:
