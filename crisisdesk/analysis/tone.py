@@ -20,7 +20,8 @@ Finding codes: ``defensive``, ``blame``, ``dismissive``, ``shouting``, ``exclama
 ``placeholder``, ``negative-tone``. Strengths: ``empathy``, ``accountability``, ``next-step``,
 ``private-channel``, ``follow-up``, ``personal``. A reply is judged as the answer to a complaint
 unless *in_reply_to* is given and is not one (then empathy and a next step are not required);
-a reply that takes responsibility is not asked for a next step as well.
+taking responsibility counts as acknowledging the customer, and a reply that does is not asked
+for a next step as well.
 The word rules live in ``tone_rules.py``, personal data in ``tone_private.py``, counting in
 ``lengths.py``.
 """
@@ -125,7 +126,7 @@ STRENGTH_MESSAGES: dict[str, str] = {
     StrengthCode.PERSONAL: "Personal: greets the customer by name or signs with a name.",
 }
 
-_PENALTY = {BLOCK: 35, WARN: 15, TIP: 5}
+_PENALTY = {BLOCK: 35, WARN: 20, TIP: 5}
 _BASE_SCORE = 70  # a reply with no findings and no strengths
 _STRENGTH_BONUS = 6  # five strengths or more reach 100
 
@@ -371,11 +372,12 @@ def check(
     ]
     strengths = _strengths(text, excluded)
     has = {s.code for s in strengths}
-    if complaint and StrengthCode.EMPATHY not in has:
+    # owning what went wrong acknowledges the customer too ("This should never have happened.")
+    if complaint and not has & {StrengthCode.EMPATHY, StrengthCode.ACCOUNTABILITY}:
         findings.append(
             Finding(
                 FindingCode.NO_EMPATHY,
-                WARN,
+                WARN if public else TIP,  # a private message usually follows a public apology
                 "The reply does not acknowledge the customer: no apology, thanks or understanding.",
                 None,
                 None,

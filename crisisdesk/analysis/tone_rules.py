@@ -235,6 +235,7 @@ EMPATHY = _words(
     r"(?:i'm|i am|we're|we are|so|really|truly|very) (?:so |really |truly |very )?sorry",
     r"sorry (?:about|for|that|to hear)",
     r"sorry(?= *[.!,;:—–-]| *$)",  # a plain "Sorry!" or "Sorry, Sam."
+    r"sorry,? \w+(?= *[.!,—–-])",  # "Sorry Sam, ..." / "Oh no, sorry Sam!"
     r"(?:my|our) (?:sincere |deepest )?apologies",
     r"(?:i|we) (?:sincerely |truly )?apologi[sz]e",
     r"(?:i|we) (?:completely |totally )?understand",
@@ -274,9 +275,11 @@ NEXT_STEP = _words(
     r"(?:we|i)(?:'ll| will| would like to|'d like to| want to|'re going to| are going to| am "
     r"going to) \w+",
     r"(?:we|i)(?:'ve| have) (?:already )?(?:fixed|changed|updated|refunded|issued|sent|spoken|"
-    r"talked|retrained|added|removed|corrected|arranged|booked|replaced|credited|asked)",
-    r"(?:we're|we are|i'm|i am) (?:looking into|investigating|fixing|working on|checking|"
-    r"refunding|replacing|sending|arranging|retraining|updating)",
+    r"talked|retrained|added|removed|corrected|arranged|booked|replaced|credited|asked|passed|"
+    r"told|reported|escalated|shared|forwarded|raised)",
+    # an action under way: "we're calling everyone", "I'm looking into it"
+    r"(?:we're|we are|i'm|i am) (?:now |already |currently )?"
+    r"(?!being|feeling|having|hearing|seeing|going)\w+ing",
     r"refund\w*",
     r"replacement",
     r"re-?send",

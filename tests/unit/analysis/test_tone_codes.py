@@ -87,6 +87,8 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "I understand, and I'm sorry.",
             "We apologise for the wait.",
             "Sorry! We'll fix it.",
+            "Sorry Sam, that's not the standard we aim for.",
+            "This should never have happened, and the reply you got was unacceptable.",
         ],
     ),
     "no-next-step": (
@@ -96,6 +98,8 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "I'm sorry. Please DM us.",
             "Sorry, we've fixed the oven since.",
             "I'm sorry, that should never have happened.",
+            "I'm sorry. We're calling everyone with an order this week.",
+            "Oh no, sorry Sam! We've passed this straight to the bakers.",
         ],
     ),
     "take-offline": (
@@ -191,6 +195,23 @@ def test_exclamation_run_warns_scattered_marks_are_a_tip() -> None:
     assert run.severity == ToneSeverity.WARN
     (tip,) = [f for f in check("Sorry! See you!").findings if f.code == "exclamation"]
     assert tip.severity == ToneSeverity.TIP
+
+
+def test_no_empathy_is_a_tip_in_a_private_message() -> None:
+    text = "I've refunded your order in full."
+    (public,) = [f for f in check(text).findings if f.code == "no-empathy"]
+    (private,) = [f for f in check(text, public=False).findings if f.code == "no-empathy"]
+    assert (public.severity, private.severity) == (ToneSeverity.WARN, ToneSeverity.TIP)
+
+
+def test_the_demo_owner_reply_that_started_the_backlash_is_caught() -> None:
+    text = (
+        "@hannah_weds We delivered to the address on the form. If nobody was there to sign, "
+        "that's not our problem."
+    )
+    report = check(text, platform=Platform.X)
+    assert {"defensive", "no-empathy"} <= {f.code for f in report.findings}
+    assert report.score <= 40
 
 
 def test_private_reply_is_not_checked_for_personal_data_or_take_offline() -> None:
