@@ -49,6 +49,10 @@ DEFENSIVE = (
             r"you(?: are|'re) (?:wrong|mistaken|incorrect|misinformed)",
             r"there(?: is|'s) nothing (?:wrong|we can do|more we can do)",
             r"we have nothing to apologi[sz]e for",
+            r"(?:the )?problem (?:isn't|is not|wasn't|was not) (?:us|on our side|on our end|ours)",
+            r"(?:we have|we've got|we've had) (?:thousands|hundreds|lots|plenty) of (?:happy|"
+            r"satisfied) customers",
+            r"not us(?= *[.!;])",
             r"(?:that|this|it)(?: is|'s| was|isn't|wasn't)(?: not)? what happened",
             r"our (?:records|cctv|cameras?|footage|system|logs|receipts?) (?:show|shows|say|says"
             r"|indicate|prove|proves)",
@@ -75,7 +79,9 @@ BLAME = (
             r"(?:it|that|this) (?:is|was|'s) your (?:fault|problem|mistake|responsibility)",
             r"your (?:own )?fault",
             r"if you had (?:read|checked|looked|followed|told|asked|paid attention)",
-            r"(?:read|check) (?:the|our) (?:policy|terms|menu|sign|website|small print|fine print)",
+            r"(?:read|check) (?:the|our) (?:[\w-]+ )?(?:policy|terms|menu|signs?|website"
+            r"|small print|fine print|labels?|notice|description|faq)",
+            r"take it up with (?:them|him|her|the \w+)",
             r"(?:as|it was|it is|it's) (?:clearly )?(?:stated|written|posted|marked|shown) "
             r"(?:on|in) (?:our|the)",
             r"user error",
@@ -118,7 +124,11 @@ DISMISSIVE = (
             r"lol",
             r"obviously",
             r"(?:ok(?:ay)?,? )?we get it(?= *[.,!;]| *$)",
-            r"(?:no one|nobody|no-one) else (?:has|have|had) (?:complained|had|mentioned)",
+            r"(?:no one|nobody|no-one) else (?:has|have|had) (?:complained|had|mentioned|a problem"
+            r"|an issue|problems|issues)",
+            r"(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time you(?:'ve| have) complained",
+            r"give us a break",
+            r"cut us some slack",
             r"(?:we|i) (?:don't|do not) know what you(?:'re| are) talking about",
             r"if that's how you feel",
             r"(?:shop|go|eat|order) elsewhere",

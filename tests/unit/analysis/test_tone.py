@@ -98,3 +98,54 @@ def test_report_json_has_the_documented_shape() -> None:
 def test_utf16_index_counts_astral_characters_twice() -> None:
     text = "🎂 CALM"
     assert utf16_index(text, text.index("C")) == 3
+
+
+BAD_REPLIES = {
+    "We delivered to the address on the form. If nobody was there to sign, that's not our "
+    "problem.": {"defensive"},
+    "We have thousands of happy customers, so clearly the problem isn't us.": {"defensive"},
+    "Please stop spreading lies or we will take legal action.": {"negative-tone"},
+    "As we already explained, refunds take 10 days.": {"dismissive"},
+    "Maybe read the allergen sign next time?": {"blame"},
+    "The courier lost it, not us. Take it up with them.": {"defensive", "blame"},
+    "lol ok": {"dismissive"},
+    "We're a small business, give us a break.": {"dismissive"},
+    "Your order #48213 was refunded to card 4111 1111 1111 1111.": {"private-data"},
+    "Hi [NAME], thanks for your feedback.": {"placeholder"},
+    "Not sure what you expected for that price.": {"dismissive"},
+    "This is the third time you've complained. Nobody else has a problem.": {"dismissive"},
+    "Whatever. Go elsewhere then.": {"dismissive"},
+    "You're overreacting, it was one late cake.": {"dismissive"},
+    "Email me at sam.customer@gmail.com and I'll sort it.": {"private-data"},
+    "Fake review. You never visited us.": {"negative-tone"},
+    "We apologise for any inconvenience caused.": {"dismissive"},
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), list(BAD_REPLIES.items()))
+def test_bad_replies_are_caught_for_what_is_wrong_with_them(text: str, expected: set[str]) -> None:
+    report = check(text)
+    assert expected <= codes(report)
+    assert report.score <= 50
+
+
+def _demo_public_replies() -> list[str]:
+    """The demo owner's public replies (crisisdesk.demo's fragments), with their names filled."""
+    from crisisdesk.demo.data import fragments
+
+    parts = fragments()["replies"]
+    made = [
+        opener + apology + " " + action + sign
+        for opener in parts["apology_open"][:2]
+        for apology in parts["apology"]
+        for action in parts["action_public"]
+        for sign in parts["sign"][:2]
+    ] + [text + sign for text in parts["sorry_public"] for sign in parts["sign"]]
+    return [t.replace("{first}", "Sam") for t in made]
+
+
+def test_the_demo_owner_public_replies_come_back_clean() -> None:
+    replies = _demo_public_replies()
+    assert len(replies) >= 100
+    flagged = {t: check(t).findings for t in replies if check(t).findings}
+    assert flagged == {}
