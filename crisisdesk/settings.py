@@ -60,12 +60,14 @@ DECLARED: tuple[Setting, ...] = (
     Setting("geometry/*", bytes, b"", "size and position of a dialog, keyed by dialog name"),
     Setting("sync/interval", int, 0, "minutes between automatic syncs; 0 = off (5, 15, 30, 60)"),
     Setting("settings/version", int, 0, "the last upgrade step run on these settings"),
-    Setting("business/name", str, "", "the business's name: printed plans, replies"),
+    Setting("business/name", str, "", "the business name: printed plans, replies ({business})"),
     Setting("plan/current", int, 0, "the plan shown last on the Plan page (its id)"),
     Setting("plan/your_name", str, "", "who ticks plan items on this computer"),
     Setting("plan/paper", str, "", "paper size of printed plans: a4 or letter ('' = locale)"),
     Setting("plan/splitter", bytes, b"", "Plan page list / details splitter positions"),
     Setting("plan/header", bytes, b"", "Plan page column widths (Qt header state)"),
+    Setting("business/contact", str, "", "the business's own contact, {contact}; never flagged"),
+    Setting("business/signature", str, "", "how replies are signed, {signature}"),
 )
 
 

@@ -2,9 +2,10 @@
 
 One module per command group, each adding its subcommands with ``register(sub)``:
 ``importing`` (import), ``mentions`` (mentions, analyze), ``demo`` (demo), ``accounts``
-(accounts ..., sync) and ``plan`` (plan list/export/import). They parse arguments, prompt and
-print; what they do lives in ``crisisdesk.services`` (changes), the store's queries (listings)
-and ``crisisdesk.export`` (plan files and documents).
+(accounts ..., sync), ``plan`` (plan list/export/import) and ``tone`` (tone). They
+parse arguments, prompt and print; what they do lives in ``crisisdesk.services``
+(changes), the store's queries (listings), ``crisisdesk.export`` (plan files and
+documents) and ``crisisdesk.analysis`` (the tone check).
 
 User errors print one clear message on stderr and exit 2; tracebacks are for bugs only.
 """
@@ -17,7 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from crisisdesk import __version__, paths
-from crisisdesk.cli import accounts, demo, importing, mentions, plan
+from crisisdesk.cli import accounts, demo, importing, mentions, plan, tone
 from crisisdesk.cli.common import ClientFactory, Context, Handler
 from crisisdesk.errors import CrisisdeskError
 
@@ -37,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"database file (default: ${paths.DB_ENV} or {paths.database_path(None)})",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (importing, mentions, demo, accounts, plan):  # the order of `crisisdesk --help`
+    for group in (importing, mentions, demo, accounts, plan, tone):  # `--help` order
         group.register(sub)
     return parser
 

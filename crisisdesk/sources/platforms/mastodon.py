@@ -35,6 +35,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 
+from crisisdesk.analysis.lengths import mastodon_length
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, SourceError
 from crisisdesk.sources.platforms.base import (
@@ -56,9 +57,6 @@ from crisisdesk.timeutil import normalise, now_iso
 
 log = logging.getLogger(__name__)
 
-_URL = re.compile(r"https?://[^\s<>\"']+")
-_MENTION = re.compile(r"(?<![\w@])@(\w+)@[\w.-]+\w")
-_URL_WEIGHT = 23  # Mastodon counts every link as 23 characters
 _QUOTE_FALLBACK = re.compile(r"(?:RE|QT): *\S+")  # the line quote posts carry for old apps
 
 
@@ -93,10 +91,8 @@ class MastodonConnector(Connector):
 
     @staticmethod
     def reply_length(body: str) -> int:
-        """Characters as Mastodon counts them: links weigh 23, '@user@server' counts '@user'."""
-        text = _URL.sub("x" * _URL_WEIGHT, body)
-        text = _MENTION.sub(lambda m: "@" + m.group(1), text)
-        return len(text)
+        """As Mastodon counts (analysis/lengths.py): links 23, '@user@server' as '@user'."""
+        return mastodon_length(body)
 
     # -- requests -----------------------------------------------------------------------------
 
