@@ -182,6 +182,23 @@ def m004_account_sync_state(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m006_drafts(db: sqlite_utils.Database) -> None:
+    # the composer's unsent reply per mention, saved as the owner types (store/drafts.py), so a
+    # crash or a failed send never loses it; one row per mention, removed once the reply is sent
+    db.execute(
+        """
+        CREATE TABLE IF NOT EXISTS drafts (
+            mention_id INTEGER PRIMARY KEY REFERENCES mentions(id) ON DELETE CASCADE,
+            body TEXT NOT NULL,
+            channel TEXT NOT NULL DEFAULT 'public' CHECK (channel IN ('public', 'private')),
+            template_id INTEGER,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names of applied migrations this version does not know: the file is from the future.
 
