@@ -70,6 +70,14 @@ class Severity(StrEnum):
     ERROR = "error"
 
 
+class ToneSeverity(StrEnum):
+    """How much a finding of the reply tone check matters (analysis/tone.py)."""
+
+    BLOCK = "block"  # the platform refuses it, or it exposes a customer: fix before sending
+    WARN = "warn"  # hurts the business in public
+    TIP = "tip"  # would make a good reply better
+
+
 @dataclass(frozen=True, slots=True)
 class NewMention:
     """A mention as a connector or a file row hands it over: before analysis, before storage.

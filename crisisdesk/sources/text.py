@@ -16,7 +16,7 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
-import regex
+from crisisdesk.analysis.lengths import grapheme_count as grapheme_count  # one definition
 
 _BLOCKS = {
     "p", "div", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table",
@@ -136,8 +136,3 @@ def unwrap_link(url: str | None) -> str | None:
                 if target.startswith(("http://", "https://")):
                     return target
     return url.strip()
-
-
-def grapheme_count(text: str) -> int:
-    """How many user-perceived characters *text* has (Unicode extended grapheme clusters)."""
-    return len(regex.findall(r"\X", text))

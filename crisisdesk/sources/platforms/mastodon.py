@@ -17,13 +17,13 @@ to ``max_pages`` pages (``Link rel="next"``); later syncs ask for ``min_id=<curs
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 
+from crisisdesk.analysis.lengths import mastodon_length
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import PlatformError, SourceError
 from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
@@ -36,10 +36,6 @@ from crisisdesk.sources.platforms.common import (
 from crisisdesk.sources.platforms.http import add_secret, json_body, send
 from crisisdesk.sources.text import html_to_text, plain
 from crisisdesk.timeutil import normalise, now_iso
-
-_URL = re.compile(r"https?://[^\s<>\"']+")
-_MENTION = re.compile(r"(?<![\w@])@(\w+)@[\w.-]+\w")
-_URL_WEIGHT = 23  # Mastodon counts every link as 23 characters
 
 
 def _id_key(value: str) -> tuple[int, str]:
@@ -72,10 +68,8 @@ class MastodonConnector(Connector):
 
     @staticmethod
     def reply_length(body: str) -> int:
-        """Characters as Mastodon counts them: links weigh 23, '@user@server' counts '@user'."""
-        text = _URL.sub("x" * _URL_WEIGHT, body)
-        text = _MENTION.sub(lambda m: "@" + m.group(1), text)
-        return len(text)
+        """As Mastodon counts (analysis/lengths.py): links 23, '@user@server' as '@user'."""
+        return mastodon_length(body)
 
     # -- requests -----------------------------------------------------------------------------
 

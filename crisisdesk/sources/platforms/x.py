@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 
 import httpx
 
+from crisisdesk.analysis.lengths import x_weighted_length as weighted_length
 from crisisdesk.domain import NewMention, Platform
 from crisisdesk.errors import AuthError, PlatformError, SourceError
 from crisisdesk.sources.platforms.base import Connector, FetchResult, ReplyResult, ReplyTarget
@@ -33,6 +34,7 @@ from crisisdesk.sources.platforms.common import credential, payload_json, same_w
 from crisisdesk.sources.platforms.http import json_body, send
 from crisisdesk.timeutil import normalise, now_iso
 
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 API_URL = "https://api.x.com"
 WEB_URL = "https://x.com"
 MAX_PAGES = 5
@@ -40,38 +42,11 @@ TWEET_FIELDS = (
     "created_at,public_metrics,conversation_id,in_reply_to_user_id,referenced_tweets,author_id"
 )
 USER_FIELDS = "public_metrics,username,name"
-URL_WEIGHT = 23  # every link counts as 23 characters (t.co)
-_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
 NOT_ALLOWED_HINT = (
     "X only lets you reply to posts that mention or quote your account (or whose author "
     "engaged with you). Answer this person from the X app, or post on your own timeline."
 )
-
-
-def _light(ch: str) -> bool:
-    """Characters X counts once; the rest (CJK, emoji...) count twice."""
-    cp = ord(ch)
-    return cp <= 4351 or 8192 <= cp <= 8205 or 8208 <= cp <= 8223 or 8242 <= cp <= 8247
-
-
-def weighted_length(text: str) -> int:
-    """The length X counts: links 23, most Latin text 1 per character, CJK and emoji 2.
-
-    An emoji built from several code points (skin tones, ZWJ families) counts once.
-    """
-    total = URL_WEIGHT * len(_URL.findall(text))
-    joined = False
-    for ch in _URL.sub("", text):
-        cp = ord(ch)
-        if ch == "\u200d":
-            joined = True
-            continue
-        if joined or 0xFE00 <= cp <= 0xFE0F or 0x1F3FB <= cp <= 0x1F3FF:
-            joined = False
-            continue
-        total += 1 if _light(ch) else 2
-    return total
 
 
 class XConnector(Connector):
@@ -87,6 +62,7 @@ class XConnector(Connector):
 
     @staticmethod
     def reply_length(body: str) -> int:
+        """Weighted as X counts (analysis/lengths.py: the one definition)."""
         return weighted_length(body)
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:

@@ -1,0 +1,119 @@
+"""How long a reply is, counted the way each platform counts it: the one definition.
+
+The connectors (``sources/platforms``) refuse a reply over the limit with these functions, and
+the tone check (``analysis/tone.py``) shows the same count in the composer, so the counter the
+owner sees and the check before sending can never disagree.
+
+* ``reply_length(platform, text)``: the length in the platform's own unit —
+  X: weighted characters (twitter-text v3: NFC first; every link 23; code points below U+1100
+  and a few punctuation ranges 1; everything else, CJK included, 2; an emoji sequence — skin
+  tones, ZWJ families, flags, keycaps — 2 as a whole); Bluesky: graphemes; Mastodon:
+  graphemes with every link 23 and ``@user@server`` counted as ``@user``; Reddit, Facebook and
+  anything else: characters (code points).
+* ``reply_limit(platform, instance_limit=None)``: X 280, Bluesky 300, Mastodon 500 or the
+  instance's own limit, Reddit 10,000, Facebook 8,000; ``None`` where nothing limits a reply.
+* ``overflow_start(platform, text, limit)``: where the text passes the limit (for highlighting).
+* ``grapheme_count(text)``: user-perceived characters (an emoji with skin tone counts once).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+from crisisdesk.domain import Platform
+
+__all__ = [
+    "LINK_WEIGHT", "REPLY_LIMITS", "grapheme_count", "mastodon_length", "overflow_start",
+    "reply_length", "reply_limit", "x_weighted_length",
+]  # fmt: skip
+
+#: X and Mastodon count every link as this many characters, whatever its length
+LINK_WEIGHT = 23
+
+REPLY_LIMITS: dict[str, int] = {
+    Platform.X: 280,
+    Platform.BLUESKY: 300,  # graphemes
+    Platform.MASTODON: 500,  # the default; instances may allow more
+    Platform.REDDIT: 10_000,
+    Platform.FACEBOOK: 8_000,
+}
+
+_GRAPHEME = regex.compile(r"\X")
+# the links X recognises: with a scheme, with www., or a bare domain with a common TLD;
+# trailing punctuation is not part of the link ("see x.com/a." ends the sentence)
+_X_LINK = regex.compile(
+    r"(?<![\w@.])(?:https?://[^\s<>\"']+|www\.[^\s<>\"']+"
+    r"|(?:[a-z0-9-]+\.)+(?:com|org|net|io|co|uk|de|fr|es|it|nl|ca|au|us|info|biz|app|dev|shop"
+    r"|store|me|ly|gl|be|ie|eu|nz|ch|at|se|no|dk|fi|pl|jp|in|br)(?:/[^\s<>\"']*)?)"
+    r"(?<![.,;:!?'\")\]])",
+    regex.IGNORECASE,
+)
+_MASTODON_LINK = regex.compile(r"https?://[^\s<>\"']+")
+_MASTODON_MENTION = regex.compile(r"(?<![\w@])@(\w+)@[\w.-]+\w")
+_X_TOKEN = regex.compile(_X_LINK.pattern + r"|\X", regex.IGNORECASE)
+_EMOJI = regex.compile(r"\p{Emoji_Presentation}|\ufe0f|\u200d|\u20e3|\p{Regional_Indicator}")
+
+
+def grapheme_count(text: str) -> int:
+    """How many user-perceived characters *text* has (Unicode extended grapheme clusters)."""
+    return len(_GRAPHEME.findall(text))
+
+
+def _light(cp: int) -> bool:
+    """Code points X counts once (twitter-text v3's ranges); the rest count twice."""
+    return cp <= 4351 or 8192 <= cp <= 8205 or 8208 <= cp <= 8223 or 8242 <= cp <= 8247
+
+
+def x_weighted_length(text: str) -> int:
+    """The length X counts against its 280: links 23, Latin text 1, CJK and emoji 2."""
+    total = 0
+    for token in _X_TOKEN.finditer(unicodedata.normalize("NFC", text)):
+        piece = token.group()
+        if len(piece) > 1 and _X_LINK.fullmatch(piece):
+            total += LINK_WEIGHT
+        elif _EMOJI.search(piece):
+            total += 2  # an emoji sequence counts 2 as a whole
+        else:
+            total += sum(1 if _light(ord(ch)) else 2 for ch in piece)
+    return total
+
+
+def mastodon_length(text: str) -> int:
+    """Graphemes as Mastodon counts them: links weigh 23, ``@user@server`` counts ``@user``."""
+    counted = _MASTODON_LINK.sub("x" * LINK_WEIGHT, text)
+    counted = _MASTODON_MENTION.sub(lambda m: "@" + m.group(1), counted)
+    return grapheme_count(counted)
+
+
+def reply_length(platform: str | None, text: str) -> int:
+    """The length of *text* in *platform*'s own unit (see the module text)."""
+    if platform == Platform.X:
+        return x_weighted_length(text)
+    if platform == Platform.BLUESKY:
+        return grapheme_count(text)
+    if platform == Platform.MASTODON:
+        return mastodon_length(text)
+    return len(text)
+
+
+def reply_limit(platform: str | None, instance_limit: int | None = None) -> int | None:
+    """The longest reply *platform* takes; *instance_limit* overrides Mastodon's default."""
+    if platform == Platform.MASTODON and instance_limit:
+        return instance_limit
+    return REPLY_LIMITS.get(platform or "")
+
+
+def overflow_start(platform: str | None, text: str, limit: int) -> int | None:
+    """The index in *text* from which it no longer fits in *limit*; None when it fits."""
+    if reply_length(platform, text) <= limit:
+        return None
+    low, high = 0, len(text)  # the longest prefix that fits is text[:low]
+    while low < high:
+        middle = (low + high + 1) // 2
+        if reply_length(platform, text[:middle]) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return low
