@@ -1,0 +1,601 @@
+"""The reply composer beside the selected mention: template, editor with live tone checks,
+the platform's character counter, channel, and Send (or Copy and mark replied).
+
+What happens as the owner types:
+- each pause (``toneCheck`` debounce) runs ``analysis.tone.check`` on the GUI thread (a few ms),
+  highlights the findings' spans in palette-derived colours and lists them with their fixes;
+- each longer pause (``draftSave`` debounce) saves the draft through the task runner, so a
+  crash loses at most the last pause's words; switching mention or closing saves at once.
+
+Sending goes through ``services.send`` on a worker thread; a public post is confirmed first. A
+failure keeps the draft and says why, and the next Send reuses the stored reply's idempotency
+key, so a retry never posts twice. Mentions crisisdesk cannot answer itself (imported, feeds,
+X before signing in) offer "Copy and mark replied" instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.analysis import lengths, tone
+from crisisdesk.analysis.waiting import waiting_hours
+from crisisdesk.domain import ReplyRoute
+from crisisdesk.errors import CrisisdeskError
+from crisisdesk.services import compose, send
+from crisisdesk.services.compose import ReplyContext
+from crisisdesk.settings import Settings
+from crisisdesk.store import drafts
+from crisisdesk.store.replies import Reply
+from crisisdesk.timeutil import now_utc, parse_iso
+from crisisdesk.ui.composer import template_source
+from crisisdesk.ui.composer.findings import FindingsList
+from crisisdesk.ui.composer.fixes import fix_for
+from crisisdesk.ui.composer.highlight import finding_selections
+from crisisdesk.ui.debounce import Debounce
+from crisisdesk.ui.format import duration_text, local_time_text, platform_text
+from crisisdesk.ui.tasks import TaskRunner
+from crisisdesk.ui.widgets import WrapLabel
+
+CHECK_DEBOUNCE_MS = 250
+SAVE_DEBOUNCE_MS = 700
+WAITING_REFRESH_MS = 60_000
+#: waiting longer than this is shown as urgent (a day in a backlash is a long time)
+URGENT_HOURS = 4.0
+CHANNELS = (("public", "Public reply"), ("private", "Private message"))
+
+
+class ReplyEditor(QPlainTextEdit):
+    """The reply text. Ctrl+Enter asks to send; Escape asks to go back to the list."""
+
+    sendRequested = Signal()
+    leaveRequested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and mods & (
+            Qt.KeyboardModifier.ControlModifier
+        ):
+            self.sendRequested.emit()
+            return
+        if key == Qt.Key.Key_Escape and not mods:
+            self.leaveRequested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ComposerPane(QWidget):
+    """See the module text. ``show_selection(ids)`` follows the inbox selection."""
+
+    #: mentions whose status or replies changed (the inbox repaints them)
+    replied = Signal(list)
+    #: Escape in the editor
+    leaveRequested = Signal()
+    #: the owner asked to sign in to X for this account name
+    signInRequested = Signal(str)
+    #: "Set a follow-up…" after a reply
+    followUpRequested = Signal()
+    #: a reply was sent or marked (tests and the status bar listen): the stored Reply
+    sent = Signal(object)
+    #: a send failed: its user text
+    sendFailed = Signal(str)
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        settings: Settings,
+        *,
+        now: Callable[[], datetime] = now_utc,
+        client_factory: Any = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("composerPane")
+        #: how connectors get their HTTP client (tests: no real waits between retries)
+        self._client: dict[str, Any] = {"client_factory": client_factory} if client_factory else {}
+        self.setAccessibleName("Reply composer")
+        self._runner = runner
+        self._settings = settings
+        self._now = now
+        self._context: ReplyContext | None = None
+        self._request = 0
+        self._loading = False
+        self._sending = False
+        self._done_for: int | None = None  # the mention the "Sent." line is about
+        self._templates: list[Any] = []
+        self.report: tone.ToneReport | None = None
+        self._build()
+        self.check_later = Debounce(self, "toneCheck", CHECK_DEBOUNCE_MS, self.run_check)
+        self.save_later = Debounce(self, "draftSave", SAVE_DEBOUNCE_MS, self.save_draft)
+        self.editor.textChanged.connect(self._text_changed)
+        self.waiting_timer = QTimer(self)
+        self.waiting_timer.setObjectName("composerWaiting")
+        self.waiting_timer.setInterval(WAITING_REFRESH_MS)
+        self.waiting_timer.timeout.connect(self._show_waiting)
+        self.waiting_timer.start()
+        self.show_context(None, "Select one mention to reply to it.")
+
+    # --- building -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.to_label = WrapLabel(accessible_name="Replying to")
+        font = self.to_label.font()
+        font.setBold(True)
+        self.to_label.setFont(font)
+        self.waiting_label = WrapLabel(accessible_name="Customer waiting time")
+        self.route_note = WrapLabel(accessible_name="How this reply is sent")
+        self.route_note.setObjectName("routeNote")
+
+        self.template_combo = QComboBox(self)
+        self.template_combo.setAccessibleName("Reply template")
+        self.template_combo.activated.connect(self._template_chosen)
+        self.channel_combo = QComboBox(self)
+        self.channel_combo.setAccessibleName("Reply channel")
+        for key, text in CHANNELS:
+            self.channel_combo.addItem(text, key)
+        self.channel_combo.currentIndexChanged.connect(self._channel_changed)
+        form = QFormLayout()
+        form.addRow("&Template:", self.template_combo)
+        form.addRow("C&hannel:", self.channel_combo)
+
+        self.editor = ReplyEditor(self)
+        self.editor.setObjectName("replyEditor")
+        self.editor.setAccessibleName("Reply text")
+        self.editor.setPlaceholderText("Write your reply, or pick a template above.")
+        self.editor.setTabChangesFocus(True)
+        self.editor.sendRequested.connect(self.send)
+        self.editor.leaveRequested.connect(self.leaveRequested)
+        editor_label = QLabel("&Reply:", self)
+        editor_label.setBuddy(self.editor)
+
+        self.counter = QLabel(self)
+        self.counter.setAccessibleName("Characters used")
+        self.score_label = QLabel(self)
+        self.score_label.setAccessibleName("Tone score")
+        self.strengths_label = WrapLabel(accessible_name="What the reply does well")
+        meter = QHBoxLayout()
+        meter.addWidget(self.score_label)
+        meter.addStretch(1)
+        meter.addWidget(self.counter)
+
+        self.findings = FindingsList(self)
+        self.findings.activated.connect(self.apply_finding)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.findings)
+        scroll.setAccessibleName("Tone check findings")
+
+        self.error_label = WrapLabel(accessible_name="Why the reply was not sent")
+        self.error_label.setObjectName("sendError")
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.done_label = WrapLabel(accessible_name="Reply result")
+
+        self.send_button = QPushButton("&Send", self)
+        self.send_button.setObjectName("sendButton")
+        self.send_button.setToolTip("Post this reply (Ctrl+Enter)")
+        self.send_button.clicked.connect(self.send)
+        self.copy_button = QPushButton("&Copy and mark replied", self)
+        self.copy_button.setObjectName("copyButton")
+        self.copy_button.setToolTip("Copy the reply to paste it in the platform's own app")
+        self.copy_button.clicked.connect(self.copy_and_mark)
+        self.sign_in_button = QPushButton("Sign in to &X to reply", self)
+        self.sign_in_button.clicked.connect(self._ask_sign_in)
+        self.follow_up_button = QPushButton("Set a &follow-up…", self)
+        self.follow_up_button.clicked.connect(self.followUpRequested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.sign_in_button)
+        buttons.addWidget(self.follow_up_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.send_button)
+
+        top = QWidget(self)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.to_label, self.waiting_label, self.route_note):
+            top_layout.addWidget(widget)
+        top_layout.addLayout(form)
+        top_layout.addWidget(editor_label)
+        top_layout.addWidget(self.editor, 1)
+        top_layout.addLayout(meter)
+        top_layout.addWidget(self.strengths_label)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("composerSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        saved = self._settings.get("composer/splitter")
+        if saved:
+            self.splitter.restoreState(QByteArray(saved))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.done_label)
+        layout.addLayout(buttons)
+
+    def save_settings(self) -> None:
+        self._settings.set("composer/splitter", bytes(self.splitter.saveState().data()))
+
+    # --- which mention ------------------------------------------------------------------------
+
+    @property
+    def mention_id(self) -> int | None:
+        return self._context.mention.id if self._context else None
+
+    def show_selection(self, ids: list[int]) -> None:
+        """Follow the inbox: one selected mention gets the composer, anything else a hint."""
+        if len(ids) == 1 and ids[0] == self.mention_id:
+            return
+        self.save_draft_now()
+        if len(ids) != 1:
+            self.show_context(None, "Select one mention to reply to it.")
+            return
+        self.load(ids[0])
+
+    def load(self, mention_id: int) -> None:
+        self._request += 1
+        request = self._request
+        self._runner.op(lambda ctx: compose.reply_context(ctx.db, mention_id)).success(
+            lambda context: self._landed(request, context)
+        ).start()
+
+    def reload(self) -> None:
+        if self.mention_id is not None:
+            mention_id = self.mention_id
+            self.save_draft_now()
+            self._context = None
+            self.load(mention_id)
+
+    def _landed(self, request: int, context: ReplyContext) -> None:
+        if request == self._request:
+            self.show_context(context)
+
+    def show_context(self, context: ReplyContext | None, empty_text: str = "") -> None:
+        self._context = context
+        self._loading = True
+        try:
+            self.check_later.cancel()
+            self.save_later.cancel()
+            draft = context.draft if context else None
+            self.editor.setPlainText(draft.body if draft else "")
+            self.editor.document().clearUndoRedoStacks()
+            channel = draft.channel if draft else "public"
+            self.channel_combo.setCurrentIndex(max(self.channel_combo.findData(channel), 0))
+        finally:
+            self._loading = False
+        if context is None or context.mention.id != self._done_for:
+            self.error_label.hide()
+            self.done_label.hide()
+            self._done_for = None
+        enabled = context is not None
+        for widget in (self.editor, self.template_combo, self.channel_combo):
+            widget.setEnabled(enabled)
+        if context is None:
+            self.to_label.setText(empty_text)
+            self.waiting_label.clear()
+            self.route_note.hide()
+            self.sign_in_button.hide()
+            self.follow_up_button.hide()
+            self.report = None
+            self.findings.show_findings("", ())
+            self.editor.setExtraSelections([])
+            self.counter.clear()
+            self.score_label.clear()
+            self.strengths_label.clear()
+            self._update_buttons()
+            return
+        m = context.mention
+        who = m.author_name or m.author_handle
+        handle = f" (@{m.author_handle.lstrip('@')})" if m.author_handle and m.author_name else ""
+        where = platform_text(context.platform or m.source)
+        self.to_label.setText(f"Reply to {who}{handle} on {where}")
+        self.route_note.setText(context.why_copy)
+        self.route_note.setVisible(bool(context.why_copy))
+        self.sign_in_button.setVisible(context.can_sign_in)
+        self.follow_up_button.setVisible(bool(context.sent))
+        private = self.channel_combo.model().item(1)  # type: ignore[attr-defined]
+        private.setEnabled(context.private_possible)
+        if not context.private_possible:
+            self.channel_combo.setCurrentIndex(0)
+        self._fill_templates()
+        self._show_waiting()
+        self.run_check()
+
+    def _show_waiting(self) -> None:
+        context = self._context
+        if context is None:
+            return
+        m = context.mention
+        hours = waiting_hours(m.created_at, m.status, self._now())
+        if hours is not None:
+            urgent = " — answer soon" if hours >= URGENT_HOURS else ""
+            self.waiting_label.setText(
+                f"The customer has been waiting {duration_text(hours * 3600)}{urgent}."
+            )
+        elif context.sent:
+            first = context.sent[0]
+            delay = parse_iso(first.sent_at or first.created_at) - parse_iso(m.created_at)
+            self.waiting_label.setText(
+                f"Answered {duration_text(delay.total_seconds())} after the customer wrote"
+                f" (sent {local_time_text(first.sent_at or first.created_at)})."
+            )
+        else:
+            self.waiting_label.setText("Answered or closed in the inbox.")
+
+    # --- templates ----------------------------------------------------------------------------
+
+    def load_templates(self) -> None:
+        """Read the template library (on a worker thread); the picker fills when it lands."""
+        self._runner.op(template_source.load).success(self.set_templates).start()
+
+    def set_templates(self, templates: list[Any]) -> None:
+        self._templates = list(templates)
+        self._fill_templates()
+
+    def _fill_templates(self) -> None:
+        self.template_combo.clear()
+        self.template_combo.addItem("Choose a template…", None)
+        for template in self._templates:
+            label = f"{template.category}: {template.name}" if template.category else template.name
+            self.template_combo.addItem(label, template)
+        self.template_combo.setEnabled(self._context is not None and bool(self._templates))
+
+    def _template_chosen(self, index: int) -> None:
+        template = self.template_combo.itemData(index)
+        if template is None or self._context is None:
+            return
+        values = compose.template_values(
+            self._context.mention,
+            business=self._settings.get("composer/business"),
+            contact=self._settings.get("composer/contact"),
+            signature=self._settings.get("composer/signature"),
+        )
+        text = template_source.fill(template.body, values)
+        self.template_combo.setCurrentIndex(0)
+        cursor = self.editor.textCursor()
+        cursor.beginEditBlock()  # one Ctrl+Z takes the whole template back out
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(text)
+        cursor.endEditBlock()
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- typing -------------------------------------------------------------------------------
+
+    @property
+    def private(self) -> bool:
+        return self.channel_combo.currentData() == "private"
+
+    @property
+    def platform(self) -> str:
+        context = self._context
+        return (context.platform or context.mention.source) if context else ""
+
+    def _text_changed(self) -> None:
+        if self._loading or self._context is None:
+            return
+        self.done_label.hide()
+        self._show_count(self.editor.toPlainText())
+        self.check_later()
+        self.save_later()
+
+    def _channel_changed(self, _index: int) -> None:
+        if self._loading or self._context is None:
+            return
+        self.run_check()
+        self.save_later()
+
+    def _show_count(self, text: str) -> None:
+        used = lengths.reply_length(self.platform, text)
+        limit = lengths.reply_limit(self.platform)
+        self.counter.setText(f"{used:,} / {limit:,}" if limit else f"{used:,} characters")
+        over = bool(limit) and used > (limit or 0)
+        self.counter.setProperty("over", over)
+        self.counter.setAccessibleDescription("Too long for the platform" if over else "")
+
+    def run_check(self) -> None:
+        """The tone check of the text as it is now (the debounce calls this)."""
+        self.check_later.cancel()
+        context = self._context
+        if context is None:
+            return
+        text = self.editor.toPlainText()
+        own = [c for c in (self._settings.get("composer/contact"),) if c]
+        self.report = tone.check(
+            text,
+            platform=self.platform or None,
+            in_reply_to=context.mention.text,
+            own_contacts=own,
+            public=not self.private,
+        )
+        shown = self.report.findings if text.strip() else ()
+        self.editor.setExtraSelections(finding_selections(self.editor, text, shown))
+        self.findings.show_findings(text, shown)
+        self._show_count(text)
+        if text.strip():
+            self.score_label.setText(f"Tone {self.report.score}/100")
+            good = [s.message for s in self.report.strengths]
+            self.strengths_label.setText(("Good: " + " ".join(good)) if good else "")
+        else:
+            self.score_label.clear()
+            self.strengths_label.clear()
+        self._update_buttons()
+
+    def blocking(self) -> list[tone.Finding]:
+        return [f for f in (self.report.findings if self.report else ()) if f.severity == "block"]
+
+    def _update_buttons(self) -> None:
+        context = self._context
+        has_text = bool(self.editor.toPlainText().strip())
+        ready = context is not None and has_text and not self._sending and not self.blocking()
+        can_post = context is not None and context.route is ReplyRoute.SEND
+        self.send_button.setVisible(can_post)
+        self.send_button.setEnabled(ready and can_post)
+        self.copy_button.setEnabled(ready)
+        self.send_button.setDefault(can_post)
+        why = "Fix the problems marked red first." if has_text and self.blocking() else ""
+        self.send_button.setToolTip(why or "Post this reply (Ctrl+Enter)")
+        self.copy_button.setToolTip(why or "Copy the reply to paste it in the platform's app")
+
+    def apply_finding(self, finding: tone.Finding) -> None:
+        """A finding's button: apply its fix (undoable), or select its words to rewrite."""
+        text = self.editor.toPlainText()
+        edit = fix_for(text, finding)
+        cursor = QTextCursor(self.editor.document())
+        if edit is not None:
+            cursor.setPosition(tone.utf16_index(text, edit.start))
+            cursor.setPosition(tone.utf16_index(text, edit.end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(edit.text)
+            self.run_check()
+        elif finding.start is not None and finding.end is not None:
+            cursor.setPosition(tone.utf16_index(text, finding.start))
+            cursor.setPosition(tone.utf16_index(text, finding.end), QTextCursor.MoveMode.KeepAnchor)
+            self.editor.setTextCursor(cursor)
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- drafts -------------------------------------------------------------------------------
+
+    def save_draft(self) -> None:
+        context = self._context
+        if context is None:
+            return
+        mention_id, body = context.mention.id, self.editor.toPlainText()
+        channel = "private" if self.private else "public"
+        self._runner.op(
+            lambda ctx: drafts.save(ctx.db, mention_id, body, channel=channel)
+        ).uninterruptible().failure(self._draft_failed).start()
+
+    def save_draft_now(self) -> None:
+        """Before switching mention, sending or closing: write a pending draft at once."""
+        self.save_later.flush()
+
+    def _draft_failed(self, exc: BaseException) -> None:
+        text = exc.user_text() if isinstance(exc, CrisisdeskError) else str(exc)
+        self._show_error(f"The draft could not be saved: {text}")
+
+    # --- sending ------------------------------------------------------------------------------
+
+    def send(self) -> None:
+        """Send (Ctrl+Enter): confirm a public post, then post through the connector."""
+        context = self._context
+        self.run_check()
+        if context is None or not self.send_button.isEnabled():
+            if context is not None and context.route is ReplyRoute.COPY:
+                self.copy_and_mark()
+            return
+        self.save_draft_now()
+        if not self.private and not self._confirm_public(context):
+            return
+        body, private, mention_id = self.editor.toPlainText(), self.private, context.mention.id
+        report = tone.report_json(self.report) if self.report else None
+        self._set_sending(True)
+        self._runner.op(
+            lambda ctx: send.send_reply(
+                ctx.db, mention_id, body, private=private, tone_report=report, **self._client
+            )
+        ).uninterruptible().progress("Sending the reply…").success(self._sent).failure(
+            self._send_failed
+        ).start()
+
+    def _confirm_public(self, context: ReplyContext) -> bool:
+        warnings = [f.message for f in (self.report.findings if self.report else ())]
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Post publicly?")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        where = platform_text(self.platform)
+        box.setText(f"Post this reply publicly on {where}? Everyone can see it.")
+        if warnings:
+            box.setInformativeText("The tone check still says:\n• " + "\n• ".join(warnings))
+        post = box.addButton("&Post", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(post)
+        box.setObjectName("confirmPublic")
+        box.exec()
+        return box.clickedButton() is post
+
+    def copy_and_mark(self) -> None:
+        """Copy the reply for the platform's own app and store it as this mention's reply."""
+        context = self._context
+        self.run_check()
+        if context is None or not self.copy_button.isEnabled():
+            return
+        self.save_draft_now()
+        body, private, mention_id = self.editor.toPlainText(), self.private, context.mention.id
+        QGuiApplication.clipboard().setText(body)
+        report = tone.report_json(self.report) if self.report else None
+        self._set_sending(True)
+        self._runner.op(
+            lambda ctx: send.mark_replied_manually(
+                ctx.db, mention_id, body, private=private, tone_report=report
+            )
+        ).uninterruptible().success(self._sent).failure(self._send_failed).start()
+
+    def _set_sending(self, sending: bool) -> None:
+        self._sending = sending
+        self.editor.setReadOnly(sending)
+        self._update_buttons()
+
+    def _sent(self, reply: Reply) -> None:
+        self._set_sending(False)
+        context = self._context
+        how = "Sent" if reply.external_id else "Copied and marked replied"
+        link = f" {reply.url}" if reply.url else ""
+        self._show_error("")
+        self._done_for = reply.mention_id
+        if context is not None and context.mention.id == reply.mention_id:
+            self.reload()
+        self._done_for = reply.mention_id
+        self.done_label.setText(f"{how}.{link} Set a follow-up to check back with the customer?")
+        self.done_label.show()
+        self.replied.emit([reply.mention_id])
+        self.sent.emit(reply)
+
+    def _send_failed(self, exc: BaseException) -> None:
+        self._set_sending(False)
+        reason = exc.user_text() if isinstance(exc, CrisisdeskError) else type(exc).__name__
+        self._show_error(
+            f"Not sent. {reason}\nYour reply is kept as a draft. Sending it again is safe:"
+            " it will not be posted twice."
+        )
+        self.save_draft()
+        self.sendFailed.emit(reason)
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
+
+    def _ask_sign_in(self) -> None:
+        if self._context is not None and self._context.account_name:
+            self.signInRequested.emit(self._context.account_name)
+
+    def focus_editor(self) -> None:
+        self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def state(self) -> dict[str, Any]:
+        """What the pane shows, for tests and screenshots."""
+        return {
+            "mention": self.mention_id,
+            "text": self.editor.toPlainText(),
+            "findings": self.findings.codes(),
+            "send": self.send_button.isVisible() and self.send_button.isEnabled(),
+            "copy": self.copy_button.isEnabled(),
+        }
