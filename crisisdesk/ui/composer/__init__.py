@@ -7,13 +7,13 @@ signals; the main window calls it once, after the inbox and the accounts.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 from PySide6.QtCore import QByteArray, QObject, Qt, QTimer
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QSplitter
 
 from crisisdesk.errors import CrisisdeskError
@@ -28,7 +28,7 @@ from crisisdesk.ui.window_api import make_action
 if TYPE_CHECKING:
     from crisisdesk.ui.main_window import MainWindow
 
-__all__ = ["ComposerPane", "Composer", "attach_composer"]
+__all__ = ["Composer", "ComposerPane", "attach_composer"]
 
 REPLY_SHORTCUT = "Ctrl+Shift+R"
 #: keys inside the composer, for Help → Keyboard shortcuts
@@ -194,13 +194,12 @@ class Composer(QObject):
         pane = self.pane
         if pane.save_later.pending and pane.mention_id is not None:
             pane.save_later.cancel()
-            try:
+            # CrisisdeskError: e.g. the mention was deleted meanwhile, nothing to keep
+            with contextlib.suppress(CrisisdeskError):
                 drafts.save(
                     self._db, pane.mention_id, pane.editor.toPlainText(),
                     channel="private" if pane.private else "public",
                 )  # fmt: skip
-            except CrisisdeskError:
-                pass  # e.g. the mention was deleted meanwhile: nothing to keep
 
 
 def attach_composer(
