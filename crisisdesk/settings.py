@@ -60,7 +60,6 @@ DECLARED: tuple[Setting, ...] = (
     Setting("geometry/*", bytes, b"", "size and position of a dialog, keyed by dialog name"),
     Setting("sync/interval", int, 0, "minutes between automatic syncs; 0 = off (5, 15, 30, 60)"),
     Setting("settings/version", int, 0, "the last upgrade step run on these settings"),
-    Setting("composer/splitter", bytes, b"", "reply composer: editor / findings split"),
     Setting("composer/right_splitter", bytes, b"", "inbox: mention details / composer split"),
     Setting("composer/business", str, "", "the business name templates fill in as {business}"),
     Setting("composer/contact", str, "", "the business's own contact, {contact}; never flagged"),

@@ -124,13 +124,19 @@ class Composer(QObject):
         scroll.setObjectName("composerScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.pane)
         self.right.addWidget(scroll)
         detail.show()
+        for i in range(splitter.count()):
+            splitter.setStretchFactor(i, 1)
         splitter.setSizes(sizes)
+        if not self._settings.get("inbox/splitter"):
+            # the first time: details and the composer need more room than details alone
+            QTimer.singleShot(0, self, lambda: _share(splitter, [55, 45]))
         saved = self._settings.get("composer/right_splitter")
         if not saved or not self.right.restoreState(QByteArray(saved)):
-            self.right.setSizes([300, 420])
+            self.right.setSizes([260, 560])
 
     # --- commands -----------------------------------------------------------------------------
 
@@ -183,7 +189,6 @@ class Composer(QObject):
         self.due_button.setVisible(count > 0)
 
     def save_settings(self) -> None:
-        self.pane.save_settings()
         self._settings.set("composer/right_splitter", bytes(self.right.saveState().data()))
 
     def _closing(self) -> None:
@@ -200,6 +205,11 @@ class Composer(QObject):
                     self._db, pane.mention_id, pane.editor.toPlainText(),
                     channel="private" if pane.private else "public",
                 )  # fmt: skip
+
+
+def _share(splitter: QSplitter, percents: list[int]) -> None:
+    total = sum(splitter.sizes())
+    splitter.setSizes([total * p // 100 for p in percents])
 
 
 def attach_composer(

@@ -1,23 +1,17 @@
-"""The list of tone findings under the editor: one row per finding, with its one-click fix.
+"""The list of tone findings under the editor: one item per finding, with its one-click fix.
 
-A row shows the severity, the message and the suggestion as plain text; its button applies the
-mechanical fix (``fixes.fix_for``) or, when only the owner can rewrite it, selects the words.
+An item shows the severity, the message, the suggestion and what a click does, as plain text.
+A click (or Enter/Space on the focused item) applies the mechanical fix (``fixes.fix_for``)
+or, when only the owner can rewrite it, selects the words in the reply.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem, QWidget
 
 from crisisdesk.analysis.tone import Finding
 from crisisdesk.ui.composer.fixes import fix_for
@@ -25,45 +19,36 @@ from crisisdesk.ui.composer.highlight import severity_colour
 
 SEVERITY_WORD = {"block": "Fix before sending", "warn": "Warning", "tip": "Tip"}
 _ORDER = {"block": 0, "warn": 1, "tip": 2}
+FindingRole = Qt.ItemDataRole.UserRole + 1
 
 
-class FindingRow(QFrame):
-    def __init__(self, finding: Finding, fix_label: str | None, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.finding = finding
-        self.setObjectName(f"finding_{finding.code}")
-        severity = str(finding.severity)
-        word = SEVERITY_WORD.get(severity, severity)
-        self.setAccessibleName(f"{word}: {finding.message}")
-        marker = QLabel("●", self)
-        marker.setAccessibleName(word)
-        palette = marker.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, severity_colour(self.palette(), severity))
-        marker.setPalette(palette)
-        marker.setAlignment(Qt.AlignmentFlag.AlignTop)
-        text = QLabel(f"{word}: {finding.message}\n{finding.suggestion}".strip(), self)
-        text.setTextFormat(Qt.TextFormat.PlainText)
-        text.setWordWrap(True)
-        text.setAccessibleName(finding.message)
-        self.button = QPushButton(fix_label or "Show", self)
-        self.button.setAccessibleName(
-            f"{fix_label}: {finding.message}" if fix_label else f"Show where: {finding.message}"
-        )
-        self.button.setToolTip(
-            "Change the reply as suggested (Ctrl+Z undoes it)"
-            if fix_label
-            else "Select these words in the reply so you can rewrite them"
-        )
-        self.button.setVisible(bool(fix_label) or finding.start is not None)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(marker)
-        layout.addWidget(text, 1)
-        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
+def _dot(colour: QColor, size: int = 12) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return QIcon(pixmap)
 
 
-class FindingsList(QWidget):
-    """Rows for the current findings; ``activated(finding)`` when a row's button is clicked."""
+def item_text(text: str, finding: Finding) -> str:
+    word = SEVERITY_WORD.get(str(finding.severity), str(finding.severity))
+    fix = fix_for(text, finding)
+    if fix is not None:
+        action = f"Click: {fix.label.lower()}"
+    elif finding.start is not None:
+        action = "Click: select these words to rewrite them"
+    else:
+        action = ""
+    lines = [f"{word}: {finding.message}", finding.suggestion, action]
+    return "\n".join(line for line in lines if line)
+
+
+class FindingsList(QListWidget):
+    """Items for the current findings; ``activated(finding)`` on a click, Enter or Space."""
 
     activated = Signal(object)
 
@@ -71,25 +56,48 @@ class FindingsList(QWidget):
         super().__init__(parent)
         self.setObjectName("toneFindings")
         self.setAccessibleName("Tone check findings")
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(2)
-        self.rows: list[FindingRow] = []
+        self.setWordWrap(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setUniformItemSizes(False)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setIconSize(QSize(12, 12))
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.setSpacing(3)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.itemClicked.connect(self._emit)
 
     def show_findings(self, text: str, findings: Sequence[Finding]) -> None:
-        for row in self.rows:
-            row.setParent(None)  # type: ignore[call-overload]
-            row.deleteLater()
-        self.rows = []
+        self.clear()
         ordered = sorted(
             findings, key=lambda f: (_ORDER.get(str(f.severity), 3), f.start or 0, f.code)
         )
         for finding in ordered:
-            fix = fix_for(text, finding)
-            row = FindingRow(finding, fix.label if fix else None, self)
-            row.button.clicked.connect(lambda _c=False, f=finding: self.activated.emit(f))
-            self._layout.addWidget(row)
-            self.rows.append(row)
+            item = QListWidgetItem(item_text(text, finding))
+            item.setData(FindingRole, finding)
+            item.setIcon(_dot(severity_colour(self.palette(), str(finding.severity))))
+            word = SEVERITY_WORD.get(str(finding.severity), "")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{word}: {finding.message}")
+            self.addItem(item)
+
+    def _emit(self, item: QListWidgetItem) -> None:
+        self.activated.emit(item.data(FindingRole))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        item = self.currentItem()
+        if item is not None and event.key() in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+            Qt.Key.Key_Space,
+        ):
+            self._emit(item)
+            return
+        super().keyPressEvent(event)
 
     def codes(self) -> list[str]:
-        return [str(r.finding.code) for r in self.rows]
+        return [str(self.item(i).data(FindingRole).code) for i in range(self.count())]
+
+    def finding_item(self, code: str) -> QListWidgetItem | None:
+        for i in range(self.count()):
+            if str(self.item(i).data(FindingRole).code) == code:
+                return self.item(i)
+        return None

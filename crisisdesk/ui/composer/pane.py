@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
-    QSplitter,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -160,6 +159,7 @@ class ComposerPane(QWidget):
         self.editor.setAccessibleName("Reply text")
         self.editor.setPlaceholderText("Write your reply, or pick a template above.")
         self.editor.setTabChangesFocus(True)
+        self.editor.setMinimumHeight(self.editor.fontMetrics().lineSpacing() * 4)
         self.editor.sendRequested.connect(self.send)
         self.editor.leaveRequested.connect(self.leaveRequested)
         editor_label = QLabel("&Reply:", self)
@@ -177,10 +177,6 @@ class ComposerPane(QWidget):
 
         self.findings = FindingsList(self)
         self.findings.activated.connect(self.apply_finding)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.findings)
-        scroll.setAccessibleName("Tone check findings")
 
         self.error_label = WrapLabel(accessible_name="Why the reply was not sent")
         self.error_label.setObjectName("sendError")
@@ -206,34 +202,20 @@ class ComposerPane(QWidget):
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.send_button)
 
-        top = QWidget(self)
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.to_label, self.waiting_label, self.route_note):
-            top_layout.addWidget(widget)
-        top_layout.addLayout(form)
-        top_layout.addWidget(editor_label)
-        top_layout.addWidget(self.editor, 1)
-        top_layout.addLayout(meter)
-        top_layout.addWidget(self.strengths_label)
-        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
-        self.splitter.setObjectName("composerSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(top)
-        self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        saved = self._settings.get("composer/splitter")
-        if saved:
-            self.splitter.restoreState(QByteArray(saved))
         layout = QVBoxLayout(self)
-        layout.addWidget(self.splitter, 1)
+        for widget in (self.to_label, self.waiting_label, self.route_note):
+            widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            widget.setMinimumWidth(40)  # a long handle wraps or is cut, never widens the pane
+            layout.addWidget(widget)
+        layout.addLayout(form)
+        layout.addWidget(editor_label)
+        layout.addWidget(self.editor, 2)
+        layout.addLayout(meter)
+        layout.addWidget(self.strengths_label)
+        layout.addWidget(self.findings, 3)
         layout.addWidget(self.error_label)
         layout.addWidget(self.done_label)
         layout.addLayout(buttons)
-
-    def save_settings(self) -> None:
-        self._settings.set("composer/splitter", bytes(self.splitter.saveState().data()))
 
     # --- which mention ------------------------------------------------------------------------
 
