@@ -128,8 +128,6 @@ class Composer(QObject):
         scroll.setWidget(self.pane)
         self.right.addWidget(scroll)
         detail.show()
-        for i in range(splitter.count()):
-            splitter.setStretchFactor(i, 1)
         splitter.setSizes(sizes)
         if not self._settings.get("inbox/splitter"):
             # the first time: details and the composer need more room than details alone
