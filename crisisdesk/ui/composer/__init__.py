@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QSplitter
 from crisisdesk.errors import CrisisdeskError
 from crisisdesk.settings import Settings
 from crisisdesk.store import drafts, follow_ups
-from crisisdesk.timeutil import now_utc
+from crisisdesk.timeutil import now_utc, to_iso
 from crisisdesk.ui.composer.pane import ComposerPane
 from crisisdesk.ui.composer.x_sign_in import XSignInDialog
 from crisisdesk.ui.tasks import TaskRunner
@@ -60,6 +60,7 @@ class Composer(QObject):
         self._runner = runner
         self._settings = settings
         self._client_factory = client_factory
+        self._now = now
         inbox = window.inbox_feature
         self.pane = ComposerPane(
             runner, settings, now=now, client_factory=client_factory, parent=window
@@ -176,7 +177,8 @@ class Composer(QObject):
         self.refresh_due()
 
     def refresh_due(self) -> None:
-        self._runner.op(lambda ctx: len(follow_ups.due(ctx.db, limit=10_000))).success(
+        before = to_iso(self._now())
+        self._runner.op(lambda ctx: len(follow_ups.due(ctx.db, before, limit=10_000))).success(
             self._show_due
         ).failure(lambda _exc: None).start()  # the next refresh tries again
 

@@ -68,7 +68,7 @@ def finding_selections(
         cursor.setPosition(start)
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         selection = QTextEdit.ExtraSelection()
-        selection.cursor = cursor  # type: ignore[attr-defined]
-        selection.format = span_format(palette, str(finding.severity))  # type: ignore[attr-defined]
+        selection.cursor = cursor
+        selection.format = span_format(palette, str(finding.severity))
         selections.append(selection)
     return selections

@@ -20,13 +20,12 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QTextCursor
+from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -37,17 +36,15 @@ from PySide6.QtWidgets import (
 from crisisdesk.analysis import lengths, tone
 from crisisdesk.analysis.waiting import waiting_hours
 from crisisdesk.domain import ReplyRoute
-from crisisdesk.errors import CrisisdeskError
-from crisisdesk.services import compose, send
+from crisisdesk.services import compose
 from crisisdesk.services.compose import ReplyContext
 from crisisdesk.settings import Settings
-from crisisdesk.store import drafts
-from crisisdesk.store.replies import Reply
 from crisisdesk.timeutil import now_utc, parse_iso
 from crisisdesk.ui.composer import template_source
 from crisisdesk.ui.composer.findings import FindingsList
 from crisisdesk.ui.composer.fixes import fix_for
 from crisisdesk.ui.composer.highlight import finding_selections
+from crisisdesk.ui.composer.sending import SendingMixin
 from crisisdesk.ui.debounce import Debounce
 from crisisdesk.ui.format import duration_text, local_time_text, platform_text
 from crisisdesk.ui.tasks import TaskRunner
@@ -80,7 +77,7 @@ class ReplyEditor(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
-class ComposerPane(QWidget):
+class ComposerPane(SendingMixin, QWidget):
     """See the module text. ``show_selection(ids)`` follows the inbox selection."""
 
     #: mentions whose status or replies changed (the inbox repaints them)
@@ -108,7 +105,7 @@ class ComposerPane(QWidget):
         super().__init__(parent)
         self.setObjectName("composerPane")
         #: how connectors get their HTTP client (tests: no real waits between retries)
-        self._client: dict[str, Any] = {"client_factory": client_factory} if client_factory else {}
+        self.client_factory = client_factory
         self.setAccessibleName("Reply composer")
         self._runner = runner
         self._settings = settings
@@ -364,7 +361,7 @@ class ComposerPane(QWidget):
 
     @property
     def private(self) -> bool:
-        return self.channel_combo.currentData() == "private"
+        return bool(self.channel_combo.currentData() == "private")
 
     @property
     def platform(self) -> str:
@@ -376,6 +373,7 @@ class ComposerPane(QWidget):
             return
         self.done_label.hide()
         self._show_count(self.editor.toPlainText())
+        self._update_buttons()
         self.check_later()
         self.save_later()
 
@@ -427,7 +425,7 @@ class ComposerPane(QWidget):
     def _update_buttons(self) -> None:
         context = self._context
         has_text = bool(self.editor.toPlainText().strip())
-        ready = context is not None and has_text and not self._sending and not self.blocking()
+        ready = context is not None and has_text and not self._sending
         can_post = context is not None and context.route is ReplyRoute.SEND
         self.send_button.setVisible(can_post)
         self.send_button.setEnabled(ready and can_post)
@@ -452,118 +450,6 @@ class ComposerPane(QWidget):
             cursor.setPosition(tone.utf16_index(text, finding.end), QTextCursor.MoveMode.KeepAnchor)
             self.editor.setTextCursor(cursor)
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    # --- drafts -------------------------------------------------------------------------------
-
-    def save_draft(self) -> None:
-        context = self._context
-        if context is None:
-            return
-        mention_id, body = context.mention.id, self.editor.toPlainText()
-        channel = "private" if self.private else "public"
-        self._runner.op(
-            lambda ctx: drafts.save(ctx.db, mention_id, body, channel=channel)
-        ).uninterruptible().failure(self._draft_failed).start()
-
-    def save_draft_now(self) -> None:
-        """Before switching mention, sending or closing: write a pending draft at once."""
-        self.save_later.flush()
-
-    def _draft_failed(self, exc: BaseException) -> None:
-        text = exc.user_text() if isinstance(exc, CrisisdeskError) else str(exc)
-        self._show_error(f"The draft could not be saved: {text}")
-
-    # --- sending ------------------------------------------------------------------------------
-
-    def send(self) -> None:
-        """Send (Ctrl+Enter): confirm a public post, then post through the connector."""
-        context = self._context
-        self.run_check()
-        if context is None or not self.send_button.isEnabled():
-            if context is not None and context.route is ReplyRoute.COPY:
-                self.copy_and_mark()
-            return
-        self.save_draft_now()
-        if not self.private and not self._confirm_public(context):
-            return
-        body, private, mention_id = self.editor.toPlainText(), self.private, context.mention.id
-        report = tone.report_json(self.report) if self.report else None
-        self._set_sending(True)
-        self._runner.op(
-            lambda ctx: send.send_reply(
-                ctx.db, mention_id, body, private=private, tone_report=report, **self._client
-            )
-        ).uninterruptible().progress("Sending the reply…").success(self._sent).failure(
-            self._send_failed
-        ).start()
-
-    def _confirm_public(self, context: ReplyContext) -> bool:
-        warnings = [f.message for f in (self.report.findings if self.report else ())]
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Post publicly?")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        where = platform_text(self.platform)
-        box.setText(f"Post this reply publicly on {where}? Everyone can see it.")
-        if warnings:
-            box.setInformativeText("The tone check still says:\n• " + "\n• ".join(warnings))
-        post = box.addButton("&Post", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(post)
-        box.setObjectName("confirmPublic")
-        box.exec()
-        return box.clickedButton() is post
-
-    def copy_and_mark(self) -> None:
-        """Copy the reply for the platform's own app and store it as this mention's reply."""
-        context = self._context
-        self.run_check()
-        if context is None or not self.copy_button.isEnabled():
-            return
-        self.save_draft_now()
-        body, private, mention_id = self.editor.toPlainText(), self.private, context.mention.id
-        QGuiApplication.clipboard().setText(body)
-        report = tone.report_json(self.report) if self.report else None
-        self._set_sending(True)
-        self._runner.op(
-            lambda ctx: send.mark_replied_manually(
-                ctx.db, mention_id, body, private=private, tone_report=report
-            )
-        ).uninterruptible().success(self._sent).failure(self._send_failed).start()
-
-    def _set_sending(self, sending: bool) -> None:
-        self._sending = sending
-        self.editor.setReadOnly(sending)
-        self._update_buttons()
-
-    def _sent(self, reply: Reply) -> None:
-        self._set_sending(False)
-        context = self._context
-        how = "Sent" if reply.external_id else "Copied and marked replied"
-        link = f" {reply.url}" if reply.url else ""
-        self._show_error("")
-        self._done_for = reply.mention_id
-        if context is not None and context.mention.id == reply.mention_id:
-            self.reload()
-        self._done_for = reply.mention_id
-        self.done_label.setText(f"{how}.{link} Set a follow-up to check back with the customer?")
-        self.done_label.show()
-        self.replied.emit([reply.mention_id])
-        self.sent.emit(reply)
-
-    def _send_failed(self, exc: BaseException) -> None:
-        self._set_sending(False)
-        reason = exc.user_text() if isinstance(exc, CrisisdeskError) else type(exc).__name__
-        self._show_error(
-            f"Not sent. {reason}\nYour reply is kept as a draft. Sending it again is safe:"
-            " it will not be posted twice."
-        )
-        self.save_draft()
-        self.sendFailed.emit(reason)
-
-    def _show_error(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.setVisible(bool(text))
 
     def _ask_sign_in(self) -> None:
         if self._context is not None and self._context.account_name:
