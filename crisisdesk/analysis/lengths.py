@@ -52,32 +52,56 @@ _X_LINK = regex.compile(
 )
 _MASTODON_LINK = regex.compile(r"https?://[^\s<>\"']+")
 _MASTODON_MENTION = regex.compile(r"(?<![\w@])@(\w+)@[\w.-]+\w")
-_X_TOKEN = regex.compile(_X_LINK.pattern + r"|\X", regex.IGNORECASE)
-_EMOJI = regex.compile(r"\p{Emoji_Presentation}|\ufe0f|\u200d|\u20e3|\p{Regional_Indicator}")
+# what X counts as 2 as a whole: an emoji with its modifiers, ZWJ sequences, flags, keycaps
+_X_EMOJI = regex.compile(
+    r"\p{Regional_Indicator}{1,2}|[0-9#*]\ufe0f?\u20e3"
+    r"|(?:\p{Extended_Pictographic}|\p{Emoji_Presentation})[\p{Emoji_Modifier}\ufe0f\u20e3]*"
+    r"(?:\u200d(?:\p{Extended_Pictographic}|\p{Emoji_Presentation})[\p{Emoji_Modifier}\ufe0f]*)*"
+)
+# code points X counts twice (the complement of twitter-text v3's light ranges)
+_X_HEAVY = regex.compile(r"[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
+_MAYBE_LINK = regex.compile(r"[./]")
 
 
 def grapheme_count(text: str) -> int:
     """How many user-perceived characters *text* has (Unicode extended grapheme clusters)."""
+    if text.isascii():
+        return len(text) - text.count("\r\n")  # in ASCII only CR LF is one cluster of two
     return len(_GRAPHEME.findall(text))
 
 
-def _light(cp: int) -> bool:
-    """Code points X counts once (twitter-text v3's ranges); the rest count twice."""
-    return cp <= 4351 or 8192 <= cp <= 8205 or 8208 <= cp <= 8223 or 8242 <= cp <= 8247
+def _x_plain(text: str) -> int:
+    """X's weight of text without links: emoji 2 each, heavy code points 2, the rest 1."""
+    if text.isascii():
+        return len(text)
+    total = 0
+    last = 0
+    for emoji in _X_EMOJI.finditer(text):
+        piece = text[last : emoji.start()]
+        total += len(piece) + len(_X_HEAVY.findall(piece))
+        # a lone text-style symbol ("©", "™") weighs what its code point weighs
+        lone = emoji.group()
+        total += 2 if len(lone) > 1 or (not lone.isascii() and _X_HEAVY.match(lone)) else 1
+        last = emoji.end()
+    piece = text[last:]
+    return total + len(piece) + len(_X_HEAVY.findall(piece))
+
+
+def _x_links(text: str) -> list[tuple[int, int]]:
+    if not _MAYBE_LINK.search(text):
+        return []
+    return [m.span() for m in _X_LINK.finditer(text)]
 
 
 def x_weighted_length(text: str) -> int:
     """The length X counts against its 280: links 23, Latin text 1, CJK and emoji 2."""
+    text = unicodedata.normalize("NFC", text)
     total = 0
-    for token in _X_TOKEN.finditer(unicodedata.normalize("NFC", text)):
-        piece = token.group()
-        if len(piece) > 1 and _X_LINK.fullmatch(piece):
-            total += LINK_WEIGHT
-        elif _EMOJI.search(piece):
-            total += 2  # an emoji sequence counts 2 as a whole
-        else:
-            total += sum(1 if _light(ord(ch)) else 2 for ch in piece)
-    return total
+    last = 0
+    for start, end in _x_links(text):
+        total += _x_plain(text[last:start]) + LINK_WEIGHT
+        last = end
+    return total + _x_plain(text[last:])
 
 
 def mastodon_length(text: str) -> int:
@@ -105,10 +129,23 @@ def reply_limit(platform: str | None, instance_limit: int | None = None) -> int 
     return REPLY_LIMITS.get(platform or "")
 
 
+def _grapheme_start(text: str, limit: int) -> int:
+    """Where grapheme number *limit* + 1 starts."""
+    for number, cluster in enumerate(_GRAPHEME.finditer(text)):
+        if number == limit:
+            return int(cluster.start())
+    return len(text)
+
+
 def overflow_start(platform: str | None, text: str, limit: int) -> int | None:
     """The index in *text* from which it no longer fits in *limit*; None when it fits."""
     if reply_length(platform, text) <= limit:
         return None
+    if platform == Platform.BLUESKY:
+        return _grapheme_start(text, limit)
+    if platform not in (Platform.X, Platform.MASTODON):
+        return limit  # one character, one unit
+    # weighted counts: the longest prefix that fits, by bisection (about 11 counts for 2,000)
     low, high = 0, len(text)  # the longest prefix that fits is text[:low]
     while low < high:
         middle = (low + high + 1) // 2

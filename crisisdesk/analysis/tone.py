@@ -295,21 +295,16 @@ def _is_complaint(in_reply_to: str | None) -> tuple[bool, bool]:
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """One finding per code and span; a span inside a longer one of the same code goes."""
-    findings.sort(key=lambda f: (f.start if f.start is not None else -1, -(f.end or 0)))
+    """In text order (whole-reply findings first); a span inside an earlier one of the same
+    code goes (overlapping patterns of one rule)."""
+    findings.sort(key=lambda f: (-1, 0) if f.start is None else (f.start, -(f.end or 0)))
     kept: list[Finding] = []
+    reach: dict[str, int] = {}  # per code: the furthest end of a kept span
     for f in findings:
-        if any(
-            k.code == f.code
-            and k.start is not None
-            and f.start is not None
-            and k.start <= f.start
-            and f.end is not None
-            and k.end is not None
-            and f.end <= k.end
-            for k in kept
-        ):
-            continue
+        if f.start is not None and f.end is not None:
+            if f.end <= reach.get(f.code, -1):
+                continue  # sorted by start: an earlier span of this code covers it
+            reach[f.code] = f.end
         kept.append(f)
     return kept
 

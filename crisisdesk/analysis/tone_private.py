@@ -1,7 +1,8 @@
 """Personal data in a public reply: a customer's e-mail, phone, card, order number or street
 address (the ``private-data`` code of ``analysis/tone.py``).
 
-The business's own contact details — passed in as *own_contacts*, from settings — are not
+The business's own contact details — passed in as *own_contacts*, from settings (one text may
+hold several, separated by commas, semicolons, new lines or "or") — are not
 flagged: "e-mail us at help@bakery.example" is exactly what a good public reply says. Numbers
 are compared by their digits, e-mail addresses and street addresses without regard to case.
 """
@@ -64,8 +65,13 @@ class _Own(NamedTuple):
     numbers: tuple[str, ...]  # digits only, at least 5 of them
 
 
+# one contact setting may hold several: "hello@bakery.example or 0161 555 0100; 12 Mill Lane"
+_SEPARATORS = re.compile(r"\s*(?:[,;\n|/]| or | and )\s*", re.IGNORECASE)
+
+
 def _own(own_contacts: Sequence[str]) -> _Own:
-    texts = tuple(c.strip().lower() for c in own_contacts if c.strip())
+    parts = (p for c in own_contacts for p in _SEPARATORS.split(c))
+    texts = tuple(p.strip().lower() for p in parts if len(p.strip()) >= 3)
     numbers = tuple(d for d in (_digits(c) for c in texts) if len(d) >= 5)
     return _Own(texts, numbers)
 

@@ -107,7 +107,7 @@ DISMISSIVE = (
             r"no offen[cs]e",
             r"lol",
             r"obviously",
-            r"we get it",
+            r"(?:ok(?:ay)?,? )?we get it(?= *[.,!;]| *$)",
         ),
         "This brushes the customer off: it tells them how to feel or that they repeat themselves.",
         "Take the complaint seriously: say you understand why they are upset.",
@@ -260,7 +260,8 @@ NEXT_STEP = _words(
     r"get in touch",
     r"reach out",
     r"let (?:us|me) know",
-    r"could you (?:dm|send|tell|share|message)",
+    r"could you (?:dm|send|tell|share|message|reach|contact|call|ring|e-?mail)",
+    r"(?:happy|glad|here) to (?:help|talk|chat|explain|refund|replace|answer)",
     r"next (?:week|time|step)",
     r"(?:by|on|this) (?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday|tomorrow|tonight|weekend)",
@@ -277,7 +278,7 @@ PRIVATE_CHANNEL = _words(
     r"(?:email|e-mail|call|phone) (?:on|at)",
     r"(?:send|drop) (?:us|me) (?:a|an) (?:dm|message|email|e-mail|note|line)",
     r"by (?:email|e-mail|phone)",
-    r"contact (?:us|me)",
+    r"(?:contact|reach|write to) (?:us|me)",
     r"\{contact\}",
     r"offline",
 )
@@ -297,9 +298,10 @@ PERSONAL_GREETING = re.compile(
     r"(?!(?i:there|all|everyone|folks|for|so|again|you|guys|team)\b)@?[A-Z][\w'’-]*|@\w[\w.@-]*)"
 )
 PERSONAL_SIGNOFF = re.compile(
-    r"(?:^|\n)\s*(?:[-–—~^]\s*[A-Z][\w'’-]+|(?:best|cheers|thanks|warmly|regards|kind regards),?"
-    r"\s*\n?\s*[A-Z][\w'’-]+)[^\n]*\s*$|(?:i'm|i am|this is) [A-Z][a-z]+,? (?:the )?(?:owner|"
-    r"manager|founder|head|chef)",
+    # "— Maria" (on its own line or after a sentence), "Best,\nMaria", "I'm Maria, the owner"
+    r"(?:^|\n|[.!?)] )\s*(?:[-–—~^]\s*[A-Z][\w'’-]+|(?:best|cheers|thanks|warmly|regards"
+    r"|kind regards),?\s*\n?\s*[A-Z][\w'’-]+)[^\n]*\s*$"
+    r"|(?:i'm|i am|this is) [A-Z][a-z]+,? (?:the )?(?:owner|manager|founder|head|chef)",
 )
 
 #: the topics that belong in a private channel: accounts, payments, orders, health, addresses

@@ -1,9 +1,9 @@
 """Command line: ``crisisdesk [--db PATH] COMMAND``. No command starts the GUI.
 
 One module per command group, each adding its subcommands with ``register(sub)``:
-``importing`` (import), ``mentions`` (mentions, analyze), ``demo`` (demo) and ``accounts``
-(accounts ..., sync). They parse arguments, prompt and print; what they do lives in
-``crisisdesk.services`` (changes) and the store's queries (listings).
+``importing`` (import), ``mentions`` (mentions, analyze), ``demo`` (demo), ``accounts``
+(accounts ..., sync) and ``tone`` (tone). They parse arguments, prompt and print; what they
+do lives in ``crisisdesk.services`` (changes), the store's queries (listings) and analysis.
 
 User errors print one clear message on stderr and exit 2; tracebacks are for bugs only.
 """
@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from crisisdesk import __version__, paths
-from crisisdesk.cli import accounts, demo, importing, mentions
+from crisisdesk.cli import accounts, demo, importing, mentions, tone
 from crisisdesk.cli.common import ClientFactory, Context, Handler
 from crisisdesk.errors import CrisisdeskError
 
@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"database file (default: ${paths.DB_ENV} or {paths.database_path(None)})",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (importing, mentions, demo, accounts):  # the order of `crisisdesk --help`
+    for group in (importing, mentions, demo, accounts, tone):  # the order of `--help`
         group.register(sub)
     return parser
 

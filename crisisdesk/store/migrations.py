@@ -183,6 +183,20 @@ def m004_account_sync_state(db: sqlite_utils.Database) -> None:
 
 
 @MIGRATIONS()
+def m005_templates(db: sqlite_utils.Database) -> None:
+    # the owner's reply templates (store/templates.py): builtin_key names the shipped template
+    # a row was seeded from (NULL for the owner's own), so seeding never adds one twice and
+    # never overwrites an edit; times for "recently edited"
+    db.execute("ALTER TABLE templates ADD COLUMN builtin_key TEXT")
+    db.execute("ALTER TABLE templates ADD COLUMN created_at TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE templates ADD COLUMN updated_at TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        "CREATE UNIQUE INDEX IF NOT EXISTS idx_templates_builtin ON templates (builtin_key)"
+        " WHERE builtin_key IS NOT NULL"
+    )
+
+
+@MIGRATIONS()
 def m006_drafts(db: sqlite_utils.Database) -> None:
     # the composer's unsent reply per mention, saved as the owner types (store/drafts.py), so a
     # crash or a failed send never loses it; one row per mention, removed once the reply is sent
