@@ -306,3 +306,31 @@ def test_every_composer_widget_has_an_accessible_name(
 
 
 Check = Callable[[], None]
+
+
+def test_choosing_a_template_fills_it_from_the_mention_and_flags_what_is_left(
+    qtbot: Any, db: Any, db_path: Path, mastodon_mention: int
+) -> None:
+    window = open_window(qtbot, db, db_path)
+    window._settings.set("composer/business", "Maple & Rye")
+    pane = select(window, mastodon_mention)
+    combo = pane.template_combo
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert "Apology and make-good: Late or missing order" in labels
+    index = labels.index("Apology and make-good: A bad experience with our staff")
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+    text = pane.editor.toPlainText()
+    assert text.startswith("Hi Carol, I'm really sorry") and "Maple & Rye" in text
+    assert "{name}" not in text and "{business}" not in text
+    pane.run_check()
+    assert "placeholder" not in pane.findings.codes() or "{" in text
+
+    index = labels.index("Correct misinformation: Politely set the record straight")
+    combo.activated.emit(index)
+    assert "{facts}" in pane.editor.toPlainText()  # the owner writes the facts
+    pane.run_check()
+    assert "placeholder" in pane.findings.codes()
+    assert not pane.state()["send"] or pane.blocking()
+    pane.editor.undo()  # one Ctrl+Z takes the whole template back out
+    assert pane.editor.toPlainText() == text

@@ -1,31 +1,19 @@
-"""Where the composer gets its templates: the template library of the templates work
-(``list_templates`` and ``fill``), in one place so the pane does not care where it lives."""
+"""Where the composer gets its templates: the library in ``store/templates.py`` (read on a
+worker thread) and ``analysis/templates.fill``, in one place so the pane does not care."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-from types import ModuleType
-from typing import Any
-
+from crisisdesk.analysis.templates import fill as fill_variables
+from crisisdesk.store import templates
+from crisisdesk.store.templates import Template
 from crisisdesk.ui.tasks import TaskContext
 
-LIBRARY = "crisisdesk.store.templates"
 
-
-def _library() -> ModuleType | None:
-    if importlib.util.find_spec(LIBRARY) is None:
-        return None  # a build without the template library: the picker stays empty
-    return importlib.import_module(LIBRARY)
-
-
-def load(ctx: TaskContext) -> list[Any]:
-    """Every template, by category and name (runs on a worker thread)."""
-    library = _library()
-    return list(library.list_templates(ctx.db, "", None)) if library else []
+def load(ctx: TaskContext) -> list[Template]:
+    """Every template, by category and name (the shipped ones are added on first use)."""
+    return templates.list_templates(ctx.db)
 
 
 def fill(body: str, values: dict[str, str]) -> str:
     """*body* with its ``{variables}`` filled; unfilled ones stay for the tone check to flag."""
-    library = _library()
-    return str(library.fill(body, values).text) if library else body
+    return fill_variables(body, values).text
