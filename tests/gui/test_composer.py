@@ -334,3 +334,23 @@ def test_choosing_a_template_fills_it_from_the_mention_and_flags_what_is_left(
     assert not pane.state()["send"] or pane.blocking()
     pane.editor.undo()  # one Ctrl+Z takes the whole template back out
     assert pane.editor.toPlainText() == text
+
+
+def test_your_details_fill_templates_and_your_contact_is_not_private_data(
+    qtbot: Any, db: Any, db_path: Path, mastodon_mention: int
+) -> None:
+    from crisisdesk.ui.composer.business_dialog import BusinessDialog
+
+    window = open_window(qtbot, db, db_path)
+    pane = select(window, mastodon_mention)
+    type_reply(qtbot, pane, "So sorry Carol, please write to hello@maple.example and we'll fix it.")
+    pane.run_check()
+    assert "private-data" in pane.findings.codes()  # not known as ours yet
+    pane.details_button.click()
+    (dialog,) = [d for d in pane.findChildren(BusinessDialog) if d.isVisible()]
+    dialog.edits["composer/contact"].setText("  hello@maple.example ")
+    dialog.edits["composer/business"].setText("Maple &  Rye")
+    dialog.accept()
+    assert window._settings.get("composer/contact") == "hello@maple.example"
+    assert window._settings.get("composer/business") == "Maple & Rye"
+    assert "private-data" not in pane.findings.codes()

@@ -147,8 +147,16 @@ class ComposerPane(SendingMixin, QWidget):
         for key, text in CHANNELS:
             self.channel_combo.addItem(text, key)
         self.channel_combo.currentIndexChanged.connect(self._channel_changed)
+        self.details_button = QPushButton("Your &details…", self)
+        self.details_button.setToolTip("Your business name, contact and signature for templates")
+        self.details_button.clicked.connect(self.edit_details)
+        template_row = QHBoxLayout()
+        template_row.addWidget(self.template_combo, 1)
+        template_row.addWidget(self.details_button)
         form = QFormLayout()
-        form.addRow("&Template:", self.template_combo)
+        template_label = QLabel("&Template:", self)
+        template_label.setBuddy(self.template_combo)
+        form.addRow(template_label, template_row)
         form.addRow("C&hannel:", self.channel_combo)
 
         self.editor = ReplyEditor(self)
@@ -337,6 +345,14 @@ class ComposerPane(SendingMixin, QWidget):
             label = f"{template.category}: {template.name}" if template.category else template.name
             self.template_combo.addItem(label, template)
         self.template_combo.setEnabled(self._context is not None and bool(self._templates))
+
+    def edit_details(self) -> None:
+        from crisisdesk.ui.composer.business_dialog import BusinessDialog
+
+        dialog = BusinessDialog(self._settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self.run_check)  # the own contact changes what is flagged
+        dialog.open()
 
     def _template_chosen(self, index: int) -> None:
         template = self.template_combo.itemData(index)
