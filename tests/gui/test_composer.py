@@ -354,3 +354,18 @@ def test_your_details_fill_templates_and_your_contact_is_not_private_data(
     assert window._settings.get("composer/contact") == "hello@maple.example"
     assert window._settings.get("composer/business") == "Maple & Rye"
     assert "private-data" not in pane.findings.codes()
+
+
+def test_a_triage_change_while_typing_keeps_the_words(
+    qtbot: Any, db: Any, db_path: Path, mastodon_mention: int
+) -> None:
+    window = open_window(qtbot, db, db_path)
+    pane = select(window, mastodon_mention)
+    type_reply(qtbot, pane, "Hi Carol, I'm so sorry")
+    window.triage.status_actions["open"].trigger()  # the mention is reloaded under the pane
+    assert mentions.get(db, mastodon_mention).status == "open"
+    assert pane.editor.toPlainText() == "Hi Carol, I'm so sorry"
+    qtbot.keyClicks(pane.editor, " about the cake.")
+    pane.save_draft_now()
+    draft = drafts.get(db, mastodon_mention)
+    assert draft is not None and draft.body == "Hi Carol, I'm so sorry about the cake."

@@ -115,6 +115,7 @@ class ComposerPane(SendingMixin, QWidget):
         self._loading = False
         self._sending = False
         self._done_for: int | None = None  # the mention the "Sent." line is about
+        self._keep_text_for: int | None = None  # a reload of this mention keeps the text
         self._templates: list[Any] = []
         self.report: tone.ToneReport | None = None
         self._build()
@@ -246,18 +247,24 @@ class ComposerPane(SendingMixin, QWidget):
         ).start()
 
     def reload(self) -> None:
+        """Read the shown mention again (status, follow-up, replies) keeping what is typed."""
         if self.mention_id is not None:
-            mention_id = self.mention_id
             self.save_draft_now()
-            self._context = None
-            self.load(mention_id)
+            self._keep_text_for = self.mention_id
+            self.load(self.mention_id)
 
     def _landed(self, request: int, context: ReplyContext) -> None:
         if request == self._request:
             self.show_context(context)
 
     def show_context(self, context: ReplyContext | None, empty_text: str = "") -> None:
+        same = context is not None and self.mention_id == context.mention.id
+        keep = same and self._keep_text_for == self.mention_id
+        self._keep_text_for = None
         self._context = context
+        if keep:  # a reload: the words being typed stay (the stored draft may be older)
+            self._show_details(context)
+            return
         self._loading = True
         try:
             self.check_later.cancel()
@@ -289,6 +296,11 @@ class ComposerPane(SendingMixin, QWidget):
             self.score_label.clear()
             self.strengths_label.clear()
             self._update_buttons()
+            return
+        self._show_details(context)
+
+    def _show_details(self, context: ReplyContext | None) -> None:
+        if context is None:
             return
         m = context.mention
         who = m.author_name or m.author_handle

@@ -45,6 +45,7 @@ class SendingMixin(_Base):
         _runner: TaskRunner
         _sending: bool
         _done_for: int | None
+        _loading: bool
         report: tone.ToneReport | None
         client_factory: Any
         editor: QPlainTextEdit
@@ -174,8 +175,12 @@ class SendingMixin(_Base):
         self._show_error("")
         self._done_for = reply.mention_id
         if context is not None and context.mention.id == reply.mention_id:
+            self._loading = True  # sent: the text is no draft any more (the store dropped it)
+            self.editor.clear()
+            self.editor.document().clearUndoRedoStacks()
+            self._loading = False
+            self.save_later.cancel()
             self.reload()
-        self._done_for = reply.mention_id
         self.done_label.setText(f"{how}.{link} Set a follow-up to check back with the customer?")
         self.done_label.show()
         self.replied.emit([reply.mention_id])
