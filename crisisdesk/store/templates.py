@@ -6,6 +6,7 @@ API (the composer and the template library dialog use these)::
     list_templates(db, search="", category=None) -> list[Template]   # by category, then name
     Template(id, name, category, body, builtin)                      # builtin: shipped with the app
     categories(db) -> list[str]
+    matches(template, search, category) -> bool                      # the one search rule
     get(db, template_id) -> Template
     create(db, name, category, body) -> Template
     update(db, template_id, name=..., category=..., body=...) -> Template
@@ -38,7 +39,7 @@ from crisisdesk.timeutil import now_iso
 
 __all__ = [
     "Template", "categories", "create", "delete", "duplicate", "ensure_seeded", "get",
-    "list_templates", "restore", "shipped", "update",
+    "list_templates", "matches", "restore", "shipped", "sort_key", "update",
 ]  # fmt: skip
 
 MAX_NAME = 80
@@ -181,14 +182,21 @@ def list_templates(
     accents aside), in *category* when given; by category, then name. Seeds on first use."""
     ensure_seeded(db)
     rows = [_row(r) for r in db.execute(f"SELECT {_COLUMNS} FROM templates")]
-    words = _fold(search).split()
-    found = [
-        t
-        for t in rows
-        if (category is None or _fold(t.category) == _fold(category))
-        and all(w in _fold(f"{t.name}\n{t.category}\n{t.body}") for w in words)
-    ]
-    return sorted(found, key=lambda t: (_fold(t.category), _fold(t.name), t.id))
+    return sorted((t for t in rows if matches(t, search, category)), key=sort_key)
+
+
+def matches(template: Template, search: str = "", category: str | None = None) -> bool:
+    """Whether *template* is in *category* (when given) and has every word of *search* in its
+    name, category or text, case and accents aside (the dialog filters with this too)."""
+    if category is not None and _fold(template.category) != _fold(category):
+        return False
+    haystack = _fold(f"{template.name}\n{template.category}\n{template.body}")
+    return all(word in haystack for word in _fold(search).split())
+
+
+def sort_key(template: Template) -> tuple[str, str, int]:
+    """By category, then name (case and accents aside)."""
+    return _fold(template.category), _fold(template.name), template.id
 
 
 def categories(db: sqlite_utils.Database) -> list[str]:

@@ -336,24 +336,28 @@ def test_choosing_a_template_fills_it_from_the_mention_and_flags_what_is_left(
     assert pane.editor.toPlainText() == text
 
 
-def test_your_details_fill_templates_and_your_contact_is_not_private_data(
+def test_templates_dialog_business_details_and_use_template(
     qtbot: Any, db: Any, db_path: Path, mastodon_mention: int
 ) -> None:
-    from crisisdesk.ui.composer.business_dialog import BusinessDialog
-
     window = open_window(qtbot, db, db_path)
     pane = select(window, mastodon_mention)
     type_reply(qtbot, pane, "So sorry Carol, please write to hello@maple.example and we'll fix it.")
     pane.run_check()
     assert "private-data" in pane.findings.codes()  # not known as ours yet
-    pane.details_button.click()
-    (dialog,) = [d for d in pane.findChildren(BusinessDialog) if d.isVisible()]
-    dialog.edits["composer/contact"].setText("  hello@maple.example ")
-    dialog.edits["composer/business"].setText("Maple &  Rye")
-    dialog.accept()
+    dialog = pane.open_templates()
+    dialog.business.fields["composer/contact"].setText("hello@maple.example")
+    dialog.business.fields["composer/business"].setText("Maple & Rye")
+    dialog.business.store()
+    dialog.templateChosen.emit(
+        next(t for t in pane._templates if t.name == "A bad experience with our staff")
+    )
+    dialog.reject()
     assert window._settings.get("composer/contact") == "hello@maple.example"
-    assert window._settings.get("composer/business") == "Maple & Rye"
-    assert "private-data" not in pane.findings.codes()
+    text = pane.editor.toPlainText()
+    assert text.startswith("Hi Carol,") and "Maple & Rye" in text
+    type_reply(qtbot, pane, "So sorry Carol, please write to hello@maple.example and we'll fix it.")
+    pane.run_check()
+    assert "private-data" not in pane.findings.codes()  # the business's own contact is fine
 
 
 def test_a_triage_change_while_typing_keeps_the_words(

@@ -40,11 +40,13 @@ from crisisdesk.services import compose
 from crisisdesk.services.compose import ReplyContext
 from crisisdesk.settings import Settings
 from crisisdesk.timeutil import now_utc, parse_iso
+from crisisdesk.ui.business_details import business_values
 from crisisdesk.ui.composer import template_source
 from crisisdesk.ui.composer.findings import FindingsList
 from crisisdesk.ui.composer.fixes import fix_for
 from crisisdesk.ui.composer.highlight import finding_selections
 from crisisdesk.ui.composer.sending import SendingMixin
+from crisisdesk.ui.composer.templates_dialog import TemplatesDialog
 from crisisdesk.ui.debounce import Debounce
 from crisisdesk.ui.format import duration_text, local_time_text, platform_text
 from crisisdesk.ui.tasks import TaskRunner
@@ -148,12 +150,14 @@ class ComposerPane(SendingMixin, QWidget):
         for key, text in CHANNELS:
             self.channel_combo.addItem(text, key)
         self.channel_combo.currentIndexChanged.connect(self._channel_changed)
-        self.details_button = QPushButton("Your &details…", self)
-        self.details_button.setToolTip("Your business name, contact and signature for templates")
-        self.details_button.clicked.connect(self.edit_details)
+        self.templates_button = QPushButton("Te&mplates…", self)
+        self.templates_button.setToolTip(
+            "Find, edit and create templates; your business name, contact and signature"
+        )
+        self.templates_button.clicked.connect(self.open_templates)
         template_row = QHBoxLayout()
         template_row.addWidget(self.template_combo, 1)
-        template_row.addWidget(self.details_button)
+        template_row.addWidget(self.templates_button)
         form = QFormLayout()
         template_label = QLabel("&Template:", self)
         template_label.setBuddy(self.template_combo)
@@ -358,26 +362,32 @@ class ComposerPane(SendingMixin, QWidget):
             self.template_combo.addItem(label, template)
         self.template_combo.setEnabled(self._context is not None and bool(self._templates))
 
-    def edit_details(self) -> None:
-        from crisisdesk.ui.composer.business_dialog import BusinessDialog
-
-        dialog = BusinessDialog(self._settings, self)
+    def open_templates(self) -> TemplatesDialog:
+        """The template library (and the business details): "Use template" fills the reply."""
+        dialog = TemplatesDialog(self._runner, self._settings, self, choosing=True)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(self.run_check)  # the own contact changes what is flagged
+        dialog.templateChosen.connect(self.use_template)
+        dialog.finished.connect(lambda _result: self._templates_closed())
         dialog.open()
+        return dialog
+
+    def _templates_closed(self) -> None:
+        self.load_templates()  # edited, created or deleted ones
+        self.run_check()  # the own contact may have changed what is flagged
 
     def _template_chosen(self, index: int) -> None:
         template = self.template_combo.itemData(index)
-        if template is None or self._context is None:
-            return
-        values = compose.template_values(
-            self._context.mention,
-            business=self._settings.get("composer/business"),
-            contact=self._settings.get("composer/contact"),
-            signature=self._settings.get("composer/signature"),
-        )
-        text = template_source.fill(template.body, values)
         self.template_combo.setCurrentIndex(0)
+        if template is not None:
+            self.use_template(template)
+
+    def use_template(self, template: Any) -> None:
+        """Replace the reply with *template*, filled from the mention and the business details
+        (one Ctrl+Z takes it back out)."""
+        if self._context is None:
+            return
+        values = compose.template_values(self._context.mention, **business_values(self._settings))
+        text = template_source.fill(template.body, values)
         cursor = self.editor.textCursor()
         cursor.beginEditBlock()  # one Ctrl+Z takes the whole template back out
         cursor.select(QTextCursor.SelectionType.Document)
