@@ -29,6 +29,10 @@ _ORDER = re.compile(
 )
 
 
+#: a username that starts with a name: "Leah_coffee484", "Yusuf.2k", "Marta99"
+_USERNAME_NAME = re.compile(r"([A-Z][a-z]+)(?:[_.\-]|\d)")
+
+
 @dataclass(frozen=True)
 class ReplyContext:
     mention: Mention
@@ -86,11 +90,16 @@ def reply_context(db: sqlite_utils.Database, mention_id: int) -> ReplyContext:
 
 
 def first_name(mention: Mention) -> str:
-    """How to greet the author: the first word of their display name, else their handle."""
-    words = [w for w in re.split(r"\s+", mention.author_name.strip()) if w]
-    if words and any(ch.isalpha() for ch in words[0]):
-        return words[0].strip(".,;:!?")
-    return mention.author_handle.lstrip("@").split("@")[0]
+    """How to greet the author: the first word of their display name; for a bare username
+    ("Leah_coffee484") its leading capitalised name; else the handle itself."""
+    handle = mention.author_handle.lstrip("@").split("@")[0]
+    name = mention.author_name.strip()
+    if name and name.lstrip("@") != handle:
+        words = name.split()
+        if any(ch.isalpha() for ch in words[0]):
+            return words[0].strip(".,;:!?")
+    found = _USERNAME_NAME.match(handle)
+    return found.group(1) if found else handle
 
 
 def order_number(text: str) -> str:

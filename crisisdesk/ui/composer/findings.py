@@ -66,6 +66,10 @@ class FindingsList(QListWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.itemClicked.connect(self._emit)
 
+    def sizeHint(self) -> QSize:
+        # small, so the composer fits its scroll area; the layout's stretch gives it the rest
+        return QSize(super().sizeHint().width(), self.fontMetrics().lineSpacing() * 6)
+
     def show_findings(self, text: str, findings: Sequence[Finding]) -> None:
         self.clear()
         ordered = sorted(

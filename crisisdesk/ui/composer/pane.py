@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -65,6 +65,10 @@ class ReplyEditor(QPlainTextEdit):
 
     sendRequested = Signal()
     leaveRequested = Signal()
+
+    def sizeHint(self) -> QSize:
+        # small, so the pane fits its scroll area; the layout's stretch gives it the rest
+        return QSize(super().sizeHint().width(), self.fontMetrics().lineSpacing() * 5)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, mods = event.key(), event.modifiers()

@@ -80,6 +80,13 @@ def test_template_values(db: Any) -> None:
                       "order": "A1234", "signature": "Ana", "platform": "Mastodon"}  # fmt: skip
     nameless = mentions.get(db, _mention(db, author_name="🍰🍰", author_handle="cakefan"))
     assert nameless is not None and template_values(nameless)["name"] == "cakefan"
+    for handle, name in (
+        ("Leah_coffee484", "Leah"),
+        ("Marta99", "Marta"),
+        ("bob_smith", "bob_smith"),
+    ):
+        m = mentions.get(db, _mention(db, author_name=handle, author_handle=handle))
+        assert m is not None and template_values(m)["name"] == name
 
 
 def test_follow_up_due_filter(db: Any) -> None:
