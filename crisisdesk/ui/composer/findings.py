@@ -7,6 +7,7 @@ or, when only the owner can rewrite it, selects the words in the reply.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -22,7 +23,13 @@ _ORDER = {"block": 0, "warn": 1, "tip": 2}
 FindingRole = Qt.ItemDataRole.UserRole + 1
 
 
-def _dot(colour: QColor, size: int = 12) -> QIcon:
+def _dot(colour: QColor) -> QIcon:
+    return _dot_rgba(colour.rgba())
+
+
+@functools.lru_cache(maxsize=16)
+def _dot_rgba(rgba: int, size: int = 12) -> QIcon:
+    colour = QColor.fromRgba(rgba)
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -71,12 +78,18 @@ class FindingsList(QListWidget):
         return QSize(super().sizeHint().width(), self.fontMetrics().lineSpacing() * 6)
 
     def show_findings(self, text: str, findings: Sequence[Finding]) -> None:
-        self.clear()
         ordered = sorted(
             findings, key=lambda f: (_ORDER.get(str(f.severity), 3), f.start or 0, f.code)
         )
-        for finding in ordered:
-            item = QListWidgetItem(item_text(text, finding))
+        texts = [item_text(text, f) for f in ordered]
+        if texts == [self.item(i).text() for i in range(self.count())]:
+            # typing moved the spans only: keep the items (and the selection), update their data
+            for i, finding in enumerate(ordered):
+                self.item(i).setData(FindingRole, finding)
+            return
+        self.clear()
+        for finding, label in zip(ordered, texts, strict=True):
+            item = QListWidgetItem(label)
             item.setData(FindingRole, finding)
             item.setIcon(_dot(severity_colour(self.palette(), str(finding.severity))))
             word = SEVERITY_WORD.get(str(finding.severity), "")

@@ -7,7 +7,7 @@ in the hue at the lightness of the palette's text colour.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtGui import QColor, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
@@ -50,20 +50,29 @@ def span_format(palette: QPalette, severity: str) -> QTextCharFormat:
     return fmt
 
 
+def utf16_positions(text: str) -> Callable[[int], int]:
+    """Python index → Qt (UTF-16) position for *text*, computed once per text: the identity
+    unless the text holds characters outside the BMP (most emoji)."""
+    if all(ord(ch) <= 0xFFFF for ch in text):
+        return lambda index: index
+    return lambda index: utf16_index(text, index)
+
+
 def finding_selections(
     editor: QPlainTextEdit, text: str, findings: Iterable[Finding]
 ) -> list[QTextEdit.ExtraSelection]:
     """One extra selection per finding with a span (Python indices → Qt's UTF-16 positions)."""
     palette = editor.palette()
     length = editor.document().characterCount() - 1
+    qt_index = utf16_positions(text)
     selections: list[QTextEdit.ExtraSelection] = []
     # blocks drawn last, so the most serious colour wins where spans overlap
     order = {"tip": 0, "warn": 1, "block": 2}
     for finding in sorted(findings, key=lambda f: order.get(str(f.severity), 0)):
         if finding.start is None or finding.end is None or finding.end <= finding.start:
             continue
-        start = min(utf16_index(text, finding.start), length)
-        end = min(utf16_index(text, finding.end), length)
+        start = min(qt_index(finding.start), length)
+        end = min(qt_index(finding.end), length)
         cursor = QTextCursor(editor.document())
         cursor.setPosition(start)
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
