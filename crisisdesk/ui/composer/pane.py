@@ -19,14 +19,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -42,6 +41,7 @@ from crisisdesk.settings import Settings
 from crisisdesk.timeutil import now_utc, parse_iso
 from crisisdesk.ui.business_details import business_values
 from crisisdesk.ui.composer import template_source
+from crisisdesk.ui.composer.editor import ReplyEditor
 from crisisdesk.ui.composer.findings import FindingsList
 from crisisdesk.ui.composer.fixes import fix_for
 from crisisdesk.ui.composer.highlight import finding_selections
@@ -58,29 +58,6 @@ WAITING_REFRESH_MS = 60_000
 #: waiting longer than this is shown as urgent (a day in a backlash is a long time)
 URGENT_HOURS = 4.0
 CHANNELS = (("public", "Public reply"), ("private", "Private message"))
-
-
-class ReplyEditor(QPlainTextEdit):
-    """The reply text. Ctrl+Enter asks to send; Escape asks to go back to the list."""
-
-    sendRequested = Signal()
-    leaveRequested = Signal()
-
-    def sizeHint(self) -> QSize:
-        # small, so the pane fits its scroll area; the layout's stretch gives it the rest
-        return QSize(super().sizeHint().width(), self.fontMetrics().lineSpacing() * 5)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key, mods = event.key(), event.modifiers()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and mods & (
-            Qt.KeyboardModifier.ControlModifier
-        ):
-            self.sendRequested.emit()
-            return
-        if key == Qt.Key.Key_Escape and not mods:
-            self.leaveRequested.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class ComposerPane(SendingMixin, QWidget):
