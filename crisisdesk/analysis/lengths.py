@@ -19,6 +19,7 @@ owner sees and the check before sending can never disagree.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 
 import regex
 
@@ -137,6 +138,38 @@ def _grapheme_start(text: str, limit: int) -> int:
     return len(text)
 
 
+def _x_pieces(text: str) -> Iterator[tuple[int, int]]:
+    """(start, weight) of each piece X counts, in order: characters, emoji sequences, links."""
+    last = 0
+    for start, end in [*_x_links(text), (len(text), len(text))]:
+        for emoji in _X_EMOJI.finditer(text, last, start):
+            for i in range(last, emoji.start()):
+                yield i, 1 if _light(ord(text[i])) else 2
+            yield emoji.start(), _x_plain(emoji.group())
+            last = emoji.end()
+        for i in range(last, start):
+            yield i, 1 if _light(ord(text[i])) else 2
+        if end > start:
+            yield start, LINK_WEIGHT
+        last = end
+
+
+def _light(cp: int) -> bool:
+    """Code points X counts once (twitter-text v3's ranges)."""
+    return cp <= 4351 or 8192 <= cp <= 8205 or 8208 <= cp <= 8223 or 8242 <= cp <= 8247
+
+
+def _x_overflow(text: str, limit: int) -> int:
+    """Where NFC *text* passes *limit* as X counts, in one pass that stops there: a link or
+    an emoji sequence that does not fit whole starts the overflow."""
+    used = 0
+    for start, weight in _x_pieces(text):
+        used += weight
+        if used > limit:
+            return start
+    return len(text)
+
+
 def overflow_start(platform: str | None, text: str, limit: int) -> int | None:
     """The index in *text* from which it no longer fits in *limit*; None when it fits."""
     if reply_length(platform, text) <= limit:
@@ -145,7 +178,9 @@ def overflow_start(platform: str | None, text: str, limit: int) -> int | None:
         return _grapheme_start(text, limit)
     if platform not in (Platform.X, Platform.MASTODON):
         return limit  # one character, one unit
-    # weighted counts: the longest prefix that fits, by bisection (about 11 counts for 2,000)
+    if platform == Platform.X and unicodedata.is_normalized("NFC", text):
+        return _x_overflow(text, limit)
+    # other weighted counts: the longest prefix that fits, by bisection (about 11 counts for 2,000)
     low, high = 0, len(text)  # the longest prefix that fits is text[:low]
     while low < high:
         middle = (low + high + 1) // 2

@@ -207,19 +207,23 @@ def _exclamations(text: str) -> list[Finding]:
     ]
 
 
-def _gloomy(text: str) -> list[Finding]:
-    """Gloomy words, in sentences that do not apologise or empathise."""
+def _outside_apologies(text: str) -> list[Finding]:
+    """Harsh words (a warning) and gloomy ones (a tip), in sentences that do not apologise
+    or empathise: "I'm sorry our staff were rude" is an apology, not hostility."""
     found: list[Finding] = []
-    rule = tone_rules.GLOOMY
     for sentence in tone_rules.SENTENCE.finditer(text):
-        if tone_rules.APOLOGY_WORDS.search(sentence.group()):
+        words = sentence.group()
+        if tone_rules.APOLOGY_WORDS.search(words) and not tone_rules.APOLOGY_TAKEN_BACK.search(
+            words
+        ):
             continue
-        for m in rule.pattern.finditer(sentence.group()):
-            start = sentence.start() + m.start()
-            found.append(
-                Finding(rule.code, TIP, rule.message, start, start + len(m.group()),
-                        rule.suggestion)
-            )  # fmt: skip
+        for rule, severity in ((tone_rules.HARSH, WARN), (tone_rules.GLOOMY, TIP)):
+            for m in rule.pattern.finditer(sentence.group()):
+                start = sentence.start() + m.start()
+                found.append(
+                    Finding(FindingCode(rule.code), severity, rule.message, start,
+                            start + len(m.group()), rule.suggestion)
+                )  # fmt: skip
     return found
 
 
@@ -342,7 +346,7 @@ def check(
     findings += _rule_findings(text, tone_rules.BLAME)
     findings += _rule_findings(text, tone_rules.DISMISSIVE)
     findings += _rule_findings(text, tone_rules.NEGATIVE)
-    findings += _gloomy(text)
+    findings += _outside_apologies(text)
     findings += _shouting(text)
     findings += _exclamations(text)
     findings += _placeholders(text)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crisisdesk.analysis import lengths
 from crisisdesk.domain import Platform
@@ -84,3 +86,25 @@ def test_overflow_start(platform: Platform, text: str, limit: int, start: int | 
     if start is not None:
         assert lengths.reply_length(platform, text[:start]) <= limit
         assert lengths.reply_length(platform, text[: start + 1]) > limit
+
+
+PIECES = st.sampled_from(
+    ["a", " ", "日", "👍🏽", "🇫🇷", "https://example.com/x", "x.com", "é", "€", "…", "1️⃣", "©"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(PIECES | st.text(max_size=3)).map("".join),
+    st.sampled_from([Platform.X, Platform.MASTODON, Platform.BLUESKY, Platform.REDDIT]),
+    st.integers(0, 60),
+)
+def test_overflow_start_is_the_longest_prefix_that_fits(
+    text: str, platform: Platform, limit: int
+) -> None:
+    start = lengths.overflow_start(platform, text, limit)
+    if start is None:
+        assert lengths.reply_length(platform, text) <= limit
+    else:
+        assert 0 <= start <= len(text)
+        assert lengths.reply_length(platform, text[:start]) <= limit

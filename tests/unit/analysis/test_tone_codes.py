@@ -20,6 +20,9 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "We followed our policy.",
             "With all due respect, you are mistaken.",
             "We are not responsible for the delay.",
+            "We've never had a complaint about this before.",
+            "We were very busy that day.",
+            "That is not what happened. Our CCTV shows you were served on time.",
         ],
         [
             "We got this wrong and I'm sorry.",
@@ -49,6 +52,10 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "Sorry if anyone was offended.",
             "We apologise for any inconvenience.",
             "It's not a big deal.",
+            "Nobody else has complained.",
+            "Sorry, but you should have asked.",
+            "If that's how you feel, maybe we're not the bakery for you.",
+            "Dear customer, we regret any inconvenience caused.",
         ],
         [
             "I'm sorry we kept you waiting.",
@@ -74,7 +81,12 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "no-empathy": (
         ["Your refund will arrive Monday.", "Noted."],
-        ["Thanks for telling us.", "I understand, and I'm sorry.", "We apologise for the wait."],
+        [
+            "Thanks for telling us.",
+            "I understand, and I'm sorry.",
+            "We apologise for the wait.",
+            "Sorry! We'll fix it.",
+        ],
     ),
     "no-next-step": (
         ["I'm sorry.", "That must have been frustrating."],
@@ -123,10 +135,15 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "This complaint is ridiculous.",
             "Stop spreading lies, we will contact a lawyer.",
             "Unfortunately there is no way to change it.",
+            "Sorry but that is ridiculous.",
+            "Your review is rude and we will not be bullied.",
+            "Please stop posting lies about our business.",
         ],
         [
             "I'm sorry, that was an awful experience and unfortunately our fault.",
             "That sounds disappointing, and I'm sorry.",
+            "I'm so sorry our staff were rude to you.",
+            "We'll make sure it never happens again.",
         ],
     ),
 }
