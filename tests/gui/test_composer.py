@@ -123,6 +123,8 @@ def test_findings_appear_and_disappear_as_the_text_changes(
         pane.findings.codes()
     )
     assert all(str(f.severity) != "block" for f in pane.report.findings)
+    if not pane.report.findings:
+        assert pane.findings.item(0).text().startswith("The tone check found nothing")
     assert pane.state()["send"] is True
 
 

@@ -21,6 +21,7 @@ from crisisdesk.ui.composer.highlight import severity_colour
 SEVERITY_WORD = {"block": "Fix before sending", "warn": "Warning", "tip": "Tip"}
 _ORDER = {"block": 0, "warn": 1, "tip": 2}
 FindingRole = Qt.ItemDataRole.UserRole + 1
+ALL_CLEAR = "The tone check found nothing to change. Check the facts, then send."
 
 
 def _dot(colour: QColor) -> QIcon:
@@ -82,12 +83,19 @@ class FindingsList(QListWidget):
             findings, key=lambda f: (_ORDER.get(str(f.severity), 3), f.start or 0, f.code)
         )
         texts = [item_text(text, f) for f in ordered]
+        if not ordered and text.strip():
+            texts = [ALL_CLEAR]
         if texts == [self.item(i).text() for i in range(self.count())]:
             # typing moved the spans only: keep the items (and the selection), update their data
             for i, finding in enumerate(ordered):
                 self.item(i).setData(FindingRole, finding)
             return
         self.clear()
+        if texts == [ALL_CLEAR]:
+            item = QListWidgetItem(ALL_CLEAR)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # nothing to click
+            self.addItem(item)
+            return
         for finding, label in zip(ordered, texts, strict=True):
             item = QListWidgetItem(label)
             item.setData(FindingRole, finding)
@@ -97,7 +105,9 @@ class FindingsList(QListWidget):
             self.addItem(item)
 
     def _emit(self, item: QListWidgetItem) -> None:
-        self.activated.emit(item.data(FindingRole))
+        finding = item.data(FindingRole)
+        if finding is not None:
+            self.activated.emit(finding)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         item = self.currentItem()
@@ -110,11 +120,12 @@ class FindingsList(QListWidget):
             return
         super().keyPressEvent(event)
 
+    def _findings(self) -> list[tuple[QListWidgetItem, Finding]]:
+        items = (self.item(i) for i in range(self.count()))
+        return [(item, item.data(FindingRole)) for item in items if item.data(FindingRole)]
+
     def codes(self) -> list[str]:
-        return [str(self.item(i).data(FindingRole).code) for i in range(self.count())]
+        return [str(finding.code) for _item, finding in self._findings()]
 
     def finding_item(self, code: str) -> QListWidgetItem | None:
-        for i in range(self.count()):
-            if str(self.item(i).data(FindingRole).code) == code:
-                return self.item(i)
-        return None
+        return next((item for item, f in self._findings() if str(f.code) == code), None)
