@@ -168,7 +168,7 @@ def test_send_asks_first_posts_once_and_moves_the_mention_to_replied(
     assert stored.tone_report is not None and stored.tone_report["score"] == pane_score(stored)
     assert drafts.get(db, mastodon_mention) is None
     assert pane.editor.toPlainText() == ""
-    assert pane.follow_up_button.isVisible() and "Sent." in pane.done_label.text()
+    assert pane.follow_up_button.isVisible() and pane.done_label.text().startswith("Sent: ")
     assert pane.waiting_label.text().startswith("Answered ")
 
 

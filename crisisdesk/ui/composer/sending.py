@@ -171,7 +171,7 @@ class SendingMixin(_Base):
         self._set_sending(False)
         context = self._context
         how = "Sent" if reply.external_id else "Copied and marked replied"
-        link = f" {reply.url}" if reply.url else ""
+        link = f": {reply.url}" if reply.url else "."
         self._show_error("")
         self._done_for = reply.mention_id
         if context is not None and context.mention.id == reply.mention_id:
@@ -181,7 +181,7 @@ class SendingMixin(_Base):
             self._loading = False
             self.save_later.cancel()
             self.reload()
-        self.done_label.setText(f"{how}.{link} Set a follow-up to check back with the customer?")
+        self.done_label.setText(f"{how}{link}\nSet a follow-up to check back with the customer?")
         self.done_label.show()
         self.replied.emit([reply.mention_id])
         self.sent.emit(reply)

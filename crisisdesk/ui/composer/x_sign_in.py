@@ -84,6 +84,7 @@ class XSignInDialog(QDialog):
         form = QFormLayout()
         form.addRow("OAuth 2.0 &Client ID:", self.client_id)
         column(self, self.help, form, ok_cancel_buttons(self))
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 80)
 
     def accept(self) -> None:
         client_id = self.client_id.text().strip()
