@@ -19,7 +19,8 @@ Finding codes: ``defensive``, ``blame``, ``dismissive``, ``shouting``, ``exclama
 ``no-empathy``, ``no-next-step``, ``take-offline``, ``private-data``, ``too-long``,
 ``placeholder``, ``negative-tone``. Strengths: ``empathy``, ``accountability``, ``next-step``,
 ``private-channel``, ``follow-up``, ``personal``. A reply is judged as the answer to a complaint
-unless *in_reply_to* is given and is not one (then empathy and a next step are not required).
+unless *in_reply_to* is given and is not one (then empathy and a next step are not required);
+a reply that takes responsibility is not asked for a next step as well.
 The word rules live in ``tone_rules.py``, personal data in ``tone_private.py``, counting in
 ``lengths.py``.
 """
@@ -374,7 +375,11 @@ def check(
                 '"Thank you for telling us."',
             )
         )
-    if complaint and not has & {StrengthCode.NEXT_STEP, StrengthCode.PRIVATE_CHANNEL}:
+    # owning the failure is an answer in itself ("That should never happen."): a next step
+    # then adds to the score instead of being missed
+    if complaint and not has & {
+        StrengthCode.NEXT_STEP, StrengthCode.PRIVATE_CHANNEL, StrengthCode.ACCOUNTABILITY,
+    }:  # fmt: skip
         findings.append(
             Finding(
                 FindingCode.NO_NEXT_STEP,

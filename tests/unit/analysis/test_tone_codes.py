@@ -94,6 +94,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "Sorry! We'll send a replacement today.",
             "I'm sorry. Please DM us.",
             "Sorry, we've fixed the oven since.",
+            "I'm sorry, that should never have happened.",
         ],
     ),
     "take-offline": (
