@@ -22,7 +22,12 @@ def apply(text: str, code: str) -> str:
         ("We are SO SORRY about that.", "shouting", "We are so sorry", True),
         ("Sorry!!! We'll refund you today.", "exclamation", "Sorry. We'll", True),
         ("Your cake was late, we'll refund it today.", "no-empathy", EMPATHY_OPENING, True),
-        ("Sorry Sam, that was our mistake.", "no-next-step", "direct message", True),
+        (
+            "Sorry Sam, I understand how frustrating that is.",
+            "no-next-step",
+            "direct message",
+            True,
+        ),
     ],
 )
 def test_fixes_remove_their_finding(text: str, code: str, fixed_has: str, gone: bool) -> None:
