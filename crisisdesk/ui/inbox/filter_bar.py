@@ -1,6 +1,6 @@
 """The filter bar above the inbox: search as you type, a few choices, and saved views.
 
-Typing restarts a named single-shot QTimer (``searchDebounce``, 250 ms); only when it fires is
+Typing restarts the ``searchDebounce`` timer (``ui/debounce.py``, 250 ms); only when it fires is
 the search checked and the filter applied. A search the FTS syntax cannot take shows an inline
 message under the box and the previous results stay on screen.
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -34,6 +34,7 @@ from crisisdesk.errors import SearchSyntaxError
 from crisisdesk.store.mentions import MentionFilter
 from crisisdesk.store.search import build_fts_query
 from crisisdesk.timeutil import now_utc, to_iso
+from crisisdesk.ui.debounce import Debounce
 from crisisdesk.ui.format import platform_text, sentiment_text, status_text
 from crisisdesk.ui.icons import icon
 from crisisdesk.ui.widgets import WrapLabel
@@ -232,12 +233,9 @@ class FilterBar(QWidget):
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.leaveRequested.connect(self.leaveSearch)
 
-        self.search_debounce = QTimer(self)
-        self.search_debounce.setObjectName("searchDebounce")
-        self.search_debounce.setSingleShot(True)
-        self.search_debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self.search_debounce.timeout.connect(self._apply_search)
-        self.search.textChanged.connect(lambda _text: self.search_debounce.start())
+        search_later = Debounce(self, "searchDebounce", SEARCH_DEBOUNCE_MS, self._apply_search)
+        self.search_debounce = search_later.timer
+        self.search.textChanged.connect(search_later)
         self.search.returnPressed.connect(self._apply_search_now)
 
         self.search_error = WrapLabel(parent=self, accessible_name="Search problem")
