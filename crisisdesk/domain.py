@@ -129,3 +129,10 @@ class Scores(NamedTuple):
     complaint: bool
     cues: tuple[str, ...]  # complaint cue ids, most important first
     priority: int  # 0..100 at the time it was scored
+
+
+class ReplyRoute(StrEnum):
+    """How a reply reaches the customer from the composer."""
+
+    SEND = "send"  # posted through the account's connector
+    COPY = "copy"  # copied for the platform's own app, then marked replied here

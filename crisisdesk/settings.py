@@ -68,6 +68,9 @@ DECLARED: tuple[Setting, ...] = (
     Setting("plan/header", bytes, b"", "Plan page column widths (Qt header state)"),
     Setting("business/contact", str, "", "the business's own contact, {contact}; never flagged"),
     Setting("business/signature", str, "", "how replies are signed, {signature}"),
+    Setting("composer/right_splitter", bytes, b"", "inbox: mention details / composer split"),
+    Setting("composer/x_client_id", str, "", "the owner's X app OAuth 2.0 Client ID (public)"),
+    Setting("composer/x_port", int, 8723, "loopback port of the X sign-in callback URL"),
 )
 
 

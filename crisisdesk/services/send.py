@@ -13,6 +13,7 @@ Order of work, so that nothing is lost and nothing is posted twice:
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import sqlite_utils
 
@@ -23,7 +24,7 @@ from crisisdesk.sources.platforms.base import ReplyTarget
 from crisisdesk.sources.platforms.common import check_reply_length
 from crisisdesk.sources.platforms.http import make_client
 from crisisdesk.sources.platforms.registry import connector_class
-from crisisdesk.store import accounts, mentions, replies
+from crisisdesk.store import accounts, drafts, mentions, replies
 from crisisdesk.store.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,11 @@ def send_reply(
     *,
     private: bool = False,
     client_factory: ClientFactory = make_client,
+    tone_report: dict[str, Any] | None = None,
 ) -> Reply:
     """Post *body* as a reply to mention *mention_id*; returns the stored, sent reply.
+
+    *tone_report* (``analysis.tone.report_json`` of the text sent) is stored with the reply.
 
     Raises a CrisisdeskError before storing anything when the reply cannot be sent at all, and
     after marking the stored reply 'failed' when the platform refused it or could not be reached
@@ -83,7 +87,10 @@ def send_reply(
         if existing is not None:
             reply = replies.requeue(db, existing.id)
         else:
-            reply = replies.queue(db, mention_id, body, channel=channel, account_id=account.id)
+            reply = replies.queue(
+                db, mention_id, body, channel=channel, account_id=account.id,
+                tone_report=tone_report,
+            )  # fmt: skip
         assert reply.idempotency_key is not None
         try:
             posted = connector.reply(
@@ -102,9 +109,35 @@ def send_reply(
     with db.atomic():
         replies.mark_sent(db, reply.id, external_id=posted.external_id, url=posted.url)
         triage.set_status(db, [mention_id], "offline" if private else "replied")
+        drafts.discard(db, mention_id)  # only now: a failed send keeps the draft
     sent = replies.get(db, reply.id)
     assert sent is not None
     return sent
+
+
+def mark_replied_manually(
+    db: sqlite_utils.Database,
+    mention_id: int,
+    body: str,
+    *,
+    private: bool = False,
+    tone_report: dict[str, Any] | None = None,
+) -> Reply:
+    """The owner posted *body* in the platform's own app ("Copy and mark replied"): store it
+    as a sent reply (its reply time counts), move the mention to replied (or offline for a
+    private answer) and drop the draft, in one transaction."""
+    if not body.strip():
+        raise CrisisdeskError("The reply is empty.", hint="Write something before sending.")
+    if mentions.get(db, mention_id) is None:
+        raise CrisisdeskError(f"There is no mention #{mention_id}.")
+    channel = "private" if private else "public"
+    with db.atomic():
+        reply = replies.record_manual(
+            db, mention_id, body, channel=channel, tone_report=tone_report
+        )
+        triage.set_status(db, [mention_id], "offline" if private else "replied")
+        drafts.discard(db, mention_id)
+    return reply
 
 
 def retry_reply(

@@ -200,6 +200,7 @@ class MentionFilter:
     until: str | None = None  # UTC ISO, exclusive
     assignee: str | None = None
     tag: str | None = None  # a user label from the labels table
+    follow_up_due_before: str | None = None  # UTC ISO: a pending follow-up due before it
 
     def where(self) -> tuple[str, list[Any]]:
         """SQL WHERE clause (over alias ``m``) and its parameters."""
@@ -257,8 +258,13 @@ class MentionFilter:
                 " JOIN labels l ON l.id = ml.label_id WHERE l.name = ?)"
             )
             params.append(self.tag)
+        if self.follow_up_due_before:
+            clauses.append(f"m.id IN ({_DUE})")
+            params.append(self.follow_up_due_before)
         return (" AND ".join(clauses) or "1"), params
 
+
+_DUE = "SELECT mention_id FROM follow_ups WHERE done_at IS NULL AND due_at < ?"
 
 #: sort keys offered to users → ORDER BY; every one ends in a unique tiebreak
 SORTS = {

@@ -197,6 +197,23 @@ def m005_templates(db: sqlite_utils.Database) -> None:
 
 
 @MIGRATIONS()
+def m006_drafts(db: sqlite_utils.Database) -> None:
+    # the composer's unsent reply per mention, saved as the owner types (store/drafts.py), so a
+    # crash or a failed send never loses it; one row per mention, removed once the reply is sent
+    db.execute(
+        """
+        CREATE TABLE IF NOT EXISTS drafts (
+            mention_id INTEGER PRIMARY KEY REFERENCES mentions(id) ON DELETE CASCADE,
+            body TEXT NOT NULL,
+            channel TEXT NOT NULL DEFAULT 'public' CHECK (channel IN ('public', 'private')),
+            template_id INTEGER,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@MIGRATIONS()
 def m007_plans(db: sqlite_utils.Database) -> None:
     # crisis plans (store/plans.py): a plan is an ordered list of rows, each a section heading
     # or a checklist item; an item with level 1 sits under the section above it. At most one

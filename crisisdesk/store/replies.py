@@ -150,3 +150,53 @@ def mark_failed(db: sqlite_utils.Database, reply_id: int, error: str) -> None:
             db, "reply", reply_id, "failed", old=old[0] if old else None, new="failed",
             detail={"error": error},
         )  # fmt: skip
+
+
+def record_manual(
+    db: sqlite_utils.Database,
+    mention_id: int,
+    body: str,
+    *,
+    channel: str = "public",
+    tone_report: dict[str, Any] | None = None,
+) -> Reply:
+    """Store a reply the owner posted themselves (copied into the platform's own app): state
+    'sent' with no platform id, so its reply time counts like any other. Call inside the
+    caller's transaction."""
+    if channel not in CHANNELS:
+        raise CrisisdeskError(f"'{channel}' is not a reply channel.", hint="Use public or private.")
+    at = now_iso()
+    cursor = db.execute(
+        "INSERT INTO replies (mention_id, body, channel, state, tone_report, created_at, sent_at)"
+        " VALUES (?, ?, ?, 'sent', ?, ?, ?)",
+        [mention_id, body, channel, json.dumps(tone_report) if tone_report else None, at, at],
+    )
+    reply_id = int(cursor.lastrowid or 0)
+    events.record(
+        db, "reply", reply_id, "sent", new="sent", detail={"channel": channel, "manual": True},
+        at=at,
+    )  # fmt: skip
+    reply = get(db, reply_id)
+    assert reply is not None
+    return reply
+
+
+@dataclass(frozen=True)
+class ReplyTime:
+    """How long one mention waited for our first sent reply (for the response-time charts)."""
+
+    mention_id: int
+    mention_created_at: str
+    first_reply_at: str
+
+
+def reply_times(db: sqlite_utils.Database, since: str | None = None) -> list[ReplyTime]:
+    """The first sent reply of each answered mention, optionally only replies sent since
+    *since* (UTC ISO), in the order they were sent."""
+    rows = db.execute(
+        "SELECT m.id, m.created_at, min(r.sent_at) AS first FROM replies r"
+        " JOIN mentions m ON m.id = r.mention_id WHERE r.state = 'sent'"
+        " AND r.sent_at IS NOT NULL GROUP BY m.id HAVING first >= ? ORDER BY first, m.id",
+        [since or ""],
+    ).fetchall()
+    return [ReplyTime(int(r[0]), r[1], r[2]) for r in rows]

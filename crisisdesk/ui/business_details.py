@@ -13,17 +13,18 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
 from crisisdesk.settings import Settings
 
-#: setting, label (with its mnemonic), example shown while the field is empty
+#: setting, the template variable it fills, label (with its mnemonic), example shown while
+#: the field is empty; the name is also the title of printed plans
 BUSINESS_FIELDS = (
-    ("business/name", "&Business name", "Crumb & Co Bakery"),
-    ("business/contact", "Your c&ontact", "hello@crumb.example or 0161 555 0100"),
-    ("business/signature", "Si&gn replies as", "Maria, owner"),
+    ("business/name", "business", "&Business name", "Crumb & Co Bakery"),
+    ("business/contact", "contact", "Your c&ontact", "hello@crumb.example or 0161 555 0100"),
+    ("business/signature", "signature", "Si&gn replies as", "Maria, owner"),
 )
 
 
 def business_values(settings: Settings) -> dict[str, str]:
     """The template variables the settings fill ("business", "contact", "signature")."""
-    return {key.split("/")[1]: str(settings.get(key)).strip() for key, _, _ in BUSINESS_FIELDS}
+    return {variable: str(settings.get(key)).strip() for key, variable, _, _ in BUSINESS_FIELDS}
 
 
 class BusinessDetailsBox(QGroupBox):
@@ -35,7 +36,7 @@ class BusinessDetailsBox(QGroupBox):
         self.settings = settings
         form = QFormLayout(self)
         self.fields: dict[str, QLineEdit] = {}
-        for key, text, example in BUSINESS_FIELDS:
+        for key, _variable, text, example in BUSINESS_FIELDS:
             field = QLineEdit(str(settings.get(key)))
             field.setPlaceholderText(f"e.g. {example}")
             field.setAccessibleName(text.replace("&", ""))

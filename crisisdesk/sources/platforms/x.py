@@ -279,6 +279,7 @@ class XConnector(Connector):
         self, target: ReplyTarget, body: str, *, private: bool, idempotency_key: str
     ) -> ReplyResult:
         self.check_reply(target, body, private=private)
+        self._use_user_token()
         existing = self._find_posted(target.external_id, body)
         if existing is not None:
             return existing
@@ -302,6 +303,20 @@ class XConnector(Connector):
         if not isinstance(posted, dict) or not posted.get("id"):
             raise PlatformError("X did not confirm the reply.", hint="Check the conversation.")
         return self._result(str(posted["id"]))
+
+    def _use_user_token(self) -> None:
+        """Post as the owner when they signed in to X (``x_oauth``): the stored user token,
+        refreshed first if it is about to expire. Otherwise the account's own token is used."""
+        if self.session_store is None:
+            return
+        from crisisdesk.sources.platforms import x_oauth
+
+        token = x_oauth.fresh_access_token(
+            self.client, self.api_url + x_oauth.TOKEN_PATH, self.session_store
+        )
+        if token is not None:
+            self._token = token
+            self._me = None  # the signed-in user may not be the handle's account
 
     def _result(self, tweet_id: str) -> ReplyResult:
         username = str(self.me().get("username") or "i/web")

@@ -1,6 +1,6 @@
 """The filter bar above the inbox: search as you type, a few choices, and saved views.
 
-Typing restarts a named single-shot QTimer (``searchDebounce``, 250 ms); only when it fires is
+Typing restarts the ``searchDebounce`` timer (``ui/debounce.py``, 250 ms); only when it fires is
 the search checked and the filter applied. A search the FTS syntax cannot take shows an inline
 message under the box and the previous results stay on screen.
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -34,6 +34,7 @@ from crisisdesk.errors import SearchSyntaxError
 from crisisdesk.store.mentions import MentionFilter
 from crisisdesk.store.search import build_fts_query
 from crisisdesk.timeutil import now_utc, to_iso
+from crisisdesk.ui.debounce import Debounce
 from crisisdesk.ui.format import platform_text, sentiment_text, status_text
 from crisisdesk.ui.icons import icon
 from crisisdesk.ui.widgets import WrapLabel
@@ -78,6 +79,7 @@ class FilterState:
     period: str = "any"
     date_from: str | None = None  # local date 'YYYY-MM-DD', inclusive (period "custom")
     date_to: str | None = None  # local date 'YYYY-MM-DD', inclusive (period "custom")
+    follow_ups_due: bool = False  # only mentions whose follow-up is due now
 
     def to_filter(self, now: datetime | None = None) -> MentionFilter:
         since, until = self._range(now or now_utc())
@@ -90,6 +92,7 @@ class FilterState:
             since=since,
             until=until,
             tag=self.tag,
+            follow_up_due_before=to_iso(now or now_utc()) if self.follow_ups_due else None,
         )
 
     def _range(self, now: datetime) -> tuple[str | None, str | None]:
@@ -137,6 +140,7 @@ class FilterState:
                 period=data.get("period") if data.get("period") in PERIODS else "any",
                 date_from=_valid_date(data.get("date_from")),
                 date_to=_valid_date(data.get("date_to")),
+                follow_ups_due=bool(data.get("follow_ups_due", False)),
             )
         except (ValueError, TypeError, AttributeError, KeyError):
             log.warning("ignoring an unreadable remembered filter")
@@ -176,6 +180,12 @@ SAVED_VIEWS: tuple[SavedView, ...] = (
     ),
     SavedView("today", "Today", FilterState(period="today"), "Posted today (your local time)"),
     SavedView("all", "All", FilterState(), "Every mention, no filter"),
+    SavedView(
+        "follow_ups",
+        "Follow-ups due",
+        FilterState(follow_ups_due=True),
+        "Mentions whose follow-up date has come: check back with these customers",
+    ),
 )
 VIEWS_BY_KEY = {v.key: v for v in SAVED_VIEWS}
 
@@ -223,12 +233,9 @@ class FilterBar(QWidget):
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.leaveRequested.connect(self.leaveSearch)
 
-        self.search_debounce = QTimer(self)
-        self.search_debounce.setObjectName("searchDebounce")
-        self.search_debounce.setSingleShot(True)
-        self.search_debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self.search_debounce.timeout.connect(self._apply_search)
-        self.search.textChanged.connect(lambda _text: self.search_debounce.start())
+        search_later = Debounce(self, "searchDebounce", SEARCH_DEBOUNCE_MS, self._apply_search)
+        self.search_debounce = search_later.timer
+        self.search.textChanged.connect(search_later)
         self.search.returnPressed.connect(self._apply_search_now)
 
         self.search_error = WrapLabel(parent=self, accessible_name="Search problem")
@@ -257,6 +264,9 @@ class FilterBar(QWidget):
         self.complaints = QCheckBox("Complaints only", self)
         self.complaints.setAccessibleName("Complaints only")
         self.complaints.toggled.connect(self._controls_changed)
+        self.due = QCheckBox("Follow-up due", self)
+        self.due.setAccessibleName("Only mentions whose follow-up is due")
+        self.due.toggled.connect(self._controls_changed)
         status_items: list[tuple[object, str]] = [("", "Any status")]
         status_items += [(key, STATUS_CHOICES[key][1]) for key in STATUS_CHOICES]
         self.status = self._combo("Status", status_items)
@@ -281,6 +291,7 @@ class FilterBar(QWidget):
         for control in (
             self.sentiment,
             self.complaints,
+            self.due,
             self.status,
             self.platform,
             self.tag,
@@ -362,6 +373,7 @@ class FilterBar(QWidget):
             self.search_debounce.stop()
             self._select(self.sentiment, state.sentiment)
             self.complaints.setChecked(state.complaints_only)
+            self.due.setChecked(state.follow_ups_due)
             self._select(self.status, _status_key(state.statuses))
             if state.source and self.platform.findData(state.source) < 0:
                 self.platform.addItem(platform_text(state.source), state.source)
@@ -443,6 +455,7 @@ class FilterBar(QWidget):
             self._state,
             sentiment=self.sentiment.currentData(),
             complaints_only=self.complaints.isChecked(),
+            follow_ups_due=self.due.isChecked(),
             statuses=STATUS_CHOICES[status_key][0] if status_key else (),
             source=self.platform.currentData(),
             tag=self.tag.currentData(),

@@ -216,3 +216,50 @@ def test_imported_mention_cannot_be_answered_from_here(db: Any, memory_keyring: 
 def test_unknown_mention(db: Any) -> None:
     with pytest.raises(CrisisdeskError, match="no mention #999"):
         send_reply(db, 999, "Hello", client_factory=factory())
+
+
+def test_sent_reply_keeps_its_tone_report_and_drops_the_draft(
+    db: Any, memory_keyring: Any, reddit: rd.RedditSite
+) -> None:
+    from crisisdesk.store import drafts
+
+    mid = reddit_mention(db, reddit)
+    drafts.save(db, mid, "Sorry! A new cake is on its way.")
+    report = {"score": 90, "findings": [], "strengths": [], "length": {"used": 31, "limit": 10000}}
+    sent = send_reply(
+        db, mid, "Sorry! A new cake is on its way.", client_factory=factory(), tone_report=report
+    )
+    assert sent.tone_report == report
+    assert drafts.get(db, mid) is None
+    (timed,) = replies.reply_times(db)
+    assert timed.mention_id == mid and timed.first_reply_at == sent.sent_at
+
+
+def test_failed_send_keeps_the_draft(db: Any, memory_keyring: Any, reddit: rd.RedditSite) -> None:
+    from crisisdesk.store import drafts
+
+    mid = reddit_mention(db, reddit)
+    drafts.save(db, mid, "Sorry!")
+    reddit.server.route("POST", "/api/comment", Reply.json({"error": 500}, status=500))
+    with pytest.raises(PlatformError):
+        send_reply(db, mid, "Sorry!", client_factory=factory())
+    draft = drafts.get(db, mid)
+    assert draft is not None and draft.body == "Sorry!"
+
+
+def test_mark_replied_manually_stores_a_sent_reply_and_moves_the_mention(db: Any) -> None:
+    from crisisdesk.services.send import mark_replied_manually
+    from crisisdesk.store import drafts
+
+    (mid,) = insert_mentions(db, [mention_row(source="import")])
+    drafts.save(db, mid, "Thanks, we fixed it.")
+    reply = mark_replied_manually(db, mid, "Thanks, we fixed it.", tone_report={"score": 80})
+    assert reply.state == "sent" and reply.external_id is None and reply.sent_at
+    assert reply.tone_report == {"score": 80}
+    assert mentions.get(db, mid).status == "replied"  # type: ignore[union-attr]
+    assert drafts.get(db, mid) is None
+    assert [e.action for e in events.for_entity(db, "reply", reply.id)] == ["sent"]
+    with pytest.raises(CrisisdeskError, match="empty"):
+        mark_replied_manually(db, mid, " ")
+    with pytest.raises(CrisisdeskError, match="no mention"):
+        mark_replied_manually(db, 12345, "hi")
