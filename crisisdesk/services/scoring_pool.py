@@ -145,6 +145,14 @@ class PoolScorer:
         except BrokenProcessPool:
             self._broken = True
             raise
+        except OSError as exc:
+            # a worker died and the pool is breaking: CPython 3.11 may try to start a
+            # replacement with the queue the manager thread just closed ("handle is closed")
+            # before it marks the pool broken. The same thing for the importer: a broken pool
+            self._broken = True
+            raise BrokenProcessPool(
+                "a scoring worker stopped while the pool was starting one"
+            ) from exc
         future.add_done_callback(self._note_broken)
         return _from_wire(future)
 
