@@ -104,3 +104,38 @@ class Scores(NamedTuple):
     complaint: bool
     cues: tuple[str, ...]  # complaint cue ids, most important first
     priority: int  # 0..100 at the time it was scored
+
+
+class HourTally(NamedTuple):
+    """What was posted in one UTC hour: the store's answer for charts and spike detection."""
+
+    hour: str  # 'YYYY-MM-DDTHH', UTC
+    total: int
+    negative: int
+    neutral: int
+    positive: int
+    complaints: int
+    sentiment_sum: float  # sum of VADER compounds (mean = sentiment_sum / total)
+    negative_engagement: int  # likes + reposts + replies of the negative mentions
+    engaged_negative: int  # negative mentions with at least ENGAGED interactions each
+
+
+class PlatformTally(NamedTuple):
+    """What one source brought in one UTC hour."""
+
+    hour: str
+    source: str
+    total: int
+    negative: int
+    complaints: int
+
+
+class ResponseTally(NamedTuple):
+    """How fast the complaints posted in one UTC hour got their first sent reply."""
+
+    hour: str
+    complaints: int
+    answered: int
+    within_1h: int
+    within_4h: int
+    delay_sum_s: float  # sum of first-reply delays of the answered ones, in seconds

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from crisisdesk import __version__, paths
-from crisisdesk.cli import accounts, demo, importing, mentions
+from crisisdesk.cli import accounts, demo, importing, insight, mentions
 from crisisdesk.cli.common import ClientFactory, Context, Handler
 from crisisdesk.errors import CrisisdeskError
 
@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"database file (default: ${paths.DB_ENV} or {paths.database_path(None)})",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (importing, mentions, demo, accounts):  # the order of `crisisdesk --help`
+    for group in (importing, mentions, demo, accounts, insight):  # the order of `crisisdesk --help`
         group.register(sub)
     return parser
 
