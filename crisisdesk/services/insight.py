@@ -9,8 +9,10 @@ crisis banner.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Protocol
 
 import sqlite_utils
 
@@ -158,3 +160,108 @@ def spike_summary(spike: Spike, tz: tzinfo | None = None) -> str:
         f"{spike.count:,.0f} {noun} where about {spike.baseline:,.1f} were expected{times} "
         f"{span}."
     )
+
+
+# --- the post-crisis report ---------------------------------------------------------------
+
+
+class DoneStep(Protocol):
+    """A completed plan item (the plan feature's ``DoneItem`` has this shape)."""
+
+    section: str
+    text: str
+    done_by: str
+    done_at: str
+
+
+class PlanDone(Protocol):
+    """A plan's progress (the plan feature's ``PlanProgress`` has this shape)."""
+
+    plan_name: str
+    done: int
+    total: int
+    done_items: Sequence[DoneStep]
+
+
+@dataclass(frozen=True)
+class Period:
+    """Before, during or after the incident: its volumes, sentiment and response times."""
+
+    name: str
+    since: datetime
+    until: datetime
+    totals: an.SentimentPoint
+    responses: an.ResponsePoint
+    replies_sent: int
+
+    @property
+    def days(self) -> float:
+        return (self.until - self.since) / timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class SentReply:
+    sent_at: datetime
+    channel: str
+    body: str
+    mention_text: str
+    mention_source: str
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """What the post-crisis report shows; ``plan`` and ``lessons`` come from the crisis plan
+    when one is recorded (None / "" otherwise)."""
+
+    since: datetime
+    until: datetime
+    tz: tzinfo
+    periods: list[Period]  # before, during, after
+    charts: ChartData  # over before + during + after
+    spikes: list[Spike]  # alerts overlapping the incident
+    replies: list[SentReply]  # sent during the incident, oldest first
+    plan: PlanDone | None
+    lessons: str
+
+
+def _period(
+    db: sqlite_utils.Database, name: str, since: datetime, until: datetime, tz: tzinfo
+) -> Period:
+    lo, hi = to_iso(since), to_iso(until)
+    points = an.sentiment_series(store_series.hourly(db, lo, hi), since, until, an.Unit.DAY, tz)
+    totals = an.totals(points) or an.SentimentPoint(since, 0, 0, 0, 0, 0, 0.0)
+    replies = sum(n for _h, n in store_series.replies_sent(db, lo, hi))
+    return Period(
+        name, since, until, totals, an.response_summary(store_series.responses(db, lo, hi)),
+        replies,
+    )  # fmt: skip
+
+
+def report_data(
+    db: sqlite_utils.Database,
+    since: datetime,
+    until: datetime,
+    tz: tzinfo | None = None,
+    *,
+    plan: PlanDone | None = None,
+    lessons: str = "",
+    thresholds: Thresholds | None = None,
+) -> ReportData:
+    """The numbers of a post-crisis report on the incident [*since*, *until*): the same length
+    of time before it and after it (up to now) to compare with."""
+    zone = tz or now_utc().astimezone().tzinfo or UTC
+    length = until - since
+    after_end = max(min(until + length, now_utc()), until + timedelta(hours=1))
+    periods = [
+        _period(db, "Before", since - length, since, zone),
+        _period(db, "During", since, until, zone),
+        _period(db, "After", until, after_end, zone),
+    ]
+    charts = chart_data(db, since - length, after_end, zone, thresholds=thresholds)
+    spikes = [s for s in charts.spikes if s.start < until and s.end > since]
+    return ReportData(
+        since, until, zone, periods, charts, spikes,
+        [SentReply(parse_iso(r.sent_at), r.channel, r.body, r.mention_text, r.source)
+         for r in store_series.sent_replies(db, to_iso(since), to_iso(until))],
+        plan, lessons,
+    )  # fmt: skip

@@ -12,6 +12,8 @@ sent through crisisdesk has no time we could trust, so it does not count).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlite_utils
 
 from crisisdesk.domain import HourTally, PlatformTally, ResponseTally
@@ -112,3 +114,25 @@ def data_range(db: sqlite_utils.Database) -> tuple[str, str] | None:
     """(first, last) created_at of all mentions, or None on an empty database (index only)."""
     row = db.execute("SELECT min(created_at), max(created_at) FROM mentions").fetchone()
     return (str(row[0]), str(row[1])) if row and row[0] else None
+
+
+@dataclass(frozen=True)
+class SentReplyRow:
+    sent_at: str
+    channel: str
+    body: str
+    mention_text: str
+    source: str
+
+
+def sent_replies(
+    db: sqlite_utils.Database, since: str, until: str, *, limit: int = 200
+) -> list[SentReplyRow]:
+    """The business's replies sent in [*since*, *until*), oldest first, with what they answered."""
+    rows = db.execute(
+        "SELECT r.sent_at, r.channel, r.body, m.text, m.source FROM replies r"
+        " JOIN mentions m ON m.id = r.mention_id"
+        " WHERE r.state = 'sent' AND r.sent_at >= ? AND r.sent_at < ? ORDER BY r.sent_at LIMIT ?",
+        [since, until, limit],
+    ).fetchall()
+    return [SentReplyRow(*row) for row in rows]
