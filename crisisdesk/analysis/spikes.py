@@ -47,7 +47,7 @@ class Metric(StrEnum):
     ENGAGEMENT = "engagement"
 
     @property
-    def title(self) -> str:
+    def heading(self) -> str:
         return _TITLES[self]
 
 
@@ -132,9 +132,12 @@ def binomial_score(k: int, n: int, p: float) -> float:
         return 0.0
     p = min(max(p, 1e-9), 1 - 1e-9)
     log_term = (
-        math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-        + k * math.log(p) + (n - k) * math.log1p(-p)
-    )  # fmt: skip
+        math.lgamma(n + 1)
+        - math.lgamma(k + 1)
+        - math.lgamma(n - k + 1)
+        + k * math.log(p)
+        + (n - k) * math.log1p(-p)
+    )
     odds = p / (1 - p)
     total, term, j = 1.0, 1.0, k
     while j < n and term > 1e-12:
@@ -278,10 +281,7 @@ def _detect_one(s: _Series, starts: list[datetime], th: Thresholds) -> list[Spik
     alpha = 1 - 0.5 ** (1 / th.half_life_hours)
     warm = th.warmup_hours
     ex, ew = sum(s.x[:warm]) / warm, sum(s.weights[:warm]) / warm  # the EWMA state
-    if s.share:
-        floor = th.floor_share
-    else:
-        floor = th.floor_per_day / 24
+    floor = th.floor_share if s.share else th.floor_per_day / 24
     level = [0.0] * len(s.x)  # expected per unit of weight, as learned before each hour
     windows: list[tuple[int, int, float, int]] = []  # (first, last, score, scale)
     flagged_until = frozen_since = -1

@@ -30,8 +30,11 @@ def cmd_spikes(args: argparse.Namespace, ctx: Context) -> int:
             continue
         ids = ", ".join(f"#{i}" for i in spike.mention_ids[:8])
         more = len(spike.mention_ids) - 8
-        print(f"{spike.metric.title}: {insight.spike_summary(spike)}")
-        print(f"    score {spike.score:g}; driven by {ids}" + (f" and {more} more" if more > 0 else ""))
+        print(f"{spike.metric.heading}: {insight.spike_summary(spike)}")
+        print(
+            f"    score {spike.score:g}; driven by {ids}"
+            + (f" and {more} more" if more > 0 else "")
+        )
     if not found and not args.json:
         print("No spikes: nothing rose faster than usual.", file=sys.stderr)
     return 0
@@ -61,17 +64,22 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
 
 def register(sub: Any) -> None:
     """Add ``spikes`` and ``report`` to the CLI's subparsers."""
-    p = sub.add_parser("spikes", help="list crisis alerts: rises in complaints, negativity or "
-                       "engagement")  # fmt: skip
+    p = sub.add_parser(
+        "spikes", help="list crisis alerts: rises in complaints, negativity or engagement"
+    )
     add_json_flag(p)
-    p.add_argument("--since", type=date_arg, metavar="DATE",
-                   help="alerts ending after DATE (default: the last 90 days)")  # fmt: skip
+    p.add_argument(
+        "--since",
+        type=date_arg,
+        metavar="DATE",
+        help="alerts ending after DATE (default: the last 90 days)",
+    )
     p.set_defaults(handler=cmd_spikes)
 
     p = sub.add_parser("report", help="write a post-crisis report (PDF)")
-    p.add_argument("--since", type=date_arg, metavar="DATE", required=True,
-                   help="when the incident started")  # fmt: skip
-    p.add_argument("--until", type=date_arg, metavar="DATE", required=True,
-                   help="when it was over")  # fmt: skip
+    p.add_argument(
+        "--since", type=date_arg, metavar="DATE", required=True, help="when the incident started"
+    )
+    p.add_argument("--until", type=date_arg, metavar="DATE", required=True, help="when it was over")
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="the PDF to write")
     p.set_defaults(handler=cmd_report)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from typing import Any, Literal
 
 from matplotlib import dates as mdates
 from matplotlib.axes import Axes
@@ -48,10 +49,17 @@ class Theme:
 
 PRINT = Theme()
 DARK = Theme(
-    background="#1e1e1e", text="#e6edf3", grid="#3d444d", negative="#ff7b72",
-    neutral="#8b949e", positive="#3fb950", mean="#79c0ff", complaints="#ffa657",
-    alert="#ff7b72", replies="#79c0ff",
-)  # fmt: skip
+    background="#1e1e1e",
+    text="#e6edf3",
+    grid="#3d444d",
+    negative="#ff7b72",
+    neutral="#8b949e",
+    positive="#3fb950",
+    mean="#79c0ff",
+    complaints="#ffa657",
+    alert="#ff7b72",
+    replies="#79c0ff",
+)
 
 
 def bucket_width(unit: Unit) -> float:
@@ -87,10 +95,13 @@ def _dates(ax: Axes, data: ChartData, tz: tzinfo) -> None:
 
 
 def _legend(
-    ax: Axes, theme: Theme, handles: list[object] | None = None, loc: str = "upper left"
+    ax: Axes, theme: Theme, handles: list[Any] | None = None, *, below: bool = False
 ) -> None:
-    kwargs: dict[str, object] = {"handles": handles} if handles else {}
-    legend = ax.legend(loc=loc, fontsize=8, frameon=False, ncols=4, **kwargs)
+    loc: Literal["lower right", "upper left"] = "lower right" if below else "upper left"
+    if handles:
+        legend = ax.legend(handles=handles, loc=loc, fontsize=8, frameon=False, ncols=4)
+    else:
+        legend = ax.legend(loc=loc, fontsize=8, frameon=False, ncols=4)
     for text in legend.get_texts():
         text.set_color(theme.text)
 
@@ -107,9 +118,15 @@ def draw_sentiment(fig: Figure, data: ChartData, theme: Theme, tz: tzinfo) -> Ax
     bars = [
         ax.bar(x, neg, width, color=theme.negative, label="Negative"),
         ax.bar(x, neu, width, bottom=neg, color=theme.neutral, label="Neutral"),
-        ax.bar(x, pos, width, bottom=[a + b for a, b in zip(neg, neu, strict=True)],
-               color=theme.positive, label="Positive"),
-    ]  # fmt: skip
+        ax.bar(
+            x,
+            pos,
+            width,
+            bottom=[a + b for a, b in zip(neg, neu, strict=True)],
+            color=theme.positive,
+            label="Positive",
+        ),
+    ]
     ax.set_ylabel("Mentions", color=theme.text, fontsize=9)
     ax.set_ylim(0, max([p.total for p in data.sentiment] + [1]) * 1.25)  # room for the legend
     mean_ax = ax.twinx()
@@ -117,8 +134,12 @@ def draw_sentiment(fig: Figure, data: ChartData, theme: Theme, tz: tzinfo) -> Ax
     (line,) = mean_ax.plot(
         [v for v, m in zip(x, mean, strict=True) if m is not None],
         [m for m in mean if m is not None],
-        color=theme.mean, linewidth=1.8, marker="o", markersize=2.5, label="Mean sentiment",
-    )  # fmt: skip
+        color=theme.mean,
+        linewidth=1.8,
+        marker="o",
+        markersize=2.5,
+        label="Mean sentiment",
+    )
     mean_ax.set_ylim(-1, 1)
     mean_ax.axhline(0, color=theme.grid, linewidth=0.8)
     mean_ax.tick_params(colors=theme.text, labelsize=8)
@@ -141,20 +162,31 @@ def draw_complaints(fig: Figure, data: ChartData, theme: Theme, tz: tzinfo) -> A
         ax.axvspan(
             mdates.date2num(max(spike.start, data.since)),
             mdates.date2num(min(spike.end, data.until)),
-            color=theme.alert, alpha=0.12, linewidth=0,
+            color=theme.alert,
+            alpha=0.12,
+            linewidth=0,
             label="Alert" if i == 0 else None,
-        )  # fmt: skip
+        )
     top = max(complaints + data.replies + [1])
     ax.plot(
-        x, data.replies, color=theme.replies, linewidth=1.4, drawstyle="steps-mid",
+        x,
+        data.replies,
+        color=theme.replies,
+        linewidth=1.4,
+        drawstyle="steps-mid",
         label="Your replies sent",
-    )  # fmt: skip
+    )
     sent = [(v, n) for v, n in zip(x, data.replies, strict=True) if n]
     if sent:
         ax.plot(
-            [v for v, _ in sent], [-0.04 * top] * len(sent), linestyle="none", marker="^",
-            color=theme.replies, markersize=4, clip_on=False,
-        )  # fmt: skip
+            [v for v, _ in sent],
+            [-0.04 * top] * len(sent),
+            linestyle="none",
+            marker="^",
+            color=theme.replies,
+            markersize=4,
+            clip_on=False,
+        )
     ax.set_ylim(-0.06 * top, top * 1.25)
     ax.set_ylabel("Per " + data.unit.value, color=theme.text, fontsize=9)
     _dates(ax, data, tz)
@@ -176,13 +208,17 @@ def draw_platforms(fig: Figure, data: ChartData, theme: Theme, tz: tzinfo) -> Ax
     ax.barh(names, rest, left=neg, color=theme.neutral, label="Neutral or positive")
     for i, p in enumerate(shown):
         ax.text(
-            p.total, i, f"  {p.total:,} ({p.complaints:,} complaints)",
-            va="center", fontsize=8, color=theme.text,
-        )  # fmt: skip
+            p.total,
+            i,
+            f"  {p.total:,} ({p.complaints:,} complaints)",
+            va="center",
+            fontsize=8,
+            color=theme.text,
+        )
     ax.set_xlim(0, max([p.total for p in shown] + [1]) * 1.35)
     ax.set_xlabel("Mentions", color=theme.text, fontsize=9)
     if shown:
-        _legend(ax, theme, loc="lower right")
+        _legend(ax, theme, below=True)
     return ax
 
 
@@ -210,10 +246,14 @@ def draw_responses(fig: Figure, data: ChartData, theme: Theme, tz: tzinfo) -> Ax
     delay_ax = ax.twinx()
     points = [(v, p.mean_delay_hours) for v, p in zip(x, data.responses, strict=True)]
     (line,) = delay_ax.plot(
-        [v for v, d in points if d is not None], [d for _, d in points if d is not None],
-        color=theme.mean, linewidth=1.4, marker="o", markersize=2.5,
+        [v for v, d in points if d is not None],
+        [d for _, d in points if d is not None],
+        color=theme.mean,
+        linewidth=1.4,
+        marker="o",
+        markersize=2.5,
         label="Mean first reply (h)",
-    )  # fmt: skip
+    )
     delay_ax.set_ylim(bottom=0)
     delay_ax.tick_params(colors=theme.text, labelsize=8)
     delay_ax.set_ylabel("Hours to first reply", color=theme.text, fontsize=9)

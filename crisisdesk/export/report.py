@@ -12,11 +12,12 @@ from __future__ import annotations
 import html
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from crisisdesk.errors import CrisisdeskError
-from crisisdesk.services.insight import ReportData, spike_summary
+from crisisdesk.services.insight import Period, ReportData, spike_summary
 
 #: how many sent replies the report lists (the rest are counted)
 MAX_REPLIES = 25
@@ -59,7 +60,7 @@ def _periods_table(data: ReportData) -> str:
         f"{_when(p.until, data, '%d %b %H:%M')}</small></th>"
         for p in data.periods
     )
-    rows = [
+    rows: list[tuple[str, Callable[[Period], str]]] = [
         ("Mentions per day", lambda p: f"{p.totals.total / max(p.days, 1 / 24):.1f}"),
         ("Complaints per day", lambda p: f"{p.totals.complaints / max(p.days, 1 / 24):.1f}"),
         ("Share negative", lambda p: _pct(p.totals.negative_share)),
@@ -71,10 +72,11 @@ def _periods_table(data: ReportData) -> str:
         ("Replies sent", lambda p: f"{p.replies_sent:,}"),
     ]
     body = "".join(
-        f"<tr><td>{_e(name)}</td>" + "".join(f"<td align='right'>{value(p)}</td>"
-                                             for p in data.periods) + "</tr>"
+        f"<tr><td>{_e(name)}</td>"
+        + "".join(f"<td align='right'>{value(p)}</td>" for p in data.periods)
+        + "</tr>"
         for name, value in rows
-    )  # fmt: skip
+    )
     return (
         "<table class='grid' cellspacing='0' cellpadding='4' width='100%'>"
         f"<tr><th></th>{head}</tr>{body}</table>"
@@ -84,15 +86,24 @@ def _periods_table(data: ReportData) -> str:
 def _timeline(data: ReportData) -> str:
     events: list[tuple[datetime, str]] = []
     for spike in data.spikes:
-        events.append((spike.start, f"<b>{_e(spike.metric.title)} began to rise.</b> "
-                       f"{_e(spike_summary(spike, data.tz))}"))  # fmt: skip
-        events.append((spike.end, f"{_e(spike.metric.title)} back within the usual range."))
+        events.append(
+            (
+                spike.start,
+                f"<b>{_e(spike.metric.heading)} began to rise.</b> "
+                f"{_e(spike_summary(spike, data.tz))}",
+            )
+        )
+        events.append((spike.end, f"{_e(spike.metric.heading)} back within the usual range."))
     during = [p for p in data.charts.sentiment if data.since <= p.start < data.until]
     if during:
         peak = max(during, key=lambda p: p.complaints)
         if peak.complaints:
-            events.append((peak.start, f"Most complaints in one {data.charts.unit.value}: "
-                           f"{peak.complaints:,}."))  # fmt: skip
+            events.append(
+                (
+                    peak.start,
+                    f"Most complaints in one {data.charts.unit.value}: {peak.complaints:,}.",
+                )
+            )
     if data.replies:
         events.append((data.replies[0].sent_at, "First reply sent."))
     for step in data.plan.done_items if data.plan else ():
@@ -159,8 +170,9 @@ def _lessons(data: ReportData) -> str:
         return "<p>No plan recorded.</p>"
     if not data.lessons.strip():
         return "<p>No lessons written yet in the plan's review section.</p>"
-    paragraphs = "".join(f"<p>{_e(p).replace(chr(10), '<br/>')}</p>"
-                         for p in data.lessons.split("\n\n") if p.strip())  # fmt: skip
+    paragraphs = "".join(
+        f"<p>{_e(p).replace(chr(10), '<br/>')}</p>" for p in data.lessons.split("\n\n") if p.strip()
+    )
     return paragraphs
 
 
@@ -185,8 +197,9 @@ def report_html(data: ReportData, business: str = "") -> str:
         for key in ("sentiment", "complaints", "responses", "platforms")
     )
     alerts = (
-        "".join(f"<li>{_e(s.metric.title)}: {_e(spike_summary(s, data.tz))}</li>"
-                for s in data.spikes)  # fmt: skip
+        "".join(
+            f"<li>{_e(s.metric.heading)}: {_e(spike_summary(s, data.tz))}</li>" for s in data.spikes
+        )
         or "<li>No alert was raised for this period.</li>"
     )
     return f"""<html><head><style>{_CSS}</style></head><body>

@@ -153,12 +153,13 @@ def spike_summary(spike: Spike, tz: tzinfo | None = None) -> str:
             f"Negative mentions rose to {spike.share:.0%} of {spike.total} mentions "
             f"(usually {spike.baseline_share or 0:.0%}) {span}."
         )
-    noun = {"complaints": "complaints", "engagement": "negative mentions drawing 10+ likes, "
-            "reposts or replies"}[str(spike.metric)]  # fmt: skip
+    noun = {
+        "complaints": "complaints",
+        "engagement": "negative mentions drawing 10+ likes, reposts or replies",
+    }[str(spike.metric)]
     times = f" ({spike.ratio:.0f}× usual)" if spike.baseline > 0 else ""
     return (
-        f"{spike.count:,.0f} {noun} where about {spike.baseline:,.1f} were expected{times} "
-        f"{span}."
+        f"{spike.count:,.0f} {noun} where about {spike.baseline:,.1f} were expected{times} {span}."
     )
 
 
@@ -232,9 +233,13 @@ def _period(
     totals = an.totals(points) or an.SentimentPoint(since, 0, 0, 0, 0, 0, 0.0)
     replies = sum(n for _h, n in store_series.replies_sent(db, lo, hi))
     return Period(
-        name, since, until, totals, an.response_summary(store_series.responses(db, lo, hi)),
+        name,
+        since,
+        until,
+        totals,
+        an.response_summary(store_series.responses(db, lo, hi)),
         replies,
-    )  # fmt: skip
+    )
 
 
 def report_data(
@@ -260,8 +265,16 @@ def report_data(
     charts = chart_data(db, since - length, after_end, zone, thresholds=thresholds)
     spikes = [s for s in charts.spikes if s.start < until and s.end > since]
     return ReportData(
-        since, until, zone, periods, charts, spikes,
-        [SentReply(parse_iso(r.sent_at), r.channel, r.body, r.mention_text, r.source)
-         for r in store_series.sent_replies(db, to_iso(since), to_iso(until))],
-        plan, lessons,
-    )  # fmt: skip
+        since,
+        until,
+        zone,
+        periods,
+        charts,
+        spikes,
+        [
+            SentReply(parse_iso(r.sent_at), r.channel, r.body, r.mention_text, r.source)
+            for r in store_series.sent_replies(db, to_iso(since), to_iso(until))
+        ],
+        plan,
+        lessons,
+    )

@@ -39,6 +39,7 @@ from crisisdesk.settings import Settings
 from crisisdesk.store import overview
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui.accounts import attach_accounts
+from crisisdesk.ui.charts import attach_insight
 from crisisdesk.ui.demo_loader import load_demo
 from crisisdesk.ui.geometry import fit_to_screen
 from crisisdesk.ui.icons import icon
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self.detail = self.inbox_feature.detail
         self.triage = self.inbox_feature.triage
         self.accounts_page, self.sync = attach_accounts(self, runner, settings)
+        self.insight = attach_insight(self, runner, settings)
 
         self._restore_window()
         self._show_welcome_if_empty()

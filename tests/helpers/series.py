@@ -11,8 +11,32 @@ from crisisdesk.domain import HourTally
 
 START = datetime(2026, 6, 1, tzinfo=UTC)  # a Monday
 #: hour-of-day rhythm of a bakery's audience (quiet nights, busy afternoons), mean 1
-_HOURS = [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.5, 0.9, 1.3, 1.5, 1.4, 1.4,
-          1.7, 1.6, 1.3, 1.2, 1.3, 1.5, 1.7, 1.8, 1.6, 1.3, 0.8, 0.4]  # fmt: skip
+_HOURS = [
+    0.2,
+    0.1,
+    0.1,
+    0.1,
+    0.1,
+    0.2,
+    0.5,
+    0.9,
+    1.3,
+    1.5,
+    1.4,
+    1.4,
+    1.7,
+    1.6,
+    1.3,
+    1.2,
+    1.3,
+    1.5,
+    1.7,
+    1.8,
+    1.6,
+    1.3,
+    0.8,
+    0.4,
+]
 _DAY_MEAN = sum(_HOURS) / 24
 #: Monday..Sunday: Saturday is bake day
 WEEKDAYS = [1.0, 0.95, 1.0, 1.05, 1.15, 1.45, 0.8]
@@ -58,9 +82,16 @@ def calm(
         likes = [int(rng.paretovariate(engagement)) - 1 for _ in range(negative)]
         out.append(
             HourTally(
-                hour_key(at), total, negative, neutral, positive, complaints,
-                0.4 * (positive - negative), sum(likes), sum(v >= 10 for v in likes),
-            )  # fmt: skip
+                hour_key(at),
+                total,
+                negative,
+                neutral,
+                positive,
+                complaints,
+                0.4 * (positive - negative),
+                sum(likes),
+                sum(v >= 10 for v in likes),
+            )
         )
     return out
 

@@ -109,7 +109,9 @@ def test_a_long_crisis_does_not_become_the_baseline() -> None:
 def test_stricter_thresholds_from_the_settings_silence_a_small_surge() -> None:
     hours = inject(calm(60, 10, seed=12), 40 * DAY + 9, 3, 6)
     assert _complaint_alerts(hours)
-    assert [s for s in detect(hours, Thresholds(min_count=12)) if s.metric is Metric.COMPLAINTS] == []
+    assert [
+        s for s in detect(hours, Thresholds(min_count=12)) if s.metric is Metric.COMPLAINTS
+    ] == []
 
 
 def test_too_little_history_raises_nothing() -> None:
@@ -121,8 +123,7 @@ def test_missing_hours_are_empty_hours() -> None:
     hours = calm(3, 10, seed=2)
     sparse = [t for t in hours if t.total]
     assert fill_hours(sparse) == [
-        t if t.total else t._replace(sentiment_sum=0.0, negative_engagement=0,
-                                     engaged_negative=0)  # fmt: skip
+        t if t.total else t._replace(sentiment_sum=0.0, negative_engagement=0, engaged_negative=0)
         for t in hours[hours.index(sparse[0]) : hours.index(sparse[-1]) + 1]
     ]
 
