@@ -121,9 +121,8 @@ class HourTally(NamedTuple):
 
 
 class PlatformTally(NamedTuple):
-    """What one source brought in one UTC hour."""
+    """What one source brought over a range of hours."""
 
-    hour: str
     source: str
     total: int
     negative: int

@@ -134,7 +134,7 @@ def chart_data(
         unit=unit,
         sentiment=an.sentiment_series(store_series.hourly(db, lo, hi), since, until, unit, tz),
         replies=an.counts_series(store_series.replies_sent(db, lo, hi), since, until, unit, tz),
-        platforms=an.platform_breakdown(store_series.hourly_by_source(db, lo, hi)),
+        platforms=an.platform_breakdown(store_series.by_source(db, lo, hi)),
         responses=an.response_series(responses, since, until, unit, tz),
         response_total=an.response_summary(responses),
         spikes=find_spikes(db, since=since, until=until, thresholds=thresholds),
