@@ -195,8 +195,8 @@ def m008_insight(db: sqlite_utils.Database) -> None:
     )
     upsert = (
         "INSERT INTO mention_hours (hour, source, label, complaint, n, sentiment_sum,"
-        " engagement, engaged) VALUES ({values}) ON CONFLICT (hour, source, label, complaint) DO UPDATE"
-        " SET n = n + excluded.n,"
+        " engagement, engaged) VALUES ({values})"
+        " ON CONFLICT (hour, source, label, complaint) DO UPDATE SET n = n + excluded.n,"
         " sentiment_sum = sentiment_sum + excluded.sentiment_sum,"
         " engagement = engagement + excluded.engagement, engaged = engaged + excluded.engaged;"
     )
