@@ -126,6 +126,7 @@ def chart_data(
 ) -> ChartData:
     """The series of every chart over [*since*, *until*), bucketed in the owner's *tz*."""
     unit = unit or an.unit_for(since, until)
+    since = an.bucket_start(since, unit, tz)  # whole buckets: the first day is not cut short
     lo, hi = to_iso(since), to_iso(until)
     responses = store_series.responses(db, lo, hi)
     return ChartData(
