@@ -73,6 +73,7 @@ def test_the_figures_draw_the_series(db: Any) -> None:
     ax = fig.axes[0]
     negatives, neutrals, positives = (list(c.datavalues) for c in ax.containers)
     assert negatives == [p.negative for p in data.sentiment]
+    assert neutrals == [p.neutral for p in data.sentiment]
     assert positives == [p.positive for p in data.sentiment]
     mean_line = fig.axes[1].get_lines()[0]
     assert list(mean_line.get_ydata()) == [p.mean_sentiment for p in data.sentiment]
