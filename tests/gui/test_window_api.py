@@ -50,7 +50,7 @@ def add_plan_page(window: MainWindow) -> tuple[QWidget, QLabel]:
 def test_a_page_added_through_the_api_appears_in_the_navigation(window: MainWindow) -> None:
     page, _label = add_plan_page(window)
     keys = [window.nav.item(r).text() for r in range(window.nav.count())]
-    assert keys == ["Inbox", "Accounts", "Plan"]
+    assert keys == ["Inbox", "Accounts", "Charts", "Plan"]
     assert window.nav.count() == window.pages.count()
     window.show_page("plan")
     assert window.current_page() == "plan" and window.pages.currentWidget() is page

@@ -110,3 +110,37 @@ def test_the_tallies_follow_changes_and_deletions(db) -> None:  # type: ignore[n
         [hi],
     ).fetchall()
     assert [(r.hour, r.total, r.complaints) for r in rows.values()] == [tuple(c) for c in counted]
+
+
+def test_a_bulk_import_tallies_its_hours_in_batches(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from crisisdesk.services.importing import import_file
+    from crisisdesk.store.bulk import BulkInserter
+    from tests.helpers.builders import write_csv
+
+    _seed(db)  # mentions already there are counted once, not again
+    rows = [
+        [f"b{i}", "reddit", f"user{i % 7}", f"2026-11-2{i % 3}T0{i % 9}:1{i % 6}:00Z",
+         "Awful, my order never came" if i % 4 == 0 else "Lovely bread, thanks", str(i % 15)]
+        for i in range(120)
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "many.csv", ["id", "platform", "author", "created_at", "text",
+                                            "likes"], rows)  # fmt: skip
+    old = BulkInserter.FTS_ROWS
+    BulkInserter.FTS_ROWS = 50  # several batches
+    try:
+        report = import_file(db, path, workers=1)
+    finally:
+        BulkInserter.FTS_ROWS = old
+    assert report.imported == 120
+    triggers = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+    assert "mention_hours_insert" in triggers  # back after the import
+
+    tallied = {
+        (r.hour, r.total, r.negative, r.complaints, r.negative_engagement)
+        for r in series.hourly(db, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")
+    }
+    counted = {tuple(r) for r in db.execute(
+        "SELECT substr(created_at, 1, 13), count(*), sum(label = 'negative'), sum(complaint),"
+        " sum(CASE WHEN label = 'negative' THEN likes + reposts + replies ELSE 0 END)"
+        " FROM mentions GROUP BY 1").fetchall()}  # fmt: skip
+    assert tallied == counted
