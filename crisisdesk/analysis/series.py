@@ -30,9 +30,9 @@ class Unit(StrEnum):
 
 
 def unit_for(since: datetime, until: datetime) -> Unit:
-    """A readable bucket for a range: hours up to 3 days, weeks past 120 days, else days."""
+    """A readable bucket for a range: hours up to 4 days, weeks past 120 days, else days."""
     span = until - since
-    if span <= timedelta(days=3):
+    if span <= timedelta(days=4):
         return Unit.HOUR
     return Unit.WEEK if span > timedelta(days=120) else Unit.DAY
 

@@ -21,6 +21,9 @@ from crisisdesk.services.insight import Period, ReportData, spike_summary
 
 #: how many sent replies the report lists (the rest are counted)
 MAX_REPLIES = 25
+#: chart width in the document's units: QTextDocument lays the page out at 96 dpi inside its
+#: own 2 cm margins, which leaves ~529 units of an A4 page within the writer's 15 mm margins
+CHART_WIDTH = 520
 _KEEP: list[object] = []  # the QGuiApplication made here lives as long as the process
 
 
@@ -33,8 +36,8 @@ def ensure_gui_app() -> None:
     headless = sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     )
-    if headless:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if headless and not os.environ.get("QT_QPA_PLATFORM"):  # unset or empty
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     _KEEP.append(QGuiApplication(["crisisdesk"]))
 
 
@@ -193,7 +196,7 @@ def report_html(data: ReportData, business: str = "") -> str:
     from crisisdesk.timeutil import now_utc
 
     charts = "".join(
-        f"<p><img src='chart:{key}' width='640'/></p>"
+        f"<p><img src='chart:{key}' width='{CHART_WIDTH}'/></p>"
         for key in ("sentiment", "complaints", "responses", "platforms")
     )
     alerts = (

@@ -84,10 +84,11 @@ def test_menu_actions_go_into_named_sections(window: MainWindow) -> None:
     window.add_menu_action("File", export, "export", toolbar=True)
     shown = [a for a in window.file_menu.actions() if a.isVisible()]
     sync = window.sync
-    # import and sync, then export, then quit — a separator between each non-empty section
+    # import and sync, then export (the post-crisis report first: it attached earlier), then
+    # quit — a separator between each non-empty section
     assert [a.text() for a in shown] == [
-        "&Import…", sync.sync_action.text(), sync.stop_action.text(), "", "&Export plan…", "",
-        "&Quit",
+        "&Import…", sync.sync_action.text(), sync.stop_action.text(), "",
+        "Post-crisis &report…", "&Export plan…", "", "&Quit",
     ]  # fmt: skip
     assert export in window.main_toolbar.actions()
     with pytest.raises(ValueError, match="no section 'nowhere'"):

@@ -179,3 +179,21 @@ def test_the_report_takes_the_plan_and_its_lessons_as_text(
     assert "<script>alert(1)</script> was on paper" in text
     assert "Plan: Acknowledge publicly done (Mara)" in text  # in the timeline
     assert "No plan recorded" not in text
+
+
+def test_report_runs_headless_without_a_display(db_path: Path, tmp_path: Path) -> None:
+    """No DISPLAY and an empty QT_QPA_PLATFORM (a server, SSH): Qt's offscreen platform."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["QT_QPA_PLATFORM"] = ""
+    out = tmp_path / "headless.pdf"
+    done = subprocess.run(
+        [sys.executable, "-m", "crisisdesk", "--db", str(db_path), "report", "--since",
+         "2026-11-01", "--until", "2026-11-08", "-o", str(out)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "No alert was raised" in _pdf_text(out)[0]
