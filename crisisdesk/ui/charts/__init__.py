@@ -80,11 +80,11 @@ class Insight(QObject):
         self.watcher.announced.connect(lambda _a: self.banner_bar.show())
         self.banner.dismissed.connect(lambda _a: self.banner_bar.hide())
 
+        # no shortcut of its own: Ctrl+Shift+R is the composer's Reply; File → R reaches it
         self.report_action = make_action(
             window,
             "Post-crisis &report…",
             self.ask_report,
-            ["Ctrl+Shift+R"],
             tip="Write a PDF report of an incident: timeline, before/during/after, replies, plan",
         )
         window.add_menu_action("File", self.report_action, "export")
