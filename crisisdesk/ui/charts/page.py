@@ -73,6 +73,7 @@ class ChartsPage(QWidget):
         self.views: dict[str, ChartView] = {}
         self.data: ChartData | None = None
         self._stale = True
+        self._request = 0  # only the latest refresh's result is drawn
 
         self.range = QComboBox(self)
         self.range.setObjectName("chartRange")
@@ -221,7 +222,14 @@ class ChartsPage(QWidget):
 
             return chart_data(ctx.db, since, until, tz, thresholds=thresholds)
 
-        self._runner.op(compute).success(self._draw).failure(self._failed).start()
+        self._request += 1
+        request = self._request
+
+        def computed(data: ChartData) -> None:
+            if request == self._request:  # an older range finishing late is not drawn
+                self._draw(data)
+
+        self._runner.op(compute).success(computed).failure(self._failed).start()
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText("The charts could not be computed.")

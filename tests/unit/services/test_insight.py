@@ -96,3 +96,17 @@ def test_spike_summary_says_what_rose_and_when(db: Any) -> None:
     text = insight.spike_summary(spike, UTC)
     assert text.startswith("12 complaints where about ")
     assert "usual) from Sat 28 Nov 2026 06:00 to Sat 28 Nov 2026 10:00." in text
+
+
+def test_an_empty_database_charts_and_reports_nothing(db: Any) -> None:
+    from crisisdesk.export import figures
+
+    data = insight.chart_data(db, NOW - timedelta(days=30), NOW, UTC)
+    assert sum(p.total for p in data.sentiment) == 0
+    assert data.platforms == [] and data.spikes == [] and data.response_total.complaints == 0
+    for key in figures.CHARTS:
+        assert figures.png_bytes(figures.figure(key, data, figures.PRINT, UTC), dpi=30)
+    assert insight.find_spikes(db) == [] and insight.record_new_alerts(db) == []
+    report = insight.report_data(db, NOW - timedelta(days=2), NOW - timedelta(days=1), UTC)
+    assert [p.totals.total for p in report.periods] == [0, 0, 0]
+    assert report.plan is None and report.lessons == ""
