@@ -169,21 +169,29 @@ def spike_summary(spike: Spike, tz: tzinfo | None = None) -> str:
 
 
 class DoneStep(Protocol):
-    """A completed plan item (the plan feature's ``DoneItem`` has this shape)."""
+    """A completed plan item (``store.plan_views.DoneItem`` has this shape; read-only)."""
 
-    section: str
-    text: str
-    done_by: str
-    done_at: str
+    @property
+    def section(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def done_by(self) -> str: ...
+    @property
+    def done_at(self) -> str: ...
 
 
 class PlanDone(Protocol):
-    """A plan's progress (the plan feature's ``PlanProgress`` has this shape)."""
+    """A plan's progress (``store.plan_views.PlanProgress`` has this shape; read-only)."""
 
-    plan_name: str
-    done: int
-    total: int
-    done_items: Sequence[DoneStep]
+    @property
+    def plan_name(self) -> str: ...
+    @property
+    def done(self) -> int: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def done_items(self) -> Sequence[DoneStep]: ...
 
 
 @dataclass(frozen=True)
