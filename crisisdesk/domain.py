@@ -136,3 +136,37 @@ class ReplyRoute(StrEnum):
 
     SEND = "send"  # posted through the account's connector
     COPY = "copy"  # copied for the platform's own app, then marked replied here
+
+
+class HourTally(NamedTuple):
+    """What was posted in one UTC hour: the store's answer for charts and spike detection."""
+
+    hour: str  # 'YYYY-MM-DDTHH', UTC
+    total: int
+    negative: int
+    neutral: int
+    positive: int
+    complaints: int
+    sentiment_sum: float  # sum of VADER compounds (mean = sentiment_sum / total)
+    negative_engagement: int  # likes + reposts + replies of the negative mentions
+    engaged_negative: int  # negative mentions with at least ENGAGED interactions each
+
+
+class PlatformTally(NamedTuple):
+    """What one source brought over a range of hours."""
+
+    source: str
+    total: int
+    negative: int
+    complaints: int
+
+
+class ResponseTally(NamedTuple):
+    """How fast the complaints posted in one UTC hour got their first sent reply."""
+
+    hour: str
+    complaints: int
+    answered: int
+    within_1h: int
+    within_4h: int
+    delay_sum_s: float  # sum of first-reply delays of the answered ones, in seconds

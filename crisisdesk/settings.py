@@ -71,6 +71,14 @@ DECLARED: tuple[Setting, ...] = (
     Setting("composer/right_splitter", bytes, b"", "inbox: mention details / composer split"),
     Setting("composer/x_client_id", str, "", "the owner's X app OAuth 2.0 Client ID (public)"),
     Setting("composer/x_port", int, 8723, "loopback port of the X sign-in callback URL"),
+    # insight (issue 13): the Charts page and the crisis alerts
+    Setting("insight/range", str, "30d", "Charts page range: 7d, 30d, 90d or custom"),
+    Setting("insight/custom_from", str, "", "Charts page custom range start, local YYYY-MM-DD"),
+    Setting("insight/custom_to", str, "", "Charts page custom range end, local YYYY-MM-DD"),
+    Setting("insight/min_score", int, 6, "alert when a rise is this unlikely: 1 in 10^N"),
+    Setting("insight/min_count", int, 3, "alert only from this many complaints in a window"),
+    Setting("insight/min_ratio_percent", int, 250, "alert only at this % of the usual volume"),
+    Setting("insight/tray", bool, True, "announce new crisis alerts in the system tray too"),
 )
 
 

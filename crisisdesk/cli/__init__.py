@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from crisisdesk import __version__, paths
-from crisisdesk.cli import accounts, demo, importing, mentions, plan, tone
+from crisisdesk.cli import accounts, demo, importing, insight, mentions, plan, tone
 from crisisdesk.cli.common import ClientFactory, Context, Handler
 from crisisdesk.errors import CrisisdeskError
 
@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"database file (default: ${paths.DB_ENV} or {paths.database_path(None)})",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (importing, mentions, demo, accounts, plan, tone):  # `--help` order
+    for group in (importing, mentions, demo, accounts, plan, tone, insight):  # `--help` order
         group.register(sub)
     return parser
 

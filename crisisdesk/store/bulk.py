@@ -14,10 +14,11 @@ from typing import Any
 import sqlite_utils
 
 from crisisdesk.domain import NewMention, Scores, Sentiment, Status
-from crisisdesk.store import mentions
+from crisisdesk.store import mentions, series
 from crisisdesk.store.mentions import UpsertCounts
 
 _FTS_INSERT_TRIGGER = "mentions_ai"  # created by sqlite-utils enable_fts in migrations.py
+_HOURS_INSERT_TRIGGER = "mention_hours_insert"  # m008: the hourly tallies of the charts
 
 
 # the NewMention fields in INSERT_COLUMNS order, up to the scores
@@ -70,8 +71,11 @@ class BulkInserter:
     #: rows inserted before they are added to the FTS index in one statement
     FTS_ROWS = 20_000
 
-    def __init__(self, db: sqlite_utils.Database, fts_columns: list[str]) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, fts_columns: list[str], *, tally_hours: bool = False
+    ) -> None:
         self._db = db
+        self._tally_hours = tally_hours  # the hourly tallies' trigger is off: add them here
         cols = ", ".join(f'"{c}"' for c in fts_columns)
         self._fts_sql = (
             f"INSERT INTO mentions_fts (rowid, {cols}) SELECT id, {cols} FROM mentions WHERE id > ?"
@@ -108,6 +112,8 @@ class BulkInserter:
         """Add the rows inserted so far to the FTS index."""
         if self._unindexed:
             self._db.execute(self._fts_sql, [self._unindexed_after])
+            if self._tally_hours:
+                series.add_to_hours(self._db, self._unindexed_after or 0)
         self._unindexed_after = None
         self._unindexed = 0
 
@@ -116,24 +122,34 @@ class BulkInserter:
 def bulk_insert(db: sqlite_utils.Database) -> Iterator[BulkInserter]:
     """Within the caller's transaction (``db.atomic()``), insert batches with batched FTS indexing.
 
-    The FTS insert trigger is dropped for the duration and re-created before the transaction
-    ends; DDL is transactional in SQLite, so a rollback or a crash restores it with the rest.
+    The FTS insert trigger (and the hourly tallies' one: a per-row trigger makes every row a
+    statement with its own journal, ~40% slower) is dropped for the duration and re-created
+    before the transaction ends; DDL is transactional in SQLite, so a rollback or a crash
+    restores it with the rest.
     """
     if not db.conn.in_transaction:
         raise RuntimeError("bulk_insert() must run inside db.atomic()")
     found = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [_FTS_INSERT_TRIGGER]
     ).fetchone()
+    hours = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+        [_HOURS_INSERT_TRIGGER],
+    ).fetchone()
     columns = [r[1] for r in db.execute("PRAGMA table_info(mentions_fts)").fetchall()]
-    inserter = BulkInserter(db, columns)
+    inserter = BulkInserter(db, columns, tally_hours=found is not None and hours is not None)
     if found is None:  # no trigger to drop
         yield inserter
         inserter.flush()
         return
     db.execute(f"DROP TRIGGER {_FTS_INSERT_TRIGGER}")
+    if hours is not None:
+        db.execute(f"DROP TRIGGER {_HOURS_INSERT_TRIGGER}")
     try:
         yield inserter
         inserter.flush()
     finally:
         if db.conn.in_transaction:
             db.execute(found[0])
+            if hours is not None:
+                db.execute(hours[0])

@@ -128,6 +128,21 @@ def plan_progress(db: sqlite_utils.Database, plan_id: int | None = None) -> Plan
     return PlanProgress(plan.id, plan.name, len(done), len(counted), done)
 
 
+def incident_plan_id(db: sqlite_utils.Database, since: str, until: str) -> int | None:
+    """The plan worked through between *since* and *until* (UTC ISO): the one with the most
+    items ticked in that time, else the active plan; ``None`` when neither exists. After an
+    incident the plan is usually no longer active, yet it is the one the report is about."""
+    row = db.execute(
+        "SELECT plan_id FROM plan_items WHERE done_at >= ? AND done_at < ?"
+        " GROUP BY plan_id ORDER BY count(*) DESC, max(done_at) DESC LIMIT 1",
+        [since, until],
+    ).fetchone()
+    if row is not None:
+        return int(row[0])
+    plan = active_plan(db)
+    return plan.id if plan is not None else None
+
+
 def progress_counts(db: sqlite_utils.Database) -> PlanProgress | None:
     """The active plan's progress (for the status bar); ``None`` when no plan is active."""
     return plan_progress(db)

@@ -37,6 +37,7 @@ from crisisdesk.settings import Settings
 from crisisdesk.store import overview
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui.accounts import attach_accounts
+from crisisdesk.ui.charts import attach_insight
 from crisisdesk.ui.composer import attach_composer
 from crisisdesk.ui.demo_loader import load_demo
 from crisisdesk.ui.geometry import fit_to_screen
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.accounts_page, self.sync = attach_accounts(self, runner, settings)
         self.plan = attach_plan(self, db, runner, settings)
         self.composer = attach_composer(self, db, runner, settings, now=now)
+        self.insight = attach_insight(self, runner, settings)
 
         self._restore_window()
         self._show_welcome_if_empty()

@@ -40,55 +40,57 @@ def window(qtbot, db, db_path: Path) -> MainWindow:
     return win
 
 
-def add_charts_page(window: MainWindow) -> tuple[QWidget, QLabel]:
+def add_notes_page(window: MainWindow) -> tuple[QWidget, QLabel]:
     page = QWidget()
     label = QLabel("draft", page)
-    window.add_page("charts", "Charts", page, "inbox", shortcut="Ctrl+Shift+H")
+    window.add_page("notes", "Notes", page, "inbox", shortcut="Ctrl+Shift+H")
     return page, label
 
 
 def test_a_page_added_through_the_api_appears_in_the_navigation(window: MainWindow) -> None:
-    page, _label = add_charts_page(window)
+    page, _label = add_notes_page(window)
     keys = [window.nav.item(r).text() for r in range(window.nav.count())]
-    assert keys == ["Inbox", "Accounts", "Plan", "Charts"]
+    assert keys == ["Inbox", "Accounts", "Plan", "Charts", "Notes"]
     assert window.nav.count() == window.pages.count()
-    window.show_page("charts")
-    assert window.current_page() == "charts" and window.pages.currentWidget() is page
+    window.show_page("notes")
+    assert window.current_page() == "notes" and window.pages.currentWidget() is page
     with pytest.raises(ValueError, match="exists already"):
-        window.add_page("charts", "Charts again", QWidget(), "inbox")
+        window.add_page("notes", "Notes again", QWidget(), "inbox")
 
 
 def test_a_page_attached_after_start_up_is_shown_when_it_was_last(qtbot, db, db_path: Path) -> None:
     insert_mentions(db, [mention_row(text="a mention")])
-    settings = Settings(DictStorage({"window/page": "charts"}))
+    settings = Settings(DictStorage({"window/page": "notes"}))
     window = MainWindow(db, db_path, settings, SyncTaskRunner(db_path))
     qtbot.addWidget(window)
-    assert window.current_page() == "inbox"  # no charts page yet
-    add_charts_page(window)
-    assert window.current_page() == "charts"
+    assert window.current_page() == "inbox"  # no notes page yet
+    add_notes_page(window)
+    assert window.current_page() == "notes"
     window.save_settings()
-    assert settings.get("window/page") == "charts"
+    assert settings.get("window/page") == "notes"
 
 
 def test_a_page_shortcut_gets_a_view_menu_entry(window: MainWindow) -> None:
-    add_charts_page(window)
-    go = next(a for a in window.view_menu.actions() if a.text() == "Go to Charts")
+    add_notes_page(window)
+    go = next(a for a in window.view_menu.actions() if a.text() == "Go to Notes")
     assert go.shortcut() == QKeySequence("Ctrl+Shift+H")
     go.trigger()
-    assert window.current_page() == "charts"
-    assert ("Ctrl+Shift+H", "Go to Charts") in window.shortcut_rows()
+    assert window.current_page() == "notes"
+    assert ("Ctrl+Shift+H", "Go to Notes") in window.shortcut_rows()
 
 
 def test_menu_actions_go_into_named_sections(window: MainWindow) -> None:
-    export = QAction("&Export chart…", window)
+    export = QAction("&Export notes…", window)
     window.add_menu_action("File", export, "export", toolbar=True)
     shown = [a for a in window.file_menu.actions() if a.isVisible()]
     sync = window.sync
-    # import and sync, then export, then quit — a separator between each non-empty section
-    plan_actions = [a.text() for a in window.menus["File"].actions("export")][:-1]
+    # import and sync, then export (the features' exports in the order they attached: the
+    # plan's, the post-crisis report, this one), then quit — a separator between sections
+    earlier = [a.text() for a in window.menus["File"].actions("export")][:-1]
+    assert earlier[-1] == "Post-crisis &report…" and "Export plan as &PDF…" in earlier
     assert [a.text() for a in shown] == [
-        "&Import…", sync.sync_action.text(), sync.stop_action.text(), "", *plan_actions,
-        "&Export chart…", "", "&Quit",
+        "&Import…", sync.sync_action.text(), sync.stop_action.text(), "", *earlier,
+        "&Export notes…", "", "&Quit",
     ]  # fmt: skip
     assert export in window.main_toolbar.actions()
     with pytest.raises(ValueError, match="no section 'nowhere'"):
@@ -107,20 +109,20 @@ def test_status_items_keep_their_order_left_of_the_counts(window: MainWindow) ->
 
 
 def test_each_page_has_its_own_undo_stack(window: MainWindow, qtbot) -> None:
-    _page, label = add_charts_page(window)
-    charts_stack = window.page_undo_stack("charts")
+    _page, label = add_notes_page(window)
+    notes_stack = window.page_undo_stack("notes")
     inbox_stack = window.page_undo_stack("inbox")
-    assert charts_stack is not inbox_stack
+    assert notes_stack is not inbox_stack
     assert window.undo_stack is inbox_stack  # the inbox is on screen
-    window.show_page("charts")
-    assert window.undo_stack is charts_stack
-    charts_stack.push(Rename(label, "final"))
+    window.show_page("notes")
+    assert window.undo_stack is notes_stack
+    notes_stack.push(Rename(label, "final"))
     assert label.text() == "final"
-    assert inbox_stack.count() == 0  # charts edits never land in the triage history
+    assert inbox_stack.count() == 0  # notes edits never land in the triage history
     assert window.undo_action.isEnabled()
     window.undo_action.trigger()
     assert label.text() == "draft"
-    charts_stack.redo()
+    notes_stack.redo()
     window.show_page("inbox")
     # Edit → Undo now follows the inbox, which has nothing to undo
     assert not window.undo_action.isEnabled()

@@ -73,3 +73,11 @@ def test_no_module_grows_past_the_size_rule() -> None:
 def test_the_docs_state_the_same_size_rule() -> None:
     text = (PACKAGE.parent / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
     assert f"longer than **{MAX_MODULE_LINES} lines**" in text
+
+
+def test_export_may_use_qtgui_but_never_widgets() -> None:
+    """export/ paints PDFs with QtGui (headless in the CLI); widgets stay in ui/."""
+    for path in (PACKAGE / "export").rglob("*.py"):
+        names = _imports(path)
+        assert not any(n.startswith(WIDGET_MODULES) for n in names), path
+        assert not any(n.startswith("crisisdesk.ui") for n in names), path

@@ -6,8 +6,8 @@ stack, menu sections, status-bar items), exactly as a later feature would.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,7 @@ from crisisdesk.store.db import BUSY_TIMEOUT_MS
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui.inbox.counts import InboxCounts
 from crisisdesk.ui.inbox.detail import MentionDetail
-from crisisdesk.ui.inbox.filter_bar import SAVED_VIEWS
+from crisisdesk.ui.inbox.filter_bar import SAVED_VIEWS, FilterState
 from crisisdesk.ui.inbox.page import InboxPage
 from crisisdesk.ui.inbox.triage import TriageController
 from crisisdesk.ui.priority_refresh import PriorityRefresh
@@ -192,6 +192,34 @@ class Inbox(QObject):
     def apply_view(self, key: str) -> None:
         self._window.show_page("inbox")
         self.page.apply_view(key)
+
+    def show_days(
+        self,
+        first: date,
+        last: date,
+        *,
+        complaints_only: bool = False,
+        select: Sequence[int] = (),
+    ) -> None:
+        """The inbox on what was posted from local day *first* to *last* (optionally
+        complaints only), with the mentions *select* selected once the rows are there — for
+        the Charts page's click and the crisis banner."""
+        self._window.show_page("inbox")
+        state = FilterState(
+            complaints_only=complaints_only,
+            period="custom",
+            date_from=first.isoformat(),
+            date_to=last.isoformat(),
+        )
+        ids = list(select)
+        if state == self.page.filter_bar.state():
+            self.page.select_ids(ids)
+            return
+        if ids:
+            self.page.loaded.connect(
+                lambda: self.page.select_ids(ids), Qt.ConnectionType.SingleShotConnection
+            )
+        self.page.filter_bar.set_state(state)
 
     def _sync_view_actions(self, key: str) -> None:
         for view_key, action in self.view_actions.items():
