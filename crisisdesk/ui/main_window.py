@@ -84,7 +84,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"crisisdesk — {db_path.name}")
+        # the desktop adds the application name itself where it shows one: say it once
+        self.setWindowTitle(f"{db_path.name} — crisisdesk")
         self.setWindowIcon(icon("crisisdesk"))
         self._db = db
         self._db_path = db_path
@@ -165,6 +166,9 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        # say what Ctrl+Z / Ctrl+Y did (the command is next to the stack's index afterwards)
+        self.undo_action.triggered.connect(lambda: self._said_undo("Undone", 0))
+        self.redo_action.triggered.connect(lambda: self._said_undo("Redone", -1))
         self.refresh_action = make_action(
             self,
             "&Refresh",
@@ -267,6 +271,12 @@ class MainWindow(QMainWindow):
     def describe_keys(self, rows: Iterable[tuple[str, str]]) -> None:
         """(keys, what) for keys that work without a menu entry, for Help → Keyboard shortcuts."""
         self._key_help.extend(rows)
+
+    def _said_undo(self, what: str, offset: int) -> None:
+        stack = self.undo_group.activeStack()
+        if stack is not None:
+            text = stack.text(stack.index() + offset)
+            self.show_message(f"{what}: {text}." if text else f"{what}.")
 
     def show_message(self, text: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(text, timeout_ms)

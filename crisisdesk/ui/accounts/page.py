@@ -303,14 +303,17 @@ class AccountsPage(QWidget):
             else "Stop fetching from this account (its mentions stay)"
         )
 
-    def _sync_finished(self, _outcome: SyncOutcome) -> None:
+    def _sync_finished(self, outcome: SyncOutcome) -> None:
         self._update_buttons()
+        if self.message_label.property("syncing"):  # "Fetching its mentions now…" is over
+            self.show_message(outcome.message())
         self.reload()
 
     def _interval_changed(self, _index: int) -> None:
         self._sync.set_interval(int(self.interval_combo.currentData()))
 
-    def show_message(self, text: str) -> None:
+    def show_message(self, text: str, *, syncing: bool = False) -> None:
+        self.message_label.setProperty("syncing", syncing)
         self.message_label.setText(text)
         self.message_label.setVisible(bool(text))
 
@@ -336,7 +339,7 @@ class AccountsPage(QWidget):
         self._reselect = account.name
         self.accountsChanged.emit()
         if self._sync.start([account.name]):
-            self.show_message(f"Added '{account.name}'. Fetching its mentions now…")
+            self.show_message(f"Added '{account.name}'. Fetching its mentions now…", syncing=True)
         else:
             self.show_message(f"Added '{account.name}'. Its mentions come in with the next sync.")
         self.reload()

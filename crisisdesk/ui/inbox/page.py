@@ -289,6 +289,18 @@ class InboxPage(QWidget):
         )
         self.table.scrollTo(index)
 
+    def move_past_selection(self) -> None:
+        """After a triage key: select the mention after the selected ones (mail programs do)."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        if rows and rows[-1] + 1 < self.model.rowCount():
+            index = self.model.index(rows[-1] + 1, max(self.table.currentIndex().column(), 0))
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+
     # --- settings -----------------------------------------------------------------------------
 
     def _restore_settings(self) -> None:
