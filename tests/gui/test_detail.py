@@ -424,3 +424,12 @@ def test_the_pane_keeps_what_it_shows_until_the_next_mention_is_read(db, db_path
     finally:
         pool.waitForDone(5000)
     assert pane.text_view.toPlainText() == "second"
+
+
+def test_an_unknown_follower_count_shows_as_unknown(detail, db):
+    """Issue 9.14: feeds, imports and some platforms give no count: not "0 followers"."""
+    (mid,) = insert_mentions(
+        db, [mention_row(author_name="Feed", author_handle="", author_followers=0)]
+    )
+    detail.show_mention(mid)
+    assert detail.author_label.text() == "Feed · follower count unknown"

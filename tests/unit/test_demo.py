@@ -311,3 +311,15 @@ def test_priorities_reflect_waiting_and_answers(loaded: tuple[Any, Any]) -> None
     ).fetchone()[0]
     assert waiting > answered
     assert db.execute("SELECT min(priority), max(priority) FROM mentions").fetchone() >= (0, 50)
+
+
+@pytest.mark.parametrize("hour", [0, 6, 15, 23])
+def test_the_demo_ends_at_the_moment_it_is_loaded(hour: int) -> None:
+    """Issue 9.14: "Today" has posts right after loading, whatever the hour."""
+    local_now = datetime(2026, 11, 28, hour, 40, 0).astimezone()
+    now = local_now.astimezone(UTC)
+    data = generate(600, seed=3, now=now)
+    times = sorted(parse_iso(m.created_at) for m in data.mentions)
+    assert now - timedelta(minutes=3) <= times[-1] < now
+    midnight = local_now.replace(hour=0, minute=0)
+    assert sum(1 for t in times if t >= midnight) >= 3

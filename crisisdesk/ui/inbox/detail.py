@@ -42,6 +42,7 @@ from crisisdesk.store.mentions import Mention
 from crisisdesk.timeutil import parse_iso
 from crisisdesk.ui.format import (
     STATUS_TEXT,
+    followers_text,
     local_time_text,
     platform_text,
     plural_text,
@@ -342,7 +343,7 @@ class MentionDetail(QWidget):
         who = m.author_name or (f"@{handle}" if handle else "Unknown author")
         if m.author_name and handle:
             who += f"  @{handle}"
-        self.author_label.setText(f"{who} · {plural_text(m.author_followers, 'follower')}")
+        self.author_label.setText(f"{who} · {followers_text(m.author_followers)}")
         created = ""
         if m.created_at:
             try:

@@ -32,6 +32,7 @@ from crisisdesk.store.mentions import Mention, MentionFilter
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui.format import (
     duration_text,
+    followers_text,
     local_time_text,
     one_line,
     plain_tooltip,
@@ -402,7 +403,7 @@ class InboxModel(QAbstractTableModel):
         if key == "time":
             return html.escape(local_time_text(m.created_at))
         if key == "author":
-            followers = f"{m.author_followers:,} followers"
+            followers = followers_text(m.author_followers)
             lines = [m.author_name, f"@{m.author_handle.lstrip('@')}", followers]
             return plain_tooltip("\n".join(line for line in lines if line.strip("@")))
         if key == "text":
