@@ -260,13 +260,19 @@ class MentionFilter:
         return (" AND ".join(clauses) or "1"), params
 
 
-#: sort keys offered to users → ORDER BY; every one ends in a unique tiebreak
+#: sort keys offered to users → ORDER BY; every one ends in a unique tiebreak (sentiment ties
+#: go by priority; status sorts in triage order: its position in the word list)
 SORTS = {
     "priority": "m.priority DESC, m.created_at DESC, m.id DESC",
     "newest": "m.created_at DESC, m.id DESC",
     "oldest": "m.created_at ASC, m.id ASC",
-    "most_negative": "m.sentiment ASC, m.id DESC",
-    "most_positive": "m.sentiment DESC, m.id DESC",
+    "most_negative": "m.sentiment ASC, m.priority DESC, m.id DESC",
+    "most_positive": "m.sentiment DESC, m.priority DESC, m.id DESC",
+    "author": "m.author_name COLLATE NOCASE, m.author_handle COLLATE NOCASE, m.id DESC",
+    "text": "m.text COLLATE NOCASE ASC, m.id DESC",
+    "platform": "m.source ASC, m.priority DESC, m.id DESC",
+    "status": "instr('new open replied offline resolved archived', m.status), m.id DESC",
+    "waiting": "m.status IN ('new', 'open') DESC, m.created_at ASC, m.id ASC",
 }
 
 

@@ -83,7 +83,14 @@ SORTS: dict[tuple[str, Order], str] = {
     ("time", Order.AscendingOrder): "oldest",
     ("sentiment", Order.AscendingOrder): "most_negative",
     ("sentiment", Order.DescendingOrder): "most_positive",
+    ("author", Order.AscendingOrder): "author",
+    ("text", Order.AscendingOrder): "text",
+    ("platform", Order.AscendingOrder): "platform",
+    ("status", Order.AscendingOrder): "status",
+    ("waiting", Order.DescendingOrder): "waiting",
 }
+#: the order of a column's first click: newest, most urgent, longest waiting first
+FIRST_ORDER = dict.fromkeys(("time", "priority", "waiting"), Order.DescendingOrder)
 SORT_COLUMNS: dict[str, tuple[int, Order]] = {
     key: (COLUMN_INDEX[col], order) for (col, order), key in SORTS.items()
 }
@@ -330,6 +337,8 @@ class InboxModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             sortable = " — click to sort" if section in SORTABLE else ""
             return column.tooltip + sortable
+        if role == Qt.ItemDataRole.InitialSortOrderRole:
+            return int(FIRST_ORDER.get(column.key, Order.AscendingOrder).value)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.key == "priority":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
