@@ -210,7 +210,7 @@ def test_sorting_by_header_maps_to_store_sorts(db, db_path: Path, qtbot) -> None
 def test_every_column_sorts_and_an_unknown_one_keeps_the_sort(db, db_path: Path, qtbot) -> None:
     from crisisdesk.ui.inbox.model import COLUMNS, SORTABLE
 
-    assert SORTABLE == set(range(len(COLUMNS)))
+    assert set(range(len(COLUMNS))) == SORTABLE
     insert_mentions(db, [mention_row(text="a", priority=1), mention_row(text="b", priority=2)])
     model = make_model(db, db_path)
     model.sort(col("time"), Order.AscendingOrder)
