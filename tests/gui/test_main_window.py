@@ -200,6 +200,7 @@ def test_counts_follow_triage_changes(window: MainWindow, db, qtbot) -> None:
 
 def test_every_header_sorts_and_time_starts_newest_first(window: MainWindow, qtbot) -> None:
     """Issue 9.17: Author, Mention and Status sort too; the first click on Time is newest."""
+    window.resize(1600, 800)  # every column on screen
     table = window.inbox.table
     header = table.horizontalHeader()
     model = window.inbox.model

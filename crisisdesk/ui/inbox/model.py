@@ -72,7 +72,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("waiting", "Waiting", 64, "How long it has waited for an answer"),
 )
 #: on a narrow list these make room for the mention text first (the user can show them again)
-AUTO_HIDE_ORDER = ("waiting", "platform", "priority")
+#: (never Priority, the default sort key, nor the column the list is sorted by)
+AUTO_HIDE_ORDER = ("platform", "waiting", "status")
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 
 Order = Qt.SortOrder
@@ -175,6 +176,10 @@ class InboxModel(QAbstractTableModel):
     def set_filter(self, flt: MentionFilter) -> None:
         self._filter = flt
         self.reload()
+
+    def sort_column(self) -> int:
+        """The header column the current sort belongs to."""
+        return SORT_COLUMNS[self._sort][0]
 
     def set_sort_key(self, key: str, *, load: bool = True) -> None:
         if key not in mentions.SORTS:

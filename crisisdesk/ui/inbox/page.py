@@ -53,8 +53,10 @@ WIDEST_TEXT = {
     "status": "Taken offline",
     "waiting": "59 min",
 }
-#: the mention text keeps at least this much room before other columns step aside
-TEXT_MIN_WIDTH = 220
+#: the mention text keeps at least this many average characters before other columns step
+#: aside (and before Author narrows to AUTHOR_MIN_CHARS)
+TEXT_MIN_CHARS = 40
+AUTHOR_MIN_CHARS = 13
 
 
 class InboxPage(QWidget):
@@ -84,6 +86,10 @@ class InboxPage(QWidget):
         self._sources_stale = True
         #: columns hidden for lack of room (not by the user) → their width
         self._auto_hidden: dict[int, int] = {}
+        #: column keys the user showed from the header menu: never hidden for room
+        self._pinned = {k for k in settings.get("inbox/columns_kept").split(",") if k}
+        self._author_width: int | None = None  # Author's own width, before narrowing
+        self._fitting = False
 
         self.filter_bar = FilterBar(self, now=now)
         self.model = InboxModel(db, runner, now=now, parent=self)
@@ -130,6 +136,7 @@ class InboxPage(QWidget):
         self.model.rowsInserted.connect(self._update_empty)
         self.table.selectionModel().selectionChanged.connect(self._emit_selection)
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._header_sort)
+        self.table.horizontalHeader().sectionResized.connect(self._section_resized)
 
         self._restore_settings()
 
@@ -192,14 +199,21 @@ class InboxPage(QWidget):
             self.splitter.setSizes([700, 300])  # the list gets most of the room
 
     def _fit_columns(self) -> None:
-        """Narrow list: hide waiting, platform, priority (in that order) before squeezing the
-        mention text; show them again when there is room. The user's own choices stay."""
+        """Narrow list: hide platform, waiting, status (in that order), then narrow Author,
+        before squeezing the mention text; show them again when there is room. The user's own
+        choices (a column shown from the header menu) and the sort column always stay.
+
+        The room is measured as if the scroll bar were there, so a view with a few rows shows
+        the same columns as one with many."""
         header = self.table.horizontalHeader()
-        available = self.table.viewport().width()
-        text = COLUMN_INDEX["text"]
+        bar = self.table.verticalScrollBar()
+        available = self.table.viewport().width() - (0 if bar.isVisible() else bar.width())
+        char = self.table.fontMetrics().averageCharWidth()
+        text, author = COLUMN_INDEX["text"], COLUMN_INDEX["author"]
+        kept = {*self._pinned, COLUMNS[self.model.sort_column()].key}
 
         def needed() -> int:
-            return TEXT_MIN_WIDTH + sum(
+            return TEXT_MIN_CHARS * char + sum(
                 header.sectionSize(i)
                 for i in range(len(COLUMNS))
                 if i != text and not header.isSectionHidden(i)
@@ -209,7 +223,7 @@ class InboxPage(QWidget):
             if needed() <= available:
                 break
             index = COLUMN_INDEX[key]
-            if not header.isSectionHidden(index):
+            if not header.isSectionHidden(index) and key not in kept:
                 self._auto_hidden[index] = header.sectionSize(index)
                 header.setSectionHidden(index, True)
         while self._auto_hidden:
@@ -218,6 +232,21 @@ class InboxPage(QWidget):
                 break
             del self._auto_hidden[index]
             header.setSectionHidden(index, False)
+        if "author" in kept:  # the user sized it: theirs
+            return
+        if self._author_width is None:
+            self._author_width = header.sectionSize(author)
+        spare = available - needed() + header.sectionSize(author)
+        self._fitting = True
+        try:
+            width = max(AUTHOR_MIN_CHARS * char, min(spare, self._author_width))
+            header.resizeSection(author, width)
+        finally:
+            self._fitting = False
+
+    def _section_resized(self, index: int, _old: int, _new: int) -> None:
+        if index == COLUMN_INDEX["author"] and not self._fitting:
+            self._pinned.add("author")  # dragged by the user: never narrowed for room
 
     @property
     def auto_hidden_columns(self) -> list[str]:
@@ -331,6 +360,7 @@ class InboxPage(QWidget):
             self._settings.set("inbox/splitter", bytes(self.splitter.saveState().data()))
         self._settings.set("inbox/filter", self.filter_bar.state().to_json())
         self._settings.set("inbox/sort", self.model.sort_key)
+        self._settings.set("inbox/columns_kept", ",".join(sorted(self._pinned)))
 
     # --- reactions ----------------------------------------------------------------------------
 
@@ -382,6 +412,10 @@ class InboxPage(QWidget):
 
     def _show_sort(self, column: int, order: Qt.SortOrder) -> None:
         header = self.table.horizontalHeader()
+        if header.isSectionHidden(column) and column in self._auto_hidden:
+            del self._auto_hidden[column]  # the sort column always shows
+            header.setSectionHidden(column, False)
+            self._fit_columns()
         header.blockSignals(True)
         try:
             header.setSortIndicator(column, order)
@@ -404,12 +438,20 @@ class InboxPage(QWidget):
 
     def _set_column_shown(self, index: int, shown: bool) -> None:
         self._auto_hidden.pop(index, None)  # the user decides for this column now
+        (self._pinned.add if shown else self._pinned.discard)(COLUMNS[index].key)
         self.table.horizontalHeader().setSectionHidden(index, not shown)
 
     def _default_columns_shown(self) -> None:
         self._auto_hidden.clear()
+        self._pinned.clear()
+        self._author_width = None
         header = self.table.horizontalHeader()
         for index in range(len(COLUMNS)):
             header.setSectionHidden(index, False)
             header.moveSection(header.visualIndex(index), index)
-        self._default_columns()
+        self._fitting = True  # not the user's own sizes
+        try:
+            self._default_columns()
+        finally:
+            self._fitting = False
+        self._fit_columns()
