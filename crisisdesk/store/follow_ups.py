@@ -16,6 +16,7 @@ import sqlite_utils
 
 from crisisdesk.errors import CrisisdeskError
 from crisisdesk.store import events
+from crisisdesk.store.mentions import MentionFilter
 from crisisdesk.store.transactions import immediate
 from crisisdesk.timeutil import normalise, now_iso, to_iso
 
@@ -160,3 +161,21 @@ def clear(
 ) -> dict[int, Plan | None]:
     """Close the pending follow-up of each mention (kept in history). Returns previous plans."""
     return set_plans(db, dict.fromkeys(ids), actor=actor)
+
+
+@dataclass(frozen=True)
+class DueFilter(MentionFilter):
+    """A :class:`MentionFilter` that also keeps only mentions with an open follow-up due by
+    *due_by* (UTC ISO): the inbox's "Follow-ups due" filter."""
+
+    due_by: str | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        sql, params = super().where()
+        if self.due_by:  # appended: query() relies on the search clause coming first
+            sql += (
+                " AND m.id IN (SELECT mention_id FROM follow_ups"
+                " WHERE done_at IS NULL AND due_at <= ?)"
+            )
+            params.append(self.due_by)
+        return sql, params

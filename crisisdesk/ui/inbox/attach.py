@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMessageBox
 
 from crisisdesk.settings import Settings
+from crisisdesk.store import assignees
 from crisisdesk.store import labels as store_labels
 from crisisdesk.store.db import BUSY_TIMEOUT_MS
 from crisisdesk.timeutil import now_utc
@@ -182,9 +183,14 @@ class Inbox(QObject):
             box.exec()
 
     def _refresh_tags(self, _ids: list[int]) -> None:
-        self._runner.op(lambda ctx: store_labels.all_names(ctx.db)).success(
-            self.page.filter_bar.set_tags
-        ).start()
+        self._runner.op(
+            lambda ctx: (store_labels.all_names(ctx.db), assignees.recent(ctx.db))
+        ).success(self._show_choices).start()
+
+    def _show_choices(self, found: tuple[list[str], list[str]]) -> None:
+        bar = self.page.filter_bar
+        bar.set_tags(found[0])
+        bar.more.set_names(found[1], bar.state().assignee)
 
     # --- commands -----------------------------------------------------------------------------
 

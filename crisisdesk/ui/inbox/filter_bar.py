@@ -31,17 +31,20 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain import UNANSWERED, Sentiment, Status
 from crisisdesk.errors import SearchSyntaxError
+from crisisdesk.store.follow_ups import DueFilter
 from crisisdesk.store.mentions import MentionFilter
 from crisisdesk.store.search import build_fts_query
 from crisisdesk.timeutil import now_utc, to_iso
 from crisisdesk.ui.format import platform_text, sentiment_text, status_text
 from crisisdesk.ui.icons import icon
+from crisisdesk.ui.inbox.more_filters import MoreFilters
 from crisisdesk.ui.widgets import WrapLabel
 
 log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 250
 SENTIMENTS = frozenset(s.value for s in Sentiment)
+COMPLAINT = "complaint"  # the sentiment choice "Complaint": complaints_only
 NEEDS_REPLY: tuple[str, ...] = tuple(s.value for s in Status if s in UNANSWERED)
 PERIODS = {
     "any": "Any time",
@@ -78,10 +81,16 @@ class FilterState:
     period: str = "any"
     date_from: str | None = None  # local date 'YYYY-MM-DD', inclusive (period "custom")
     date_to: str | None = None  # local date 'YYYY-MM-DD', inclusive (period "custom")
+    assignee: str | None = None
+    follow_ups_due: bool = False  # only mentions whose follow-up date has come
 
     def to_filter(self, now: datetime | None = None) -> MentionFilter:
-        since, until = self._range(now or now_utc())
-        return MentionFilter(
+        now = now or now_utc()
+        since, until = self._range(now)
+        due = {"due_by": to_iso(now)} if self.follow_ups_due else {}
+        return (DueFilter if due else MentionFilter)(
+            **due,
+            assignee=self.assignee,
             search=self.search,
             label=self.sentiment,
             complaints_only=self.complaints_only,
@@ -137,6 +146,8 @@ class FilterState:
                 period=data.get("period") if data.get("period") in PERIODS else "any",
                 date_from=_valid_date(data.get("date_from")),
                 date_to=_valid_date(data.get("date_to")),
+                assignee=str(data["assignee"]) if data.get("assignee") else None,
+                follow_ups_due=bool(data.get("follow_ups_due", False)),
             )
         except (ValueError, TypeError, AttributeError, KeyError):
             log.warning("ignoring an unreadable remembered filter")
@@ -253,7 +264,7 @@ class FilterBar(QWidget):
 
         self.sentiment = self._combo("Sentiment", [(None, "Any sentiment")] + [
             (s.value, sentiment_text(s)) for s in Sentiment
-        ])  # fmt: skip
+        ] + [(COMPLAINT, "Complaint")])  # fmt: skip
         self.complaints = QCheckBox("Complaints only", self)
         self.complaints.setAccessibleName("Complaints only")
         self.complaints.toggled.connect(self._controls_changed)
@@ -269,6 +280,8 @@ class FilterBar(QWidget):
         self.dates_dash = QLabel("–", self)
         for widget in (self.date_from, self.dates_dash, self.date_to):
             widget.setVisible(False)
+        self.more = MoreFilters(self)
+        self.more.changed.connect(self._controls_changed)
         self.clear = QPushButton("Clear", self)
         self.clear.setAccessibleName("Clear all filters")
         self.clear.setToolTip("Show every mention (the All view)")
@@ -284,6 +297,7 @@ class FilterBar(QWidget):
             self.status,
             self.platform,
             self.tag,
+            self.more,
             self.period,
             self.date_from,
             self.dates_dash,
@@ -360,7 +374,9 @@ class FilterBar(QWidget):
             if self.search.text() != state.search:
                 self.search.setText(state.search)
             self.search_debounce.stop()
-            self._select(self.sentiment, state.sentiment)
+            complaint = state.complaints_only and not state.sentiment
+            self._select(self.sentiment, COMPLAINT if complaint else state.sentiment)
+            self.more.show_values(state.assignee, state.follow_ups_due)
             self.complaints.setChecked(state.complaints_only)
             self._select(self.status, _status_key(state.statuses))
             if state.source and self.platform.findData(state.source) < 0:
@@ -439,10 +455,19 @@ class FilterBar(QWidget):
         if custom and start > end:
             start, end = end, start  # read a reversed range the way it was meant
         status_key = self.status.currentData()
+        sentiment, complaints = self.sentiment.currentData(), self.complaints.isChecked()
+        if sentiment == COMPLAINT:  # "Complaint" is "Complaints only" (unticking ends both)
+            sentiment, complaints = None, self.sender() is not self.complaints
+            self._updating = True
+            self.complaints.setChecked(complaints)
+            self._select(self.sentiment, COMPLAINT if complaints else None)
+            self._updating = False
         state = replace(
             self._state,
-            sentiment=self.sentiment.currentData(),
-            complaints_only=self.complaints.isChecked(),
+            assignee=self.more.assignee.currentData(),
+            follow_ups_due=self.more.due.isChecked(),
+            sentiment=sentiment,
+            complaints_only=complaints,
             statuses=STATUS_CHOICES[status_key][0] if status_key else (),
             source=self.platform.currentData(),
             tag=self.tag.currentData(),

@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.errors import SearchSyntaxError
 from crisisdesk.settings import Settings
+from crisisdesk.store import assignees, mentions
 from crisisdesk.store import labels as store_labels
-from crisisdesk.store import mentions
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui import errors
 from crisisdesk.ui.inbox.delegates import SentimentDelegate, sentiment_column_width
@@ -284,6 +284,7 @@ class InboxPage(QWidget):
         """Read the list again for the current filter; keeps the selection where it can."""
         self._reselect = self.selected_ids()
         self.filter_bar.set_tags(store_labels.all_names(self._db))
+        self.filter_bar.more.set_names(assignees.recent(self._db), self.filter_bar.state().assignee)
         self._sources_stale = True  # read after the list: the first page comes first
         self.model.set_filter(self.filter_bar.mention_filter())
 
