@@ -224,3 +224,18 @@ def test_the_window_title_names_the_app_once(window, db_path):
     # Qt appends the display name unless the title ends with it: say it once, at the end
     assert title.endswith("crisisdesk") and title.count("— crisisdesk") == 1
     assert title.startswith(db_path.name)
+
+
+# --- 9.20: Enter with no browser -----------------------------------------------------------------
+
+
+def test_enter_without_a_browser_says_so_and_copies_the_link(window, qtbot, db):
+    (mid,) = insert_mentions(db, [mention_row(priority=99, url="https://social.example/@a/9")])
+    window.reload()
+    qtbot.waitUntil(lambda: window.inbox.model.row_of(mid) == 0)
+    window.inbox.select_ids([mid])
+    window.detail.open_url = lambda _url: False  # no browser on this machine
+    qtbot.keyClick(window.inbox.table, Qt.Key.Key_Return)
+    message = window.statusBar().currentMessage()
+    assert message.startswith("No web browser could open the post")
+    assert QGuiApplication.clipboard().text() == "https://social.example/@a/9"

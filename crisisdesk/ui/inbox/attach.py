@@ -129,6 +129,7 @@ class Inbox(QObject):
         window, runner = self._window, self._runner
         self.detail = MentionDetail(runner, window)
         self.page.set_detail_widget(self.detail)
+        self.detail.linkFailed.connect(lambda text: window.show_message(text, 15_000))
         self.triage = TriageController(runner, self.undo_stack, self.page.selected_ids, window)
         window.add_mention_actions(self.triage.actions())
         table = self.page.table

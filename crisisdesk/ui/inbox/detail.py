@@ -10,10 +10,13 @@ snapshot, painted when it lands unless the selection moved on meanwhile (then it
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import (
+    QGuiApplication,
     QDesktopServices,
     QFont,
     QResizeEvent,
@@ -154,6 +157,10 @@ class MentionDetail(QWidget):
 
     #: the link the pane opened (also when opened from the keyboard)
     linkOpened = Signal(QUrl)
+    #: no browser could open a link: what to tell the owner
+    linkFailed = Signal(str)
+    #: opens a URL; returns False when nothing could (tests replace it)
+    open_url: Callable[[QUrl], bool] = staticmethod(QDesktopServices.openUrl)
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -326,7 +333,12 @@ class MentionDetail(QWidget):
         if m is None or not is_web_link(m.url):
             return False
         url = QUrl(m.url or "", QUrl.ParsingMode.StrictMode)
-        QDesktopServices.openUrl(url)
+        if not self.open_url(url):  # no browser set up: say so, and copy the link
+            QGuiApplication.clipboard().setText(url.toString())
+            self.linkFailed.emit(
+                "No web browser could open the post; its link is copied: " + url.toString()
+            )
+            return True
         self.linkOpened.emit(url)
         return True
 
