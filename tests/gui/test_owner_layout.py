@@ -56,3 +56,35 @@ def test_a_column_shown_from_the_header_menu_stays_after_restart(qtbot, db, db_p
     win.close()
     again = open_window(qtbot, db, db_path, settings)
     assert "waiting" in shown_columns(again)
+
+
+def test_the_empty_accounts_page_keeps_its_heading_text_and_buttons_together(qtbot, db, db_path):
+    """Issue 9.13: no spreading of the heading, text and buttons over the whole height."""
+    win = open_window(qtbot, db, db_path, Settings(DictStorage()))
+    win.show_page("accounts")
+    QApplication.processEvents()
+    page = win.accounts_page
+    assert page.empty_label.isVisible() and not page.table.isVisible()
+    gap = page.empty_label.geometry().top() - page.add_button.geometry().bottom()
+    assert 0 <= gap < 3 * page.fontMetrics().height()
+    assert page.empty_label.geometry().bottom() < page.height() // 3
+
+
+def test_the_add_account_result_is_a_status_apart_from_the_steps(qtbot, db, db_path):
+    """Issue 9.13: the Test result is its own status line with an icon; the help has steps."""
+    from crisisdesk.domain import Severity
+
+    win = open_window(qtbot, db, db_path, Settings(DictStorage()))
+    win.show_page("accounts")
+    win.accounts_page.open_add_dialog()
+    dialog = win.accounts_page.add_dialog
+    qtbot.waitExposed(dialog)
+    assert "README" not in dialog.help_label.text()
+    assert dialog.help_label.text().startswith("1. ")
+    assert not dialog.status_box.isVisible()
+    dialog.show_message("The check failed. Wrong token.", Severity.ERROR)
+    assert dialog.status_box.isVisible() and dialog.message_label.parent() is dialog.status_box
+    assert not dialog.status_icon.pixmap().isNull()
+    assert dialog.status_box.geometry().top() > dialog.help_label.geometry().bottom()
+    assert dialog.message == "The check failed. Wrong token."
+    dialog.reject()

@@ -221,6 +221,9 @@ class AccountsPage(QWidget):
         box_layout.addWidget(self.detail_label)
         box_layout.addStretch(1)
         layout.addWidget(self.detail_box, 2)
+        # no accounts: table and box are hidden and this takes the room, so the heading, text
+        # and buttons stay together at the top (with them shown, it takes none: stretch 0)
+        layout.addStretch(0)
 
         self.add_button.clicked.connect(self.open_add_dialog)
         self.test_button.clicked.connect(self.test_selected)
