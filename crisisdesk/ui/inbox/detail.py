@@ -11,14 +11,13 @@ snapshot, painted when it lands unless the selection moved on meanwhile (then it
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import (
-    QGuiApplication,
     QDesktopServices,
     QFont,
+    QGuiApplication,
     QResizeEvent,
     QTextCharFormat,
     QTextCursor,
