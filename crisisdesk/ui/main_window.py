@@ -177,8 +177,14 @@ class MainWindow(QMainWindow):
             icon_name="refresh",
             tip="Read the inbox again (F5)",
         )
+        self.getting_started_action = make_action(
+            self,
+            "&Getting started",
+            self.show_getting_started,
+            [QKeySequence.StandardKey.HelpContents],
+        )
         self.shortcuts_action = make_action(
-            self, "&Keyboard shortcuts", self.show_shortcuts, ["F1"]
+            self, "&Keyboard shortcuts", self.show_shortcuts, ["Ctrl+F1"]
         )
         self.about_action = make_action(self, "&About crisisdesk", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -188,6 +194,7 @@ class MainWindow(QMainWindow):
             ("Edit", self.undo_action, "undo"),
             ("Edit", self.redo_action, "undo"),
             ("View", self.refresh_action, "refresh"),
+            ("Help", self.getting_started_action, "help"),
             ("Help", self.shortcuts_action, "help"),
             ("Help", self.about_action, "about"),
         ):
@@ -342,6 +349,13 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         dialog = ShortcutsDialog(self._settings, self.shortcut_rows(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_getting_started(self) -> None:
+        from crisisdesk.ui.getting_started import GettingStartedDialog
+
+        dialog = GettingStartedDialog(self._settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 #: keys of the list that have no menu entry, for the shortcuts help
 LIST_KEYS = (
-    ("/", "Search mentions"),
     ("J / Down", "Next mention"),
     ("K / Up", "Previous mention"),
     ("Esc / Down in search", "Back to the list"),
