@@ -8,6 +8,7 @@ The detail pane (``MentionDetail``) goes on the right of the splitter through
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 
 import sqlite_utils
@@ -35,14 +36,15 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.errors import SearchSyntaxError
 from crisisdesk.settings import Settings
-from crisisdesk.store import assignees, mentions
+from crisisdesk.store import assignees, mentions, suggest
 from crisisdesk.store import labels as store_labels
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui import errors
 from crisisdesk.ui.inbox.delegates import SentimentDelegate, sentiment_column_width
 from crisisdesk.ui.inbox.filter_bar import FilterBar, FilterState
 from crisisdesk.ui.inbox.model import AUTO_HIDE_ORDER, COLUMN_INDEX, COLUMNS, InboxModel
-from crisisdesk.ui.tasks import TaskRunner
+from crisisdesk.ui.inbox.search_info import SearchInfo, plain_words
+from crisisdesk.ui.tasks import TaskContext, TaskRunner
 
 TIME_REFRESH_MS = 60_000
 #: the widest text a column usually shows, to size it in the user's font
@@ -113,6 +115,9 @@ class InboxPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.filter_bar)
+        self.search_info = SearchInfo(self)
+        self.search_info.searchChosen.connect(self._search_for)
+        layout.addWidget(self.search_info)
         layout.addWidget(self.splitter, 1)
 
         self.time_refresh = QTimer(self)
@@ -385,7 +390,35 @@ class InboxPage(QWidget):
             self._reselect = []
         self._emit_selection()
         self._update_empty()
+        self._count_search()
         self.loaded.emit()
+
+    def _count_search(self) -> None:
+        """A search: say how many match, and when none does, offer the nearest words."""
+        flt = self.model.mention_filter
+        if not flt.search.strip():
+            self.search_info.clear_result()
+            return
+        search, words = flt.search, plain_words(flt.search)
+
+        def work(ctx: TaskContext) -> tuple[int, str, list[str]]:
+            found = mentions.count(ctx.db, flt)
+            for word in words if not found else ():
+                if mentions.count(ctx.db, replace(flt, search=word)) == 0:
+                    return found, word, suggest.nearest_words(ctx.db, word)
+            return found, "", []
+
+        self._runner.op(work).success(
+            lambda r: (
+                self.search_info.show_result(search, *r)
+                if self.model.mention_filter.search == search
+                else None
+            )
+        ).start()
+
+    def _search_for(self, text: str) -> None:
+        self.filter_bar.search.setText(text)
+        self.filter_bar._apply_search_now()
 
     def _on_load_failed(self, exc: BaseException) -> None:
         if isinstance(exc, SearchSyntaxError):
