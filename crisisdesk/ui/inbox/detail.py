@@ -18,7 +18,9 @@ from PySide6.QtGui import (
     QDesktopServices,
     QFont,
     QGuiApplication,
+    QPalette,
     QResizeEvent,
+    QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextOption,
@@ -247,6 +249,12 @@ class MentionDetail(QWidget):
         layout.addWidget(_heading("Conversation"))
         self.thread_view = PlainTextView("Conversation")
         layout.addWidget(self.thread_view)
+        self.thread_all = QPushButton("Show the whole conversation")
+        self.thread_all.setObjectName("threadShowAll")
+        self.thread_all.clicked.connect(self._show_whole_thread)
+        self.thread_all.hide()
+        layout.addWidget(self.thread_all, 0, Qt.AlignmentFlag.AlignLeft)
+        self._thread: tuple[tuple[Entry, ...], bool] = ((), False)  # entries, all shown
         layout.addStretch(1)
         self.scroll_area.setWidget(content)
 
@@ -406,7 +414,11 @@ class MentionDetail(QWidget):
         overdue = "Overdue: " if due < datetime.now(UTC) else ""
         return f"{overdue}{when}" + (f" — {pending.note}" if pending.note else "")
 
-    def _fill_thread(self, entries: tuple[Entry, ...]) -> None:
+    def _show_whole_thread(self) -> None:
+        self._fill_thread(self._thread[0], whole=True)
+
+    def _fill_thread(self, entries: tuple[Entry, ...], *, whole: bool = False) -> None:
+        self._thread = (entries, whole)
         view = self.thread_view
         view.clear()
         cursor = QTextCursor(view.document())
@@ -416,20 +428,30 @@ class MentionDetail(QWidget):
         grey = QTextCharFormat()
         grey.setForeground(view.palette().placeholderText())
         if len(entries) <= 1 and entries[0].is_current:
+            self.thread_all.hide()
             cursor.insertText("No earlier messages or replies.", plain)
             return
         # a viral thread can hold hundreds of posts: show those around this mention
         current = next(i for i, e in enumerate(entries) if e.is_current)
-        start = max(0, current - THREAD_BEFORE)
-        end = min(len(entries), current + THREAD_AFTER + 1)
+        start = 0 if whole else max(0, current - THREAD_BEFORE)
+        end = len(entries) if whole else min(len(entries), current + THREAD_AFTER + 1)
+        self.thread_all.setVisible(bool(start) or end < len(entries))
+        self.thread_all.setText(f"Show all {len(entries)} messages")
+        marked = QTextBlockFormat()  # this mention stands out (the palette's highlight, faint)
+        shade = view.palette().color(QPalette.ColorRole.Highlight)
+        shade.setAlpha(48)
+        marked.setBackground(shade)
         if start:
             cursor.insertText(f"… {start} earlier messages not shown", grey)
             cursor.insertBlock()
             cursor.insertBlock()
         for index, entry in enumerate(entries[start:end]):
+            block = marked if entry.is_current else QTextBlockFormat()
             if index:
-                cursor.insertBlock()
-                cursor.insertBlock()
+                cursor.insertBlock(QTextBlockFormat())
+                cursor.insertBlock(block)
+            else:
+                cursor.setBlockFormat(block)
             when = short_time_text(entry.at) if entry.at else ""
             if entry.kind == "reply":
                 state = {"sent": "", "draft": " (draft)", "queued": " (sending)"}.get(
@@ -441,10 +463,10 @@ class MentionDetail(QWidget):
                 marker = "▶ This mention: " if entry.is_current else ""
                 cursor.insertText(f"{marker}{entry.author}", bold)
             cursor.insertText(f"  {when}", grey)
-            cursor.insertBlock()
+            cursor.insertBlock(block)
             cursor.insertText(entry.text, plain)
         if end < len(entries):
-            cursor.insertBlock()
+            cursor.insertBlock(QTextBlockFormat())
             cursor.insertBlock()
             cursor.insertText(f"… {len(entries) - end} later messages not shown", grey)
 
