@@ -60,7 +60,5 @@ def _written_form(db: sqlite_utils.Database, stem: str) -> str | None:
     ).fetchone()
     if row is None:
         return None
-    for found in re.findall(r"\w+", str(row[0]).casefold()):
-        if found.startswith(stem):
-            return found
-    return stem
+    words: list[str] = re.findall(r"\w+", str(row[0]).casefold())
+    return next((w for w in words if w.startswith(stem)), stem)
