@@ -327,7 +327,9 @@ class MainWindow(QMainWindow):
         if files is None:
             files = choose_files(self)
         if files:
-            run_import(self, self._db_path, files, self._runner, on_done=self.reload)
+            run_import(
+                self, self._db_path, files, self._runner, self.reload, settings=self._settings
+            )
 
     def load_demo(self) -> None:
         """Welcome panel: add the demo dataset in the background, then show the inbox."""
