@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from crisisdesk.services.importing import import_file
 from crisisdesk.settings import DictStorage, Settings
 from crisisdesk.store import mentions
-from crisisdesk.ui.dialogs.column_mapping import ColumnMappingDialog, header_key
+from crisisdesk.ui.dialogs.column_mapping import ColumnMappingDialog, header_id
 from crisisdesk.ui.dialogs.import_dialog import ImportSummaryDialog, run_import
 from crisisdesk.ui.tasks import SyncTaskRunner
 from tests.gui.test_keyboard_triage import when_modal
@@ -55,7 +55,7 @@ def test_unknown_headers_ask_which_column_is_which_and_it_is_remembered(
     when_modal(ColumnMappingDialog, choose)
     run_import(parent, db_path, [first], SyncTaskRunner(db_path), lambda: None, settings=settings)
     assert len(seen) == 1
-    assert settings.get(header_key(GERMAN))
+    assert settings.get(f"import/columns/{header_id(GERMAN)}")
     assert sorted(m.text for m in mentions.query(db, limit=10)) == [
         "Die Torte kam nie an",
         "Sehr lecker",

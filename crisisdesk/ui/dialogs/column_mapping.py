@@ -24,16 +24,16 @@ OFFERED = (
 NOT_IN_FILE = "(not in this file)"
 
 
-def header_key(header: Sequence[str]) -> str:
-    """The settings key of a set of column names (order and case do not matter)."""
+def header_id(header: Sequence[str]) -> str:
+    """Names a set of column names in settings (order and case do not matter)."""
     names = sorted({h.strip().casefold() for h in header})
-    return "import/columns/" + hashlib.sha1(json.dumps(names).encode()).hexdigest()[:16]
+    return hashlib.sha1(json.dumps(names).encode()).hexdigest()[:16]
 
 
 def remembered(settings: Settings, header: Sequence[str]) -> dict[str, str]:
     """The mapping chosen last time for these column names (only columns still present)."""
     try:
-        saved = json.loads(settings.get(header_key(header)) or "{}")
+        saved = json.loads(settings.get(f"import/columns/{header_id(header)}") or "{}")
     except ValueError:
         return {}
     return {k: v for k, v in saved.items() if k in FIELD_NAMES and v in header}

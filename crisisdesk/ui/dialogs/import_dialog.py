@@ -32,7 +32,7 @@ from crisisdesk.store.db import connect
 from crisisdesk.ui import errors
 from crisisdesk.ui.dialogs.column_mapping import (
     ColumnMappingDialog,
-    header_key,
+    header_id,
     needs_mapping,
     remembered,
 )
@@ -242,7 +242,7 @@ def choose_columns(
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
             chosen[path] = dialog.mapping()
-            settings.set(header_key(header), json.dumps(chosen[path]))
+            settings.set(f"import/columns/{header_id(header)}", json.dumps(chosen[path]))
     return chosen
 
 
