@@ -37,7 +37,8 @@ keeps track of what you did about it.
 
 ## 2. Work through the inbox
 
-- The views at the top: **Needs reply**, **Complaints**, **Today**, **All** (Ctrl+1 to Ctrl+4).
+- The views at the top: **Needs reply**, **Complaints**, **Today**, **All** and **Follow-ups
+  due** (Ctrl+1 to Ctrl+5); "Assigned to" appears once you have assigned someone.
 - Search with **/** or Ctrl+F: words, "a phrase", OR, and -word to leave one out.
 - Click a column title to sort; right-click the titles to choose columns.
 - Select a mention (J and K move down and up) and use the **Mention** menu or the toolbar:

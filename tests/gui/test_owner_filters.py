@@ -30,7 +30,8 @@ def test_filter_by_assignee_and_by_follow_ups_due(qtbot, db, db_path):
     more.assignee.setCurrentIndex(more.assignee.findData("Sam"))
     qtbot.waitUntil(lambda: shown(win) == ["sam's"])
     more.assignee.setCurrentIndex(0)
-    more.due.setChecked(True)
+    win.inbox_feature.view_actions["follow_ups"].trigger()  # View → Follow-ups due (Ctrl+5)
+    assert win.inbox_feature.view_actions["follow_ups"].shortcut().toString() == "Ctrl+5"
     qtbot.waitUntil(lambda: shown(win) == ["due"])
     state = win.inbox.filter_bar.state()
     assert FilterState.from_json(state.to_json()) == state  # remembered

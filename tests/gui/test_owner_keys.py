@@ -85,6 +85,9 @@ def test_enter_in_new_label_adds_the_label_and_keeps_the_dialog_open(qtbot):
     assert dialog.changes() == (["refund"], [])
     assert dialog.new_edit.text() == ""
     # Enter with nothing typed is OK, as in any dialog
+    fresh = LabelPicker([], {1: ()})
+    qtbot.addWidget(fresh)
+    assert fresh.focusWidget() is fresh.new_edit  # no labels yet: typing names a new one
     qtbot.keyClick(dialog.new_edit, Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted
 

@@ -76,6 +76,8 @@ class LabelPicker(QDialog):
         new_row.addWidget(self.add_button)
 
         column(self, intro, (self.list, 1), new_row, self.error_label, ok_cancel_buttons(self))
+        # no labels yet: what the owner types is a new label name, so it starts there
+        (self.new_edit if not all_names else self.list).setFocus()
         self.setMinimumSize(320, 320)
 
     def _add_item(self, name: str, state: Qt.CheckState) -> QListWidgetItem:

@@ -172,6 +172,7 @@ class SavedView:
     tooltip: str
 
 
+_DUE_TIP = "Mentions whose follow-up date has come"
 SAVED_VIEWS: tuple[SavedView, ...] = (
     SavedView(
         "needs_reply",
@@ -187,6 +188,7 @@ SAVED_VIEWS: tuple[SavedView, ...] = (
     ),
     SavedView("today", "Today", FilterState(period="today"), "Posted today (your local time)"),
     SavedView("all", "All", FilterState(), "Every mention, no filter"),
+    SavedView("follow_ups", "Follow-ups due", FilterState(follow_ups_due=True), _DUE_TIP),
 )
 VIEWS_BY_KEY = {v.key: v for v in SAVED_VIEWS}
 
@@ -376,7 +378,7 @@ class FilterBar(QWidget):
             self.search_debounce.stop()
             complaint = state.complaints_only and not state.sentiment
             self._select(self.sentiment, COMPLAINT if complaint else state.sentiment)
-            self.more.show_values(state.assignee, state.follow_ups_due)
+            self.more.show_assignee(state.assignee)
             self.complaints.setChecked(state.complaints_only)
             self._select(self.status, _status_key(state.statuses))
             if state.source and self.platform.findData(state.source) < 0:
@@ -465,7 +467,6 @@ class FilterBar(QWidget):
         state = replace(
             self._state,
             assignee=self.more.assignee.currentData(),
-            follow_ups_due=self.more.due.isChecked(),
             sentiment=sentiment,
             complaints_only=complaints,
             statuses=STATUS_CHOICES[status_key][0] if status_key else (),

@@ -1,4 +1,4 @@
-"""Two more inbox filters: who a mention is assigned to, and follow-ups that are due.
+"""One more inbox filter: who a mention is assigned to ("Follow-ups due" is a saved view).
 
 Kept beside the filter bar (which owns the search, the saved views and the state) so that the
 bar stays small; the bar puts :class:`MoreFilters` in its row of controls.
@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
 
 
 class MoreFilters(QWidget):
-    """An "Assigned to" choice (shown once someone has been assigned) and "Follow-ups due"."""
+    """An "Assigned to" choice, shown once someone has been assigned."""
 
     changed = Signal()
 
@@ -27,16 +27,10 @@ class MoreFilters(QWidget):
         self.assignee.addItem("Anyone", None)
         self.assignee.setVisible(False)  # absent until someone has been assigned
         self.assignee.currentIndexChanged.connect(lambda _i: self._changed())
-        self.due = QCheckBox("Follow-ups due", self)
-        self.due.setObjectName("followUpsDue")
-        self.due.setAccessibleName("Follow-ups due")
-        self.due.setToolTip("Mentions whose follow-up date has come")
-        self.due.toggled.connect(lambda _on: self._changed())
         self._updating = False
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.assignee)
-        layout.addWidget(self.due)
 
     def _changed(self) -> None:
         if not self._updating:
@@ -57,13 +51,12 @@ class MoreFilters(QWidget):
             self._updating = False
         self.assignee.setVisible(bool(wanted))
 
-    def show_values(self, assignee: str | None, due: bool) -> None:
+    def show_assignee(self, assignee: str | None) -> None:
         self._updating = True
         try:
             if assignee and self.assignee.findData(assignee) < 0:
                 self.set_names([], keep=assignee)
                 self._updating = True
             self.assignee.setCurrentIndex(max(self.assignee.findData(assignee), 0))
-            self.due.setChecked(due)
         finally:
             self._updating = False
