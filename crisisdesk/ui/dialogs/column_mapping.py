@@ -84,8 +84,10 @@ class ColumnMappingDialog(QDialog):
         buttons = ok_cancel_buttons(self)
         self.ok_button = buttons.button(buttons.StandardButton.Ok)
         self.ok_button.setText("Import")
+        self.setMinimumWidth(40 * self.fontMetrics().averageCharWidth() + 200)
         column(self, intro, form, self.problem, buttons)
         self._update_ok()
+        self.adjustSize()  # the intro wraps for the width above, not a narrower guess
 
     def mapping(self) -> dict[str, str]:
         """{our field: the file's column} for every field given a column."""

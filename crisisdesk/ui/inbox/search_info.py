@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 #: words of a search that a suggestion may replace (not quoted, not excluded, not OR)
@@ -44,6 +45,13 @@ class SearchInfo(QWidget):
             button = QPushButton(self)
             button.setFlat(True)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
+            # looks like a link (the palette's link colour, underlined): one click searches it
+            palette = button.palette()
+            palette.setColor(QPalette.ColorRole.ButtonText, palette.color(QPalette.ColorRole.Link))
+            button.setPalette(palette)
+            font = button.font()
+            font.setUnderline(True)
+            button.setFont(font)
             button.hide()
             button.clicked.connect(lambda _c=False, b=button: self._chosen(b))
             self.buttons.append(button)
@@ -65,6 +73,7 @@ class SearchInfo(QWidget):
         for button, word in zip(self.buttons, [*suggestions, *[""] * 3], strict=False):
             button.setText(word)  # a QPushButton shows its text as plain text
             button.setAccessibleName(f"Search for {word} instead")
+            button.setToolTip(f"Search for {word} instead" if word else "")
             button.setVisible(bool(word) and not count)
         self.show()
 
