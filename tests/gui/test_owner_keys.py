@@ -242,3 +242,42 @@ def test_enter_without_a_browser_says_so_and_copies_the_link(window, qtbot, db):
     message = window.statusBar().currentMessage()
     assert message.startswith("No web browser could open the post")
     assert QGuiApplication.clipboard().text() == "https://social.example/@a/9"
+
+
+def test_fetching_now_is_replaced_when_the_sync_ends(window, qtbot):
+    """Issue 9.19: no stale "Fetching its mentions now…" after the sync ended."""
+    from crisisdesk.ui.sync import SyncOutcome
+
+    page = window.accounts_page
+    page.show_message("Added 'bakery'. Fetching its mentions now…", syncing=True)
+    outcome = SyncOutcome([], total=1)
+    window.sync.finished.emit(outcome)
+    assert "Fetching" not in page.message_label.text()
+    assert page.message_label.text() == outcome.message()
+
+
+def test_no_letter_changes_a_mention_from_any_other_focusable_widget(window, qtbot, db, ids):
+    """Issue 15 (done when): every single-letter key, with focus on every other widget."""
+    from PySide6.QtWidgets import QWidget
+
+    letters = [Qt.Key.Key_O, Qt.Key.Key_R, Qt.Key.Key_T, Qt.Key.Key_D, Qt.Key.Key_E]
+    checked = 0
+    for widget in window.findChildren(QWidget):
+        if (
+            widget is window.inbox.table
+            or not widget.isVisible()
+            or not widget.isEnabled()
+            or not widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            continue
+        window.show_page("inbox")
+        widget.setFocus(Qt.FocusReason.TabFocusReason)
+        if not widget.hasFocus():
+            continue
+        for key in letters:
+            qtbot.keyClick(widget, key)
+            qtbot.keyClick(widget, key, Qt.KeyboardModifier.ShiftModifier)
+        checked += 1
+    assert checked >= 8  # search, filters, view buttons, navigation, detail pane...
+    assert statuses(db, ids) == ["new"] * 5
+    assert window.page_undo_stack("inbox").count() == 0
