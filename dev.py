@@ -58,16 +58,44 @@ def ensure_venv(extras: str) -> Path:
     if not py.exists():
         print(f"Creating {VENV} ...", flush=True)
         venv.create(VENV, with_pip=True, clear=VENV.exists())
-    spec = f".[{extras}]" if extras else "."
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
-    stamp = VENV / f".install-stamp-{extras or 'app'}"
-    if not stamp.exists() or stamp.read_text() != digest:
+    if not installed(extras):
+        spec = f".[{extras}]" if extras else "."
         if sh(py, "-m", "pip", "install", "--quiet", "--upgrade", "pip") != 0:
             sys.exit("Could not update pip in .venv.")
         if sh(py, "-m", "pip", "install", "--quiet", "-e", spec) != 0:
             sys.exit("Installing crisisdesk into .venv failed; see the messages above.")
-        stamp.write_text(digest)
+        write_stamp(extras)
     return py
+
+
+#: one stamp for the one .venv: "<pyproject digest> <extras installed>" ("dev" includes the app)
+STAMP = ".install-stamp"
+
+
+def _pyproject_digest() -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def installed(extras: str) -> bool:
+    """Whether .venv holds crisisdesk for this pyproject.toml with *extras* (or more): `run`
+    after `test` reuses the test install instead of installing again."""
+    stamp = VENV / STAMP
+    if not stamp.exists():
+        return False
+    digest, _, have = stamp.read_text().strip().partition(" ")
+    return digest == _pyproject_digest() and (not extras or extras in have.split(","))
+
+
+def write_stamp(extras: str) -> None:
+    stamp = VENV / STAMP
+    have: set[str] = set()
+    if stamp.exists():
+        digest, _, old = stamp.read_text().strip().partition(" ")
+        if digest == _pyproject_digest():
+            have = {e for e in old.split(",") if e}
+    if extras:
+        have.add(extras)
+    stamp.write_text(f"{_pyproject_digest()} {','.join(sorted(have))}")
 
 
 def ensure_qt_system_libs() -> None:

@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None, *, client_factory: ClientFactory | N
     # the worker and exits there; elsewhere it does nothing
     multiprocessing.freeze_support()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(mentions.glue_dash_values(sys.argv[1:] if argv is None else argv))
     handler: Handler | None = getattr(args, "handler", None)
     ctx = Context(args.db, client_factory)
     try:

@@ -15,33 +15,87 @@ from crisisdesk.domain import Sentiment, Status
 TEXT_WIDTH = 80
 
 
+#: --status needs-reply: the GUI's "Needs reply" view (new and open)
+NEEDS_REPLY = "needs-reply"
+#: --since/--until words, as in the GUI's "Today" view (local calendar days)
+DAY_WORDS = {"today": 0, "yesterday": 1}
+HEADER = ("ID", "PRI", "SENTIMENT", "COMPLAINT", "STATUS", "POSTED (UTC)", "PLATFORM")
+
+
+def day_arg(value: str) -> str:
+    """``today``/``yesterday`` (local midnight) or any date or time ``date_arg`` takes."""
+    days = DAY_WORDS.get(value.strip().lower())
+    if days is None:
+        return date_arg(value)
+    from datetime import datetime, time, timedelta
+
+    from crisisdesk.timeutil import to_iso
+
+    day = datetime.now().astimezone().date() - timedelta(days=days)
+    return to_iso(datetime.combine(day, time()).astimezone())
+
+
+def glue_dash_values(argv: Sequence[str]) -> list[str]:
+    """``--search -cake`` means the search "-cake" (argparse would take it for an option)."""
+    out = list(argv)
+    for i, token in enumerate(out[:-1]):
+        if token == "--search" and out[i + 1].startswith("-") and out[i + 1] != "--":
+            out[i : i + 2] = [f"--search={out[i + 1]}"]
+            break
+    return out
+
+
+def _statuses(chosen: Sequence[str]) -> tuple[str, ...]:
+    waiting = tuple(s.value for s in Status if s.unanswered)
+    out: list[str] = []
+    for status in chosen:
+        out += waiting if status == NEEDS_REPLY else [status]
+    return tuple(dict.fromkeys(out))
+
+
 def cmd_mentions(args: argparse.Namespace, ctx: Context) -> int:
-    from crisisdesk.store import mentions
+    from crisisdesk.store import mentions, overview
 
     flt = mentions.MentionFilter(
         search=args.search or "",
         label=args.label,
         complaints_only=args.complaints,
-        statuses=tuple(args.status or ()),
+        statuses=_statuses(args.status or ()),
         sources=tuple(args.source or ()),
         since=args.since,
         until=args.until,
     )
     rows = mentions.query(ctx.db, flt, sort=args.sort, limit=args.limit)
-    for m in rows:
-        if args.json:
+    if args.json:
+        for m in rows:
             print(json.dumps(m.to_json(), ensure_ascii=False))
-            continue
-        flag = "!" if m.complaint else " "
+        return 0
+    if not rows:
+        if overview.is_empty(ctx.db):
+            print(
+                "The database has no mentions yet. Try `crisisdesk demo` for a sample "
+                "backlash, or `crisisdesk import FILE` for a CSV or JSON export.",
+                file=sys.stderr,
+            )
+        else:
+            print("No mentions match.", file=sys.stderr)
+        return 0
+    handles = [f"@{printable(m.author_handle)}" for m in rows]
+    width = max(len("AUTHOR"), *(len(h) for h in handles))
+    print(
+        "{:>7} {:>3} {:<9} {:<9} {:<8} {:<16} {:<9} {:<{w}} {}".format(
+            *HEADER, "AUTHOR", "TEXT", w=width
+        )
+    )
+    for m, handle in zip(rows, handles, strict=True):
         text = printable(m.text)
         if len(text) > TEXT_WIDTH:
             text = text[: TEXT_WIDTH - 1] + "…"
+        complaint = "complaint" if m.complaint else ""
         print(
-            f"{m.id:>7} {m.priority:>3}{flag} {m.label[:3]} {m.status:<8} "
-            f"{m.created_at[:16]} {m.source:<9} @{printable(m.author_handle)[:18]:<18} {text}"
+            f"{m.id:>7} {m.priority:>3} {m.label:<9} {complaint:<9} {m.status:<8} "
+            f"{m.created_at[:16]:<16} {m.source:<9} {handle:<{width}} {text}"
         )
-    if not args.json and not rows:
-        print("No mentions match.", file=sys.stderr)
     return 0
 
 
@@ -80,10 +134,15 @@ def register(sub: Any) -> None:
     p.add_argument("--search", metavar="Q", help='words, "phrases", OR, -exclude')
     p.add_argument("--label", choices=[s.value for s in Sentiment])
     p.add_argument("--complaints", action="store_true", help="complaints only")
-    p.add_argument("--status", action="append", choices=[s.value for s in Status])
+    p.add_argument(
+        "--status",
+        action="append",
+        choices=[NEEDS_REPLY, *(s.value for s in Status)],
+        help=f"repeatable; {NEEDS_REPLY} = new or open",
+    )
     p.add_argument("--source", action="append", metavar="P", help="platform (repeatable)")
-    p.add_argument("--since", type=date_arg, metavar="DATE")
-    p.add_argument("--until", type=date_arg, metavar="DATE")
+    p.add_argument("--since", type=day_arg, metavar="DATE", help="a date, a time, or today")
+    p.add_argument("--until", type=day_arg, metavar="DATE", help="a date, a time, or today")
     p.add_argument("--sort", choices=list(SORTS), default="priority")
     p.add_argument("--limit", type=positive_int, default=50, metavar="N")
     p.set_defaults(handler=cmd_mentions)

@@ -9,7 +9,7 @@ import random
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from crisisdesk.demo.data import (
@@ -114,7 +114,24 @@ class _Generator:
             if t < lower:  # nobody talks about the cake before the post: squeeze after it
                 t = lower + (t - start) * ((start + DAY - lower) / DAY)
             out.append(min(t, self.now - timedelta(seconds=1)).replace(microsecond=0))
-        return sorted(out)
+        out.sort()
+        if days_ago == 0:
+            self._end_now(out)
+        return out
+
+    def _end_now(self, times: list[datetime]) -> None:
+        """The demo ends at the moment it is loaded: its newest posts come in during the last
+        45 minutes (after local midnight, so "Today" is never empty), the last one a minute ago."""
+        midnight = datetime.combine(self.now.astimezone().date(), time()).astimezone()
+        start = max(self.now - timedelta(minutes=45), midnight)
+        span = self.now - timedelta(minutes=1) - start
+        k = min(len(times), max(3, len(times) // 25))
+        if span.total_seconds() <= 0 or not k:
+            return
+        for i in range(k):
+            at = start + span * (i + 1) / k
+            times[len(times) - k + i] = max(at.replace(microsecond=0), times[len(times) - k + i])
+        times.sort()
 
     # --- people and text ---------------------------------------------------------------
 

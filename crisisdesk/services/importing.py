@@ -107,11 +107,24 @@ def _no_text_column(path: Path, keys: list[str]) -> ImportFileError:
 class _Mapper:
     """Key plans per key set: one header for CSV, possibly varying keys for JSON."""
 
-    def __init__(self, report: ImportReport, header: list[str] | None) -> None:
+    def __init__(
+        self,
+        report: ImportReport,
+        header: list[str] | None,
+        columns: Mapping[str, str] | None = None,
+    ) -> None:
         self._report = report
         self._cache: dict[tuple[str, ...], tuple[str | None, ...]] = {}
-        self.fixed = plan(self._remember(resolve_columns(header))) if header is not None else None
+        self._chosen = dict(columns or {})  # the owner's mapping: our field -> their column
+        self.fixed = plan(self._remember(self._resolve(header))) if header is not None else None
         self.keys_seen: list[str] = []
+
+    def _resolve(self, keys: list[str]) -> dict[str, str]:
+        """The recognised columns, with the owner's choices (columns=) put over them."""
+        found = resolve_columns(keys)
+        chosen = {ours: c for ours, c in self._chosen.items() if c in keys}
+        found = {ours: c for ours, c in found.items() if c not in chosen.values()}
+        return {**found, **chosen}
 
     def _remember(self, columns: dict[str, str]) -> dict[str, str]:
         for ours, column in columns.items():
@@ -124,7 +137,7 @@ class _Mapper:
         names = tuple(fields)
         found = self._cache.get(names)
         if found is None:
-            found = plan(self._remember(resolve_columns(list(names))))
+            found = plan(self._remember(self._resolve(list(names))))
             if len(self._cache) < 1000:
                 self._cache[names] = found
             if len(self.keys_seen) < 50:
@@ -188,8 +201,12 @@ def import_file(
     source_default: str = "import",
     progress: Progress | None = None,
     workers: int | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> ImportReport:
     """Import the mentions in *path* (CSV, JSON array or NDJSON, detected by content).
+
+    *columns* ({our field: the file's column}, e.g. ``{"text": "Nachricht"}``) overrides the
+    recognised column names, for headers crisisdesk does not know (the import dialog asks).
 
     ``progress(done_bytes, total_bytes)`` is called regularly; returning ``False`` cancels: the
     transaction is rolled back and :class:`ImportCancelled` raised. A file that cannot be read
@@ -209,11 +226,11 @@ def import_file(
     try:
         if isinstance(reader, fileformats.CsvReader):
             report.delimiter = reader.delimiter
-            mapper = _Mapper(report, reader.header)
+            mapper = _Mapper(report, reader.header, columns)
             if "text" not in report.columns:
                 raise _no_text_column(path, reader.header)
         else:
-            mapper = _Mapper(report, None)
+            mapper = _Mapper(report, None, columns)
         now = now_utc().replace(microsecond=0)
         ctx = RowContext(source_default=source_default.strip().lower() or "import",
                        fetched_at=to_iso(now), now=now)  # fmt: skip
@@ -240,6 +257,21 @@ def import_file(
         reader.close()
     _finish_warnings(report, ctx)
     return report
+
+
+def file_columns(path: Path) -> list[str]:
+    """The column names of *path*: a CSV's header, or the keys of a JSON file's first record
+    (for the import dialog's column mapping). Empty when the file has no readable record."""
+    path = Path(path)
+    encoding, _warnings = fileformats.detect_encoding(path)
+    reader = fileformats.open_reader(path, encoding, fileformats.detect_format(path, encoding))
+    try:
+        if isinstance(reader, fileformats.CsvReader):
+            return list(reader.header)
+        first = next((item for item in reader if isinstance(item, Record)), None)
+        return list(first.fields) if first is not None else []
+    finally:
+        reader.close()
 
 
 @contextlib.contextmanager

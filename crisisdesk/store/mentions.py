@@ -264,15 +264,21 @@ class MentionFilter:
         return (" AND ".join(clauses) or "1"), params
 
 
-_DUE = "SELECT mention_id FROM follow_ups WHERE done_at IS NULL AND due_at < ?"
+_DUE = "SELECT mention_id FROM follow_ups WHERE done_at IS NULL AND due_at <= ?"
 
-#: sort keys offered to users → ORDER BY; every one ends in a unique tiebreak
+#: sort keys offered to users → ORDER BY; every one ends in a unique tiebreak (sentiment ties
+#: go by priority; status sorts in triage order: its position in the word list)
 SORTS = {
     "priority": "m.priority DESC, m.created_at DESC, m.id DESC",
     "newest": "m.created_at DESC, m.id DESC",
     "oldest": "m.created_at ASC, m.id ASC",
-    "most_negative": "m.sentiment ASC, m.id DESC",
-    "most_positive": "m.sentiment DESC, m.id DESC",
+    "most_negative": "m.sentiment ASC, m.priority DESC, m.id DESC",
+    "most_positive": "m.sentiment DESC, m.priority DESC, m.id DESC",
+    "author": "m.author_name COLLATE NOCASE, m.author_handle COLLATE NOCASE, m.id DESC",
+    "text": "m.text COLLATE NOCASE ASC, m.id DESC",
+    "platform": "m.source ASC, m.priority DESC, m.id DESC",
+    "status": "instr('new open replied offline resolved archived', m.status), m.id DESC",
+    "waiting": "m.status IN ('new', 'open') DESC, m.created_at ASC, m.id ASC",
 }
 
 
@@ -464,36 +470,3 @@ def set_assignee(
     else:
         values = dict.fromkeys(ids_or_values, assignee)
     return _set_column(db, "assignee", values, "assign", actor)
-
-
-@dataclass(frozen=True)
-class InboxSummary:
-    new: int
-    complaints_waiting: int
-    oldest_unanswered_at: str | None
-    total: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-
-
-def summary(db: sqlite_utils.Database) -> InboxSummary:
-    """Counts for the status bar: new, complaints waiting for an answer, oldest unanswered."""
-    by_status = dict(db.execute("SELECT status, count(*) FROM mentions GROUP BY status").fetchall())
-    unanswered = f"status IN ({', '.join('?' for _ in UNANSWERED)})"
-    waiting = db.execute(
-        f"SELECT count(*) FROM mentions WHERE complaint = 1 AND {unanswered}", UNANSWERED
-    ).fetchone()[0]
-    oldest = db.execute(
-        f"SELECT min(created_at) FROM mentions WHERE {unanswered}", UNANSWERED
-    ).fetchone()[0]
-    return InboxSummary(
-        new=by_status.get(Status.NEW, 0),
-        complaints_waiting=waiting,
-        oldest_unanswered_at=oldest,
-        total=sum(by_status.values()),
-        by_status=by_status,
-    )
-
-
-def sources(db: sqlite_utils.Database) -> list[str]:
-    """Platforms present in the database, for filter menus."""
-    return [r[0] for r in db.execute("SELECT DISTINCT source FROM mentions ORDER BY source")]

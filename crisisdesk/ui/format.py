@@ -126,6 +126,12 @@ def plural_text(n: int, word: str) -> str:
     return f"{count_text(n)} {word}" if n == 1 else f"{count_text(n)} {word}s"
 
 
+def followers_text(n: int | None) -> str:
+    """'12k followers'; 0 or None → 'follower count unknown' (feeds, imports and some
+    platforms never give one, and a real 0 changes nothing in priority either)."""
+    return plural_text(n, "follower") if n else "follower count unknown"
+
+
 def these_mentions(count: int) -> str:
     """'this mention' or 'these 3 mentions', for dialogs acting on a selection."""
     return "this mention" if count == 1 else f"these {count} mentions"

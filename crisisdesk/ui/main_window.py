@@ -85,7 +85,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"crisisdesk — {db_path.name}")
+        # the desktop adds the application name itself where it shows one: say it once
+        self.setWindowTitle(f"{db_path.name} — crisisdesk")
         self.setWindowIcon(icon("crisisdesk"))
         self._db = db
         self._db_path = db_path
@@ -170,6 +171,9 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        # say what Ctrl+Z / Ctrl+Y did (the command is next to the stack's index afterwards)
+        self.undo_action.triggered.connect(lambda: self._said_undo("Undone", 0))
+        self.redo_action.triggered.connect(lambda: self._said_undo("Redone", -1))
         self.refresh_action = make_action(
             self,
             "&Refresh",
@@ -178,8 +182,14 @@ class MainWindow(QMainWindow):
             icon_name="refresh",
             tip="Read the inbox again (F5)",
         )
+        self.getting_started_action = make_action(
+            self,
+            "&Getting started",
+            self.show_getting_started,
+            [QKeySequence.StandardKey.HelpContents],
+        )
         self.shortcuts_action = make_action(
-            self, "&Keyboard shortcuts", self.show_shortcuts, ["F1"]
+            self, "&Keyboard shortcuts", self.show_shortcuts, ["Ctrl+F1"]
         )
         self.about_action = make_action(self, "&About crisisdesk", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -189,6 +199,7 @@ class MainWindow(QMainWindow):
             ("Edit", self.undo_action, "undo"),
             ("Edit", self.redo_action, "undo"),
             ("View", self.refresh_action, "refresh"),
+            ("Help", self.getting_started_action, "help"),
             ("Help", self.shortcuts_action, "help"),
             ("Help", self.about_action, "about"),
         ):
@@ -273,6 +284,12 @@ class MainWindow(QMainWindow):
         """(keys, what) for keys that work without a menu entry, for Help → Keyboard shortcuts."""
         self._key_help.extend(rows)
 
+    def _said_undo(self, what: str, offset: int) -> None:
+        stack = self.undo_group.activeStack()
+        if stack is not None:
+            text = stack.text(stack.index() + offset)
+            self.show_message(f"{what}: {text}." if text else f"{what}.")
+
     def show_message(self, text: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
 
@@ -315,7 +332,9 @@ class MainWindow(QMainWindow):
         if files is None:
             files = choose_files(self)
         if files:
-            run_import(self, self._db_path, files, self._runner, on_done=self.reload)
+            run_import(
+                self, self._db_path, files, self._runner, self.reload, settings=self._settings
+            )
 
     def load_demo(self) -> None:
         """Welcome panel: add the demo dataset in the background, then show the inbox."""
@@ -336,6 +355,13 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         dialog = ShortcutsDialog(self._settings, self.shortcut_rows(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_getting_started(self) -> None:
+        from crisisdesk.ui.getting_started import GettingStartedDialog
+
+        dialog = GettingStartedDialog(self._settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

@@ -336,6 +336,12 @@ class SyncController(QObject):
         label.setToolTip(plain_tooltip(tooltip or text))
         label.show()
 
+    def make_room(self, message_showing: bool) -> None:
+        """A status message is shown: the finished sync's result steps aside until it ends
+        (while a sync runs, its progress stays)."""
+        shown = self._running or not message_showing
+        self.status_label.setVisible(bool(self.status_text) and shown)
+
     @property
     def status_text(self) -> str:
         """The whole status line (the label may show it shortened)."""

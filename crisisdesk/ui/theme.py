@@ -47,6 +47,7 @@ ICON_COLOURS: dict[str, tuple[str, str]] = {
     "#8a5a00": ("#8a5a00", "#ffcf7a"),
     "#fdf0d5": ("#fdf0d5", "#4a3a10"),
     "#b3261e": ("#b3261e", "#f2b8b5"),
+    "#cf222e": ("#cf222e", "#ff8182"),
     "#dbe7fb": ("#dbe7fb", "#1c3a5e"),
     "#dcf1e1": ("#dcf1e1", "#1e3a26"),
     "#fde2e1": ("#fde2e1", "#4a1c1a"),

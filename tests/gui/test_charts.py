@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QLabel
 
 from crisisdesk.errors import CrisisdeskError
 from crisisdesk.settings import DictStorage, Settings
@@ -168,7 +167,7 @@ def test_a_new_alert_shows_the_banner_once(qtbot: Any, window: MainWindow, db: A
     assert insight.banner_bar.isVisible()
     assert insight.banner.text.textFormat() == Qt.TextFormat.PlainText  # internet text
     assert insight.banner.text.text().startswith("Possible crisis — Complaints: 12 complaints")
-    assert not insight.banner.plan_button.isVisible()  # no Plan page in this window
+    assert insight.banner.plan_button.isVisible()  # the window has its Plan page
 
     # the next reload finds the same episode: nothing new to announce
     with qtbot.waitSignal(insight.watcher.checked) as checked:
@@ -195,8 +194,6 @@ def test_show_these_mentions_selects_the_drivers(qtbot: Any, window: MainWindow)
 
 
 def test_open_crisis_plan_when_a_plan_page_exists(qtbot: Any, window: MainWindow) -> None:
-    plan = QLabel("the plan")
-    window.add_page("plan", "Plan", plan, "inbox")
     insight = window.insight
     with qtbot.waitSignal(insight.watcher.announced):
         window.reload()

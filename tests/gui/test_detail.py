@@ -361,6 +361,25 @@ def test_a_huge_thread_shows_the_messages_around_this_mention(detail, db):
     assert f"message {first_shown:03d}" in text and f"message {first_shown - 1:03d}" not in text
     assert f"message {last_shown:03d}" in text and f"message {last_shown + 1:03d}" not in text
     assert "▶ This mention: " in text
+    # issue 9.21: the current mention is highlighted, and the rest can be shown
+    doc = detail.thread_view.document()
+    marked = [
+        doc.findBlockByNumber(n).text()
+        for n in range(doc.blockCount())
+        if doc.findBlockByNumber(n).blockFormat().background().style() != Qt.BrushStyle.NoBrush
+    ]
+    assert marked == [marked[0], "message 050"] and marked[0].startswith("▶ This mention: ")
+    assert (
+        detail.thread_all.isVisibleTo(detail) and detail.thread_all.text() == "Show all 80 messages"
+    )
+    detail.thread_all.click()
+    text = detail.thread_view.toPlainText()
+    assert "not shown" not in text and "message 000" in text and "message 079" in text
+    assert not detail.thread_all.isVisibleTo(detail)
+    detail.show_mention(ids[10])  # another mention: around it again
+    assert (
+        not detail.thread_all.isVisibleTo(detail) or "not shown" in detail.thread_view.toPlainText()
+    )
 
 
 def test_details_snapshot_has_everything_the_pane_shows(db):
@@ -424,3 +443,12 @@ def test_the_pane_keeps_what_it_shows_until_the_next_mention_is_read(db, db_path
     finally:
         pool.waitForDone(5000)
     assert pane.text_view.toPlainText() == "second"
+
+
+def test_an_unknown_follower_count_shows_as_unknown(detail, db):
+    """Issue 9.14: feeds, imports and some platforms give no count: not "0 followers"."""
+    (mid,) = insert_mentions(
+        db, [mention_row(author_name="Feed", author_handle="", author_followers=0)]
+    )
+    detail.show_mention(mid)
+    assert detail.author_label.text() == "Feed · follower count unknown"

@@ -154,13 +154,8 @@ def test_saved_views_set_the_controls_and_show_which_is_active(bar: FilterBar, q
 def test_every_saved_view_is_reachable_and_distinct() -> None:
     states = [v.state for v in SAVED_VIEWS]
     assert len(set(states)) == len(states)
-    assert [v.title for v in SAVED_VIEWS] == [
-        "Needs reply",
-        "Complaints",
-        "Today",
-        "All",
-        "Follow-ups due",
-    ]
+    titles = ["Needs reply", "Complaints", "Today", "All", "Follow-ups due"]
+    assert [v.title for v in SAVED_VIEWS] == titles
     assert all(view_for(v.state) == v.key for v in SAVED_VIEWS)
 
 

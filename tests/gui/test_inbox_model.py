@@ -207,13 +207,16 @@ def test_sorting_by_header_maps_to_store_sorts(db, db_path: Path, qtbot) -> None
     assert texts(model) == ["oldest", "middle", "newest"]
 
 
-def test_unsortable_columns_keep_the_current_sort(db, db_path: Path, qtbot) -> None:
+def test_every_column_sorts_and_an_unknown_one_keeps_the_sort(db, db_path: Path, qtbot) -> None:
+    from crisisdesk.ui.inbox.model import COLUMNS, SORTABLE
+
+    assert set(range(len(COLUMNS))) == SORTABLE
     insert_mentions(db, [mention_row(text="a", priority=1), mention_row(text="b", priority=2)])
     model = make_model(db, db_path)
     model.sort(col("time"), Order.AscendingOrder)
     before = texts(model)
     with qtbot.waitSignal(model.sortApplied) as applied, qtbot.assertNotEmitted(model.modelReset):
-        model.sort(col("author"), Order.AscendingOrder)
+        model.sort(len(COLUMNS), Order.AscendingOrder)
     assert applied.args == [col("time"), Order.AscendingOrder]  # the header snaps back
     assert model.sort_key == "oldest" and texts(model) == before
 

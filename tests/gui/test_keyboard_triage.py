@@ -82,9 +82,12 @@ def test_move_mark_undo_redo_with_keys_only(window, qtbot, db, ids):
     with qtbot.waitSignal(window.triage.mentionsChanged):
         _key(qtbot, window, Qt.Key.Key_R)
     assert _statuses(db, [b]) == ["replied"]
+    assert window.statusBar().currentMessage() == ("Marked 1 mention as replied. Undo with Ctrl+Z.")
+    # the selection moved on to the next mention, as in mail programs
+    assert window.inbox.selected_ids() == [c]
+    _key(qtbot, window, Qt.Key.Key_K)
     assert window.detail.status_label.text() == "Replied"
     assert "Open → Replied" in window.detail.history_view.toPlainText()
-    assert "Mark 1 mention as replied" in window.statusBar().currentMessage()
 
     # several rows at once: c and d (d is resolved already and must stay untouched)
     _key(qtbot, window, Qt.Key.Key_J)

@@ -198,24 +198,32 @@ def test_counts_follow_triage_changes(window: MainWindow, db, qtbot) -> None:
     assert window.inbox_feature.counts.oldest_label.text() == "oldest waiting 1 h"
 
 
-def test_header_click_sorts_and_unsortable_columns_do_not(window: MainWindow, qtbot) -> None:
+def test_every_header_sorts_and_time_starts_newest_first(window: MainWindow, qtbot) -> None:
+    """Issue 9.17: Author, Mention and Status sort too; the first click on Time is newest."""
+    window.resize(1600, 800)  # every column on screen
     table = window.inbox.table
     header = table.horizontalHeader()
+    model = window.inbox.model
 
     def click(column: int) -> None:
         x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
 
     click(COLUMN_INDEX["time"])
-    order = header.sortIndicatorOrder()
-    texts = shown(window)
-    assert window.inbox.model.sort_key in ("newest", "oldest")
-    newest_first = texts[0] == "Rude staff again, awful"
-    assert newest_first == (window.inbox.model.sort_key == "newest")
-    click(COLUMN_INDEX["author"])
-    assert header.sortIndicatorSection() == COLUMN_INDEX["time"]
-    assert header.sortIndicatorOrder() == order
-    assert shown(window) == texts
+    assert model.sort_key == "newest"
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    times = [model.mention_at(r).created_at for r in range(model.rowCount())]
+    assert times == sorted(times, reverse=True)
+    for key, store_key in (("author", "author"), ("text", "text"), ("status", "status")):
+        click(COLUMN_INDEX[key])
+        assert model.sort_key == store_key
+        assert header.sortIndicatorSection() == COLUMN_INDEX[key]
+    statuses = [model.mention_at(r).status for r in range(model.rowCount())]
+    order = ["new", "open", "replied", "offline", "resolved", "archived"]
+    assert statuses == sorted(statuses, key=order.index)
+    click(COLUMN_INDEX["text"])
+    texts = [model.mention_at(r).text.casefold() for r in range(model.rowCount())]
+    assert texts == sorted(texts)
 
 
 def test_keyboard_slash_focuses_search_and_j_k_move(window: MainWindow, qtbot) -> None:

@@ -420,7 +420,7 @@ def test_a_write_waiting_for_the_lock_does_not_block_the_gui_and_lands_after(
     assert sig.args == [[a]]
     assert h.statuses([a, b]) == ["replied", "replied"]
     assert h.stack.count() == 1 and h.stack.undoText() == "Mark 1 mention as replied"
-    assert h.messages[-1] == "Mark 1 mention as replied. Undo with Ctrl+Z."
+    assert h.messages[-1] == "Marked 1 mention as replied. Undo with Ctrl+Z."
     qtbot.waitUntil(lambda: h.controller.idle)
 
 

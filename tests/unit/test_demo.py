@@ -16,7 +16,7 @@ import pytest
 
 from crisisdesk.demo import DAYS, INCIDENT_KINDS, SOURCES, generate, load_demo
 from crisisdesk.errors import CrisisdeskError, ImportCancelled
-from crisisdesk.store import events, mentions, open_database
+from crisisdesk.store import events, mentions, open_database, overview
 from crisisdesk.timeutil import parse_iso, to_iso
 from tests.helpers.builders import insert_mentions, mention_row, table_snapshot
 
@@ -58,7 +58,7 @@ def test_count_and_report(loaded: tuple[Any, Any]) -> None:
 
 def test_every_platform_appears(loaded: tuple[Any, Any]) -> None:
     db, _ = loaded
-    assert set(mentions.sources(db)) == set(SOURCES)
+    assert set(overview.sources(db)) == set(SOURCES)
 
 
 def test_timestamps_are_stored_utc_and_within_sixty_days(loaded: tuple[Any, Any]) -> None:
@@ -124,7 +124,7 @@ def test_recent_days_leave_work_in_the_inbox(loaded: tuple[Any, Any]) -> None:
     )
     assert waiting >= 30
     assert complaints >= 3
-    summary = mentions.summary(db)
+    summary = overview.summary(db)
     assert summary.new > 0 and summary.complaints_waiting > 0
 
 
@@ -311,3 +311,15 @@ def test_priorities_reflect_waiting_and_answers(loaded: tuple[Any, Any]) -> None
     ).fetchone()[0]
     assert waiting > answered
     assert db.execute("SELECT min(priority), max(priority) FROM mentions").fetchone() >= (0, 50)
+
+
+@pytest.mark.parametrize("hour", [0, 6, 15, 23])
+def test_the_demo_ends_at_the_moment_it_is_loaded(hour: int) -> None:
+    """Issue 9.14: "Today" has posts right after loading, whatever the hour."""
+    local_now = datetime(2026, 11, 28, hour, 40, 0).astimezone()
+    now = local_now.astimezone(UTC)
+    data = generate(600, seed=3, now=now)
+    times = sorted(parse_iso(m.created_at) for m in data.mentions)
+    assert now - timedelta(minutes=3) <= times[-1] < now
+    midnight = local_now.replace(hour=0, minute=0)
+    assert sum(1 for t in times if t >= midnight) >= 3

@@ -31,7 +31,8 @@ def attach_accounts(
     """Build the Accounts page and the sync controller and hook them into *window*."""
     sync = SyncController(runner, settings, client_factory=client_factory, parent=window)
     page = AccountsPage(runner, settings, sync, client_factory=client_factory, parent=window)
-    window.add_page("accounts", "Accounts", page, "accounts")
+    # Ctrl+Shift+A: Ctrl+1..4 are the inbox's saved views
+    window.add_page("accounts", "Accounts", page, "accounts", "Ctrl+Shift+A")
     window.add_menu_action("File", sync.sync_action, "mentions", toolbar=True)
     window.add_menu_action("File", sync.stop_action, "mentions")
     for widget in sync.widgets():
@@ -43,5 +44,7 @@ def attach_accounts(
 
     sync.accountSynced.connect(account_synced)
     sync.accountsNeeded.connect(lambda: window.show_page("accounts"))
+    # a later status message is never cut off by the last sync's result beside it
+    window.statusBar().messageChanged.connect(lambda text: sync.make_room(bool(text)))
     sync.sync_soon_if_scheduled()
     return page, sync

@@ -17,9 +17,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -100,8 +103,16 @@ class CredentialDialog(RememberGeometry, QDialog):
         font = self.help_title.font()
         font.setBold(True)
         self.help_title.setFont(font)
-        self.message_label = plain_label(self, "dialogMessage", "Message")
-        self.message_label.hide()
+        # the Test/Save result: its own framed status line with an icon, apart from the help
+        self.message_label = plain_label(self, "dialogMessage", "Result")
+        self.status_icon = QLabel(self)
+        self.status_box = QFrame(self)
+        self.status_box.setObjectName("resultBox")
+        self.status_box.setFrameShape(QFrame.Shape.StyledPanel)
+        status_row = QHBoxLayout(self.status_box)
+        status_row.addWidget(self.status_icon, 0, Qt.AlignmentFlag.AlignTop)
+        status_row.addWidget(self.message_label, 1)
+        self.status_box.hide()
 
         self.buttons = QDialogButtonBox(self)
         self.test_button = QPushButton("Test", self)
@@ -124,8 +135,8 @@ class CredentialDialog(RememberGeometry, QDialog):
         layout.addSpacing(6)
         layout.addWidget(self.help_title)
         layout.addWidget(self.help_label)
-        layout.addWidget(self.message_label)
         layout.addStretch(1)
+        layout.addWidget(self.status_box)
         layout.addWidget(self.buttons)
 
     # --- to override ---------------------------------------------------------------------------
@@ -243,11 +254,18 @@ class CredentialDialog(RememberGeometry, QDialog):
         self.message_label.setText(text)
         self.message_label.setProperty("problem", problem)
         mark_invalid(self.message_label, problem)
-        self.message_label.setVisible(bool(text))
+        pixmap = (
+            QStyle.StandardPixmap.SP_MessageBoxWarning
+            if problem
+            else (QStyle.StandardPixmap.SP_MessageBoxInformation)
+        )
+        size = self.fontMetrics().height() + 4
+        self.status_icon.setPixmap(self.style().standardIcon(pixmap).pixmap(size, size))
+        self.status_box.setVisible(bool(text))
 
     @property
     def message(self) -> str:
-        return self.message_label.text() if self.message_label.isVisible() else ""
+        return self.message_label.text() if self.status_box.isVisible() else ""
 
     # --- test ----------------------------------------------------------------------------------
 

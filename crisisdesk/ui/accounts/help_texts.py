@@ -1,7 +1,9 @@
 """Words for the add-account dialog: where each platform's credential comes from, and what to
-do without a keyring. Plain text; each points to its README section for the full steps."""
+do without a keyring. Plain text, shown as numbered steps in the dialog and in Help."""
 
 from __future__ import annotations
+
+import re
 
 from crisisdesk import secrets
 from crisisdesk.domain import Platform
@@ -48,9 +50,14 @@ README_SECTION: dict[str, str] = {
 }
 
 
+def how_to_steps(platform: str) -> list[str]:
+    """The platform's "how do I get this" as steps, one sentence each."""
+    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", HOW_TO.get(platform, "")) if s]
+
+
 def how_to_text(platform: str) -> str:
-    section = README_SECTION.get(platform, platform)
-    return f'{HOW_TO.get(platform, "")}\nStep by step: README, "Getting credentials → {section}".'
+    """Numbered steps, in the app (an owner has no README at hand)."""
+    return "\n".join(f"{n}. {step}" for n, step in enumerate(how_to_steps(platform), start=1))
 
 
 def keyring_problem_text() -> str:

@@ -224,6 +224,9 @@ class AccountsPage(QWidget):
         box_layout.addWidget(self.detail_label)
         box_layout.addStretch(1)
         layout.addWidget(self.detail_box, 2)
+        # no accounts: table and box are hidden and this takes the room, so the heading, text
+        # and buttons stay together at the top (with them shown, it takes none: stretch 0)
+        layout.addStretch(0)
 
         self.add_button.clicked.connect(self.open_add_dialog)
         self.test_button.clicked.connect(self.test_selected)
@@ -306,14 +309,17 @@ class AccountsPage(QWidget):
             else "Stop fetching from this account (its mentions stay)"
         )
 
-    def _sync_finished(self, _outcome: SyncOutcome) -> None:
+    def _sync_finished(self, outcome: SyncOutcome) -> None:
         self._update_buttons()
+        if self.message_label.property("syncing"):  # "Fetching its mentions now…" is over
+            self.show_message(outcome.message())
         self.reload()
 
     def _interval_changed(self, _index: int) -> None:
         self._sync.set_interval(int(self.interval_combo.currentData()))
 
-    def show_message(self, text: str) -> None:
+    def show_message(self, text: str, *, syncing: bool = False) -> None:
+        self.message_label.setProperty("syncing", syncing)
         self.message_label.setText(text)
         self.message_label.setVisible(bool(text))
 
@@ -339,7 +345,7 @@ class AccountsPage(QWidget):
         self._reselect = account.name
         self.accountsChanged.emit()
         if self._sync.start([account.name]):
-            self.show_message(f"Added '{account.name}'. Fetching its mentions now…")
+            self.show_message(f"Added '{account.name}'. Fetching its mentions now…", syncing=True)
         else:
             self.show_message(f"Added '{account.name}'. Its mentions come in with the next sync.")
         self.reload()

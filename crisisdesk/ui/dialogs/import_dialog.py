@@ -7,7 +7,8 @@ finished before it stay imported. The window stays responsive throughout.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +26,16 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.errors import CrisisdeskError, ImportCancelled, ImportFileError
-from crisisdesk.services.importing import ImportReport, import_file
+from crisisdesk.services.importing import ImportReport, file_columns, import_file
+from crisisdesk.settings import Settings
 from crisisdesk.store.db import connect
 from crisisdesk.ui import errors
+from crisisdesk.ui.dialogs.column_mapping import (
+    ColumnMappingDialog,
+    header_id,
+    needs_mapping,
+    remembered,
+)
 from crisisdesk.ui.tasks import TaskContext, TaskRunner
 from crisisdesk.ui.widgets import WrapLabel
 
@@ -63,6 +71,7 @@ def import_files(
     db_path: Path,
     files: Sequence[Path],
     workers: int | None = None,
+    columns: Mapping[Path, Mapping[str, str]] | None = None,
 ) -> list[FileOutcome]:
     """Worker side: import *files* one by one, handing each file's outcome to the GUI thread
     (``ctx.publish``) as it ends; returns them all too."""
@@ -87,7 +96,8 @@ def import_files(
         # a connection per file, opened in this worker thread (SQLite connections are per thread)
         db = connect(db_path, migrate=False)
         try:
-            report = import_file(db, path, progress=progress, workers=workers)
+            chosen = (columns or {}).get(path)
+            report = import_file(db, path, progress=progress, workers=workers, columns=chosen)
         except CrisisdeskError as exc:  # ImportFileError, ImportCancelled, database errors
             ended(FileOutcome(path, error=exc))
         except OSError as exc:
@@ -213,6 +223,29 @@ def _show_result(parent: QWidget | None, outcomes: list[FileOutcome]) -> QDialog
     return dialog
 
 
+def choose_columns(
+    parent: QWidget | None, files: Sequence[Path], settings: Settings
+) -> dict[Path, dict[str, str]] | None:
+    """The column mapping per file: remembered for its column names, or asked for when its
+    names are not recognised. None when the owner cancels (nothing is imported)."""
+    chosen: dict[Path, dict[str, str]] = {}
+    for path in files:
+        try:
+            header = file_columns(path)
+        except (CrisisdeskError, OSError):
+            continue  # the import itself reports what is wrong with the file
+        saved = remembered(settings, header)
+        if saved:
+            chosen[path] = saved
+        elif needs_mapping(header):
+            dialog = ColumnMappingDialog(path.name, header, parent=parent)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            chosen[path] = dialog.mapping()
+            settings.set(f"import/columns/{header_id(header)}", json.dumps(chosen[path]))
+    return chosen
+
+
 def run_import(
     parent: QWidget | None,
     db_path: Path,
@@ -221,14 +254,19 @@ def run_import(
     on_done: Callable[[], None],
     *,
     workers: int | None = None,
+    settings: Settings | None = None,
 ) -> None:
     """Import *files* in the background with a cancellable progress dialog, then summarise.
+
+    With *settings*, a file whose column names crisisdesk does not recognise first gets the
+    column-mapping step (remembered per set of column names).
 
     *on_done* runs in the GUI thread once the import ended (also after cancel or failure),
     before the summary shows, so the inbox can reload.
     """
     files = [Path(f) for f in files]
-    if not files:
+    columns = choose_columns(parent, files, settings) if settings is not None else {}
+    if not files or columns is None:
         return
     outcomes: list[FileOutcome] = []  # each file's, as the worker publishes it
 
@@ -245,7 +283,7 @@ def run_import(
 
     title = "Importing" if len(files) == 1 else f"Importing {len(files)} files"
     (
-        runner.op(lambda ctx: import_files(ctx, db_path, files, workers))
+        runner.op(lambda ctx: import_files(ctx, db_path, files, workers, columns))
         # every outcome, also after Cancel: the summary says what was stored and what not
         .partial(outcomes.append, after_cancel=True)
         .success(finished)

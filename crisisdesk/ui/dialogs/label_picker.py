@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -63,7 +64,7 @@ class LabelPicker(QDialog):
         self.new_edit.setPlaceholderText("New label, e.g. refund")
         self.new_edit.setAccessibleName("New label name")
         self.new_edit.setMaxLength(MAX_LABEL_LENGTH)
-        self.new_edit.returnPressed.connect(self.add_new)
+        self.new_edit.installEventFilter(self)
         self.add_button = QPushButton("&Add")
         self.add_button.setAccessibleName("Add new label")
         self.add_button.setAutoDefault(False)
@@ -75,6 +76,8 @@ class LabelPicker(QDialog):
         new_row.addWidget(self.add_button)
 
         column(self, intro, (self.list, 1), new_row, self.error_label, ok_cancel_buttons(self))
+        # no labels yet: what the owner types is a new label name, so it starts there
+        (self.new_edit if not all_names else self.list).setFocus()
         self.setMinimumSize(320, 320)
 
     def _add_item(self, name: str, state: Qt.CheckState) -> QListWidgetItem:
@@ -110,6 +113,20 @@ class LabelPicker(QDialog):
             item.setCheckState(Qt.CheckState.Checked)
         self.list.setCurrentItem(item)
         self.new_edit.clear()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter in "New label" with a name typed adds the label and stays: pressing OK too
+        # closed the dialog, and the letters typed next landed on the list as triage keys
+        if (
+            watched is self.new_edit
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.new_edit.text().strip()
+        ):
+            self.add_new()
+            return True
+        return super().eventFilter(watched, event)
 
     def accept(self) -> None:
         # a name typed but not yet added counts: people press OK straight away

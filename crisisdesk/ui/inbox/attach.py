@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMessageBox
 
 from crisisdesk.settings import Settings
+from crisisdesk.store import assignees
 from crisisdesk.store import labels as store_labels
 from crisisdesk.store.db import BUSY_TIMEOUT_MS
 from crisisdesk.timeutil import now_utc
@@ -24,6 +25,7 @@ from crisisdesk.ui.inbox.counts import InboxCounts
 from crisisdesk.ui.inbox.detail import MentionDetail
 from crisisdesk.ui.inbox.filter_bar import SAVED_VIEWS, FilterState
 from crisisdesk.ui.inbox.page import InboxPage
+from crisisdesk.ui.inbox.single_keys import SingleKeys
 from crisisdesk.ui.inbox.triage import TriageController
 from crisisdesk.ui.priority_refresh import PriorityRefresh
 from crisisdesk.ui.tasks import TaskRunner
@@ -34,7 +36,6 @@ if TYPE_CHECKING:
 
 #: keys of the list that have no menu entry, for the shortcuts help
 LIST_KEYS = (
-    ("/", "Search mentions"),
     ("J / Down", "Next mention"),
     ("K / Up", "Previous mention"),
     ("Esc / Down in search", "Back to the list"),
@@ -62,6 +63,7 @@ class Inbox(QObject):
         self._window = window
         self._db = db
         self._runner = runner
+        self._settings = settings
         self.page = InboxPage(db, runner, settings, now=now, parent=window)
         self.undo_stack = window.add_page("inbox", "Inbox", self.page, "inbox")
         self.counts = InboxCounts(runner, window, now=now)
@@ -126,6 +128,7 @@ class Inbox(QObject):
         window, runner = self._window, self._runner
         self.detail = MentionDetail(runner, window)
         self.page.set_detail_widget(self.detail)
+        self.detail.linkFailed.connect(lambda text: window.show_message(text, 15_000))
         self.triage = TriageController(runner, self.undo_stack, self.page.selected_ids, window)
         window.add_mention_actions(self.triage.actions())
         table = self.page.table
@@ -142,10 +145,25 @@ class Inbox(QObject):
         # a label created while triaging can be filtered on at once
         self.triage.mentionsChanged.connect(self._refresh_tags)
         self.triage.statusMessage.connect(lambda text: window.show_message(text, 8000))
+        self.single_keys = SingleKeys(table, self.triage.actions(), self._settings)
+        self.triage.key_run = lambda: self.single_keys.current_run
+        self.single_keys.triggered.connect(self._after_key)
+        self.single_keys_action = make_action(
+            window, "Single-&letter keys", lambda: None, tip="R, E, D… act on the list"
+        )
+        self.single_keys_action.setCheckable(True)
+        self.single_keys_action.setChecked(self.single_keys.enabled)
+        self.single_keys_action.toggled.connect(self.single_keys.set_enabled)
+        window.add_menu_action("Mention", self.single_keys_action, "triage")
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             enter = QShortcut(QKeySequence(key), table)
             enter.setContext(Qt.ShortcutContext.WidgetShortcut)
             enter.activated.connect(self.open_selected)
+
+    def _after_key(self, action: QAction) -> None:
+        """A status key moves on to the next mention, as in mail programs."""
+        if action in self.triage.status_actions.values():
+            self.page.move_past_selection()
 
     def _finish_triage_writes(self) -> None:
         """Closing: the triage changes still queued are written first (the runner's shutdown
@@ -165,9 +183,14 @@ class Inbox(QObject):
             box.exec()
 
     def _refresh_tags(self, _ids: list[int]) -> None:
-        self._runner.op(lambda ctx: store_labels.all_names(ctx.db)).success(
-            self.page.filter_bar.set_tags
-        ).start()
+        self._runner.op(
+            lambda ctx: (store_labels.all_names(ctx.db), assignees.recent(ctx.db))
+        ).success(self._show_choices).start()
+
+    def _show_choices(self, found: tuple[list[str], list[str]]) -> None:
+        bar = self.page.filter_bar
+        bar.set_tags(found[0])
+        bar.more.set_names(found[1], bar.state().assignee)
 
     # --- commands -----------------------------------------------------------------------------
 

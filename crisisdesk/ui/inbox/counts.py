@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from crisisdesk.analysis.waiting import waiting_hours
 from crisisdesk.domain import Status
-from crisisdesk.store import mentions
+from crisisdesk.store import overview
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui.format import duration_text
 from crisisdesk.ui.tasks import TaskHandle, TaskRunner
@@ -39,7 +39,7 @@ class InboxCounts(QObject):
         self._runner = runner
         self._now = now
         self._handle: TaskHandle | None = None
-        self.last_summary: mentions.InboxSummary | None = None
+        self.last_summary: overview.InboxSummary | None = None
         self.new_label = self._label(parent, "countNew", "New mentions")
         self.complaints_label = self._label(parent, "countComplaints", "Complaints waiting")
         self.oldest_label = self._label(parent, "oldestWaiting", "Oldest unanswered")
@@ -65,7 +65,7 @@ class InboxCounts(QObject):
         if self._handle is not None and not self._handle.done:
             self._handle.cancel()
         self._handle = (
-            self._runner.op(lambda ctx: mentions.summary(ctx.db))
+            self._runner.op(lambda ctx: overview.summary(ctx.db))
             .success(self._show)
             .failure(self._failed)
             .start()
@@ -79,7 +79,7 @@ class InboxCounts(QObject):
         self.new_label.setText("counts unavailable")
         self.new_label.setToolTip(str(exc))
 
-    def _show(self, summary: mentions.InboxSummary) -> None:
+    def _show(self, summary: overview.InboxSummary) -> None:
         self.last_summary = summary
         self.new_label.setText(f"{summary.new:,} new")
         noun = "complaint" if summary.complaints_waiting == 1 else "complaints"

@@ -10,13 +10,17 @@ snapshot, painted when it lands unless the selection moved on meanwhile (then it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QFont,
+    QGuiApplication,
+    QPalette,
     QResizeEvent,
+    QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextOption,
@@ -42,6 +46,7 @@ from crisisdesk.store.mentions import Mention
 from crisisdesk.timeutil import parse_iso
 from crisisdesk.ui.format import (
     STATUS_TEXT,
+    followers_text,
     local_time_text,
     platform_text,
     plural_text,
@@ -153,6 +158,10 @@ class MentionDetail(QWidget):
 
     #: the link the pane opened (also when opened from the keyboard)
     linkOpened = Signal(QUrl)
+    #: no browser could open a link: what to tell the owner
+    linkFailed = Signal(str)
+    #: opens a URL; returns False when nothing could (tests replace it)
+    open_url: Callable[[QUrl], bool] = staticmethod(QDesktopServices.openUrl)
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -241,6 +250,12 @@ class MentionDetail(QWidget):
         layout.addWidget(_heading("Conversation"))
         self.thread_view = PlainTextView("Conversation")
         layout.addWidget(self.thread_view)
+        self.thread_all = QPushButton("Show the whole conversation")
+        self.thread_all.setObjectName("threadShowAll")
+        self.thread_all.clicked.connect(self._show_whole_thread)
+        self.thread_all.hide()
+        layout.addWidget(self.thread_all, 0, Qt.AlignmentFlag.AlignLeft)
+        self._thread: tuple[tuple[Entry, ...], bool] = ((), False)  # entries, all shown
         layout.addStretch(1)
         self.scroll_area.setWidget(content)
 
@@ -326,7 +341,12 @@ class MentionDetail(QWidget):
         if m is None or not is_web_link(m.url):
             return False
         url = QUrl(m.url or "", QUrl.ParsingMode.StrictMode)
-        QDesktopServices.openUrl(url)
+        if not self.open_url(url):  # no browser set up: say so, and copy the link
+            QGuiApplication.clipboard().setText(url.toString())
+            self.linkFailed.emit(
+                "No web browser could open the post; its link is copied: " + url.toString()
+            )
+            return True
         self.linkOpened.emit(url)
         return True
 
@@ -343,7 +363,7 @@ class MentionDetail(QWidget):
         who = m.author_name or (f"@{handle}" if handle else "Unknown author")
         if m.author_name and handle:
             who += f"  @{handle}"
-        self.author_label.setText(f"{who} · {plural_text(m.author_followers, 'follower')}")
+        self.author_label.setText(f"{who} · {followers_text(m.author_followers)}")
         created = ""
         if m.created_at:
             try:
@@ -395,7 +415,11 @@ class MentionDetail(QWidget):
         overdue = "Overdue: " if due < datetime.now(UTC) else ""
         return f"{overdue}{when}" + (f" — {pending.note}" if pending.note else "")
 
-    def _fill_thread(self, entries: tuple[Entry, ...]) -> None:
+    def _show_whole_thread(self) -> None:
+        self._fill_thread(self._thread[0], whole=True)
+
+    def _fill_thread(self, entries: tuple[Entry, ...], *, whole: bool = False) -> None:
+        self._thread = (entries, whole)
         view = self.thread_view
         view.clear()
         cursor = QTextCursor(view.document())
@@ -405,20 +429,30 @@ class MentionDetail(QWidget):
         grey = QTextCharFormat()
         grey.setForeground(view.palette().placeholderText())
         if len(entries) <= 1 and entries[0].is_current:
+            self.thread_all.hide()
             cursor.insertText("No earlier messages or replies.", plain)
             return
         # a viral thread can hold hundreds of posts: show those around this mention
         current = next(i for i, e in enumerate(entries) if e.is_current)
-        start = max(0, current - THREAD_BEFORE)
-        end = min(len(entries), current + THREAD_AFTER + 1)
+        start = 0 if whole else max(0, current - THREAD_BEFORE)
+        end = len(entries) if whole else min(len(entries), current + THREAD_AFTER + 1)
+        self.thread_all.setVisible(bool(start) or end < len(entries))
+        self.thread_all.setText(f"Show all {len(entries)} messages")
+        marked = QTextBlockFormat()  # this mention stands out (the palette's highlight, faint)
+        shade = view.palette().color(QPalette.ColorRole.Highlight)
+        shade.setAlpha(48)
+        marked.setBackground(shade)
         if start:
             cursor.insertText(f"… {start} earlier messages not shown", grey)
             cursor.insertBlock()
             cursor.insertBlock()
         for index, entry in enumerate(entries[start:end]):
+            block = marked if entry.is_current else QTextBlockFormat()
             if index:
-                cursor.insertBlock()
-                cursor.insertBlock()
+                cursor.insertBlock(QTextBlockFormat())
+                cursor.insertBlock(block)
+            else:
+                cursor.setBlockFormat(block)
             when = short_time_text(entry.at) if entry.at else ""
             if entry.kind == "reply":
                 state = {"sent": "", "draft": " (draft)", "queued": " (sending)"}.get(
@@ -430,10 +464,10 @@ class MentionDetail(QWidget):
                 marker = "▶ This mention: " if entry.is_current else ""
                 cursor.insertText(f"{marker}{entry.author}", bold)
             cursor.insertText(f"  {when}", grey)
-            cursor.insertBlock()
+            cursor.insertBlock(block)
             cursor.insertText(entry.text, plain)
         if end < len(entries):
-            cursor.insertBlock()
+            cursor.insertBlock(QTextBlockFormat())
             cursor.insertBlock()
             cursor.insertText(f"… {len(entries) - end} later messages not shown", grey)
 

@@ -37,12 +37,14 @@ from crisisdesk.timeutil import now_utc, to_iso
 from crisisdesk.ui.debounce import Debounce
 from crisisdesk.ui.format import platform_text, sentiment_text, status_text
 from crisisdesk.ui.icons import icon
+from crisisdesk.ui.inbox.more_filters import MoreFilters
 from crisisdesk.ui.widgets import WrapLabel
 
 log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 250
 SENTIMENTS = frozenset(s.value for s in Sentiment)
+COMPLAINT = "complaint"  # the sentiment choice "Complaint": complaints_only
 NEEDS_REPLY: tuple[str, ...] = tuple(s.value for s in Status if s in UNANSWERED)
 PERIODS = {
     "any": "Any time",
@@ -79,11 +81,14 @@ class FilterState:
     period: str = "any"
     date_from: str | None = None  # local date 'YYYY-MM-DD', inclusive (period "custom")
     date_to: str | None = None  # local date 'YYYY-MM-DD', inclusive (period "custom")
-    follow_ups_due: bool = False  # only mentions whose follow-up is due now
+    assignee: str | None = None
+    follow_ups_due: bool = False  # only mentions whose follow-up date has come
 
     def to_filter(self, now: datetime | None = None) -> MentionFilter:
-        since, until = self._range(now or now_utc())
+        now = now or now_utc()
+        since, until = self._range(now)
         return MentionFilter(
+            assignee=self.assignee,
             search=self.search,
             label=self.sentiment,
             complaints_only=self.complaints_only,
@@ -140,6 +145,7 @@ class FilterState:
                 period=data.get("period") if data.get("period") in PERIODS else "any",
                 date_from=_valid_date(data.get("date_from")),
                 date_to=_valid_date(data.get("date_to")),
+                assignee=str(data["assignee"]) if data.get("assignee") else None,
                 follow_ups_due=bool(data.get("follow_ups_due", False)),
             )
         except (ValueError, TypeError, AttributeError, KeyError):
@@ -165,6 +171,7 @@ class SavedView:
     tooltip: str
 
 
+_DUE_TIP = "Mentions whose follow-up date has come"
 SAVED_VIEWS: tuple[SavedView, ...] = (
     SavedView(
         "needs_reply",
@@ -180,12 +187,7 @@ SAVED_VIEWS: tuple[SavedView, ...] = (
     ),
     SavedView("today", "Today", FilterState(period="today"), "Posted today (your local time)"),
     SavedView("all", "All", FilterState(), "Every mention, no filter"),
-    SavedView(
-        "follow_ups",
-        "Follow-ups due",
-        FilterState(follow_ups_due=True),
-        "Mentions whose follow-up date has come: check back with these customers",
-    ),
+    SavedView("follow_ups", "Follow-ups due", FilterState(follow_ups_due=True), _DUE_TIP),
 )
 VIEWS_BY_KEY = {v.key: v for v in SAVED_VIEWS}
 
@@ -260,13 +262,10 @@ class FilterBar(QWidget):
 
         self.sentiment = self._combo("Sentiment", [(None, "Any sentiment")] + [
             (s.value, sentiment_text(s)) for s in Sentiment
-        ])  # fmt: skip
+        ] + [(COMPLAINT, "Complaint")])  # fmt: skip
         self.complaints = QCheckBox("Complaints only", self)
         self.complaints.setAccessibleName("Complaints only")
         self.complaints.toggled.connect(self._controls_changed)
-        self.due = QCheckBox("Follow-up due", self)
-        self.due.setAccessibleName("Only mentions whose follow-up is due")
-        self.due.toggled.connect(self._controls_changed)
         status_items: list[tuple[object, str]] = [("", "Any status")]
         status_items += [(key, STATUS_CHOICES[key][1]) for key in STATUS_CHOICES]
         self.status = self._combo("Status", status_items)
@@ -279,6 +278,8 @@ class FilterBar(QWidget):
         self.dates_dash = QLabel("–", self)
         for widget in (self.date_from, self.dates_dash, self.date_to):
             widget.setVisible(False)
+        self.more = MoreFilters(self)
+        self.more.changed.connect(self._controls_changed)
         self.clear = QPushButton("Clear", self)
         self.clear.setAccessibleName("Clear all filters")
         self.clear.setToolTip("Show every mention (the All view)")
@@ -291,10 +292,10 @@ class FilterBar(QWidget):
         for control in (
             self.sentiment,
             self.complaints,
-            self.due,
             self.status,
             self.platform,
             self.tag,
+            self.more,
             self.period,
             self.date_from,
             self.dates_dash,
@@ -371,9 +372,10 @@ class FilterBar(QWidget):
             if self.search.text() != state.search:
                 self.search.setText(state.search)
             self.search_debounce.stop()
-            self._select(self.sentiment, state.sentiment)
+            complaint = state.complaints_only and not state.sentiment
+            self._select(self.sentiment, COMPLAINT if complaint else state.sentiment)
+            self.more.show_assignee(state.assignee)
             self.complaints.setChecked(state.complaints_only)
-            self.due.setChecked(state.follow_ups_due)
             self._select(self.status, _status_key(state.statuses))
             if state.source and self.platform.findData(state.source) < 0:
                 self.platform.addItem(platform_text(state.source), state.source)
@@ -451,11 +453,18 @@ class FilterBar(QWidget):
         if custom and start > end:
             start, end = end, start  # read a reversed range the way it was meant
         status_key = self.status.currentData()
+        sentiment, complaints = self.sentiment.currentData(), self.complaints.isChecked()
+        if sentiment == COMPLAINT:  # "Complaint" is "Complaints only" (unticking ends both)
+            sentiment, complaints = None, self.sender() is not self.complaints
+            self._updating = True
+            self.complaints.setChecked(complaints)
+            self._select(self.sentiment, COMPLAINT if complaints else None)
+            self._updating = False
         state = replace(
             self._state,
-            sentiment=self.sentiment.currentData(),
-            complaints_only=self.complaints.isChecked(),
-            follow_ups_due=self.due.isChecked(),
+            assignee=self.more.assignee.currentData(),
+            sentiment=sentiment,
+            complaints_only=complaints,
             statuses=STATUS_CHOICES[status_key][0] if status_key else (),
             source=self.platform.currentData(),
             tag=self.tag.currentData(),

@@ -32,6 +32,7 @@ from crisisdesk.store.mentions import Mention, MentionFilter
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui.format import (
     duration_text,
+    followers_text,
     local_time_text,
     one_line,
     plain_tooltip,
@@ -71,7 +72,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("waiting", "Waiting", 64, "How long it has waited for an answer"),
 )
 #: on a narrow list these make room for the mention text first (the user can show them again)
-AUTO_HIDE_ORDER = ("waiting", "platform", "priority")
+#: (never Priority, the default sort key, nor the column the list is sorted by)
+AUTO_HIDE_ORDER = ("platform", "waiting", "status")
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 
 Order = Qt.SortOrder
@@ -82,7 +84,14 @@ SORTS: dict[tuple[str, Order], str] = {
     ("time", Order.AscendingOrder): "oldest",
     ("sentiment", Order.AscendingOrder): "most_negative",
     ("sentiment", Order.DescendingOrder): "most_positive",
+    ("author", Order.AscendingOrder): "author",
+    ("text", Order.AscendingOrder): "text",
+    ("platform", Order.AscendingOrder): "platform",
+    ("status", Order.AscendingOrder): "status",
+    ("waiting", Order.DescendingOrder): "waiting",
 }
+#: the order of a column's first click: newest, most urgent, longest waiting first
+FIRST_ORDER = dict.fromkeys(("time", "priority", "waiting"), Order.DescendingOrder)
 SORT_COLUMNS: dict[str, tuple[int, Order]] = {
     key: (COLUMN_INDEX[col], order) for (col, order), key in SORTS.items()
 }
@@ -167,6 +176,10 @@ class InboxModel(QAbstractTableModel):
     def set_filter(self, flt: MentionFilter) -> None:
         self._filter = flt
         self.reload()
+
+    def sort_column(self) -> int:
+        """The header column the current sort belongs to."""
+        return SORT_COLUMNS[self._sort][0]
 
     def set_sort_key(self, key: str, *, load: bool = True) -> None:
         if key not in mentions.SORTS:
@@ -329,6 +342,8 @@ class InboxModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             sortable = " — click to sort" if section in SORTABLE else ""
             return column.tooltip + sortable
+        if role == Qt.ItemDataRole.InitialSortOrderRole:
+            return int(FIRST_ORDER.get(column.key, Order.AscendingOrder).value)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.key == "priority":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -402,7 +417,7 @@ class InboxModel(QAbstractTableModel):
         if key == "time":
             return html.escape(local_time_text(m.created_at))
         if key == "author":
-            followers = f"{m.author_followers:,} followers"
+            followers = followers_text(m.author_followers)
             lines = [m.author_name, f"@{m.author_handle.lstrip('@')}", followers]
             return plain_tooltip("\n".join(line for line in lines if line.strip("@")))
         if key == "text":

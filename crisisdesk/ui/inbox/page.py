@@ -8,6 +8,7 @@ The detail pane (``MentionDetail``) goes on the right of the splitter through
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 
 import sqlite_utils
@@ -35,14 +36,15 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.errors import SearchSyntaxError
 from crisisdesk.settings import Settings
+from crisisdesk.store import assignees, mentions, overview, suggest
 from crisisdesk.store import labels as store_labels
-from crisisdesk.store import mentions
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui import errors
 from crisisdesk.ui.inbox.delegates import SentimentDelegate, sentiment_column_width
 from crisisdesk.ui.inbox.filter_bar import FilterBar, FilterState
 from crisisdesk.ui.inbox.model import AUTO_HIDE_ORDER, COLUMN_INDEX, COLUMNS, InboxModel
-from crisisdesk.ui.tasks import TaskRunner
+from crisisdesk.ui.inbox.search_info import SearchInfo, plain_words
+from crisisdesk.ui.tasks import TaskContext, TaskRunner
 from crisisdesk.ui.theme import scale_font
 
 TIME_REFRESH_MS = 60_000
@@ -54,8 +56,10 @@ WIDEST_TEXT = {
     "status": "Taken offline",
     "waiting": "59 min",
 }
-#: the mention text keeps at least this much room before other columns step aside
-TEXT_MIN_WIDTH = 220
+#: the mention text keeps at least this many average characters before other columns step
+#: aside (and before Author narrows to AUTHOR_MIN_CHARS)
+TEXT_MIN_CHARS = 40
+AUTHOR_MIN_CHARS = 13
 
 
 class InboxPage(QWidget):
@@ -85,6 +89,10 @@ class InboxPage(QWidget):
         self._sources_stale = True
         #: columns hidden for lack of room (not by the user) → their width
         self._auto_hidden: dict[int, int] = {}
+        #: column keys the user showed from the header menu: never hidden for room
+        self._pinned = {k for k in settings.get("inbox/columns_kept").split(",") if k}
+        self._author_width: int | None = None  # Author's own width, before narrowing
+        self._fitting = False
 
         self.filter_bar = FilterBar(self, now=now)
         self.model = InboxModel(db, runner, now=now, parent=self)
@@ -109,6 +117,9 @@ class InboxPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.filter_bar)
+        self.search_info = SearchInfo(self)
+        self.search_info.searchChosen.connect(self._search_for)
+        layout.addWidget(self.search_info)
         layout.addWidget(self.splitter, 1)
 
         self.time_refresh = QTimer(self)
@@ -132,6 +143,7 @@ class InboxPage(QWidget):
         self.model.rowsInserted.connect(self._update_empty)
         self.table.selectionModel().selectionChanged.connect(self._emit_selection)
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._header_sort)
+        self.table.horizontalHeader().sectionResized.connect(self._section_resized)
 
         self._restore_settings()
 
@@ -194,14 +206,21 @@ class InboxPage(QWidget):
             self.splitter.setSizes([700, 300])  # the list gets most of the room
 
     def _fit_columns(self) -> None:
-        """Narrow list: hide waiting, platform, priority (in that order) before squeezing the
-        mention text; show them again when there is room. The user's own choices stay."""
+        """Narrow list: hide platform, waiting, status (in that order), then narrow Author,
+        before squeezing the mention text; show them again when there is room. The user's own
+        choices (a column shown from the header menu) and the sort column always stay.
+
+        The room is measured as if the scroll bar were there, so a view with a few rows shows
+        the same columns as one with many."""
         header = self.table.horizontalHeader()
-        available = self.table.viewport().width()
-        text = COLUMN_INDEX["text"]
+        bar = self.table.verticalScrollBar()
+        available = self.table.viewport().width() - (0 if bar.isVisible() else bar.width())
+        char = self.table.fontMetrics().averageCharWidth()
+        text, author = COLUMN_INDEX["text"], COLUMN_INDEX["author"]
+        kept = {*self._pinned, COLUMNS[self.model.sort_column()].key}
 
         def needed() -> int:
-            return TEXT_MIN_WIDTH + sum(
+            return TEXT_MIN_CHARS * char + sum(
                 header.sectionSize(i)
                 for i in range(len(COLUMNS))
                 if i != text and not header.isSectionHidden(i)
@@ -211,7 +230,7 @@ class InboxPage(QWidget):
             if needed() <= available:
                 break
             index = COLUMN_INDEX[key]
-            if not header.isSectionHidden(index):
+            if not header.isSectionHidden(index) and key not in kept:
                 self._auto_hidden[index] = header.sectionSize(index)
                 header.setSectionHidden(index, True)
         while self._auto_hidden:
@@ -220,6 +239,21 @@ class InboxPage(QWidget):
                 break
             del self._auto_hidden[index]
             header.setSectionHidden(index, False)
+        if "author" in kept:  # the user sized it: theirs
+            return
+        if self._author_width is None:
+            self._author_width = header.sectionSize(author)
+        spare = available - needed() + header.sectionSize(author)
+        self._fitting = True
+        try:
+            width = max(AUTHOR_MIN_CHARS * char, min(spare, self._author_width))
+            header.resizeSection(author, width)
+        finally:
+            self._fitting = False
+
+    def _section_resized(self, index: int, _old: int, _new: int) -> None:
+        if index == COLUMN_INDEX["author"] and not self._fitting:
+            self._pinned.add("author")  # dragged by the user: never narrowed for room
 
     @property
     def auto_hidden_columns(self) -> list[str]:
@@ -257,6 +291,7 @@ class InboxPage(QWidget):
         """Read the list again for the current filter; keeps the selection where it can."""
         self._reselect = self.selected_ids()
         self.filter_bar.set_tags(store_labels.all_names(self._db))
+        self.filter_bar.more.set_names(assignees.recent(self._db), self.filter_bar.state().assignee)
         self._sources_stale = True  # read after the list: the first page comes first
         self.model.set_filter(self.filter_bar.mention_filter())
 
@@ -291,6 +326,18 @@ class InboxPage(QWidget):
         )
         self.table.scrollTo(index)
 
+    def move_past_selection(self) -> None:
+        """After a triage key: select the mention after the selected ones (mail programs do)."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        if rows and rows[-1] + 1 < self.model.rowCount():
+            index = self.model.index(rows[-1] + 1, max(self.table.currentIndex().column(), 0))
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+
     # --- settings -----------------------------------------------------------------------------
 
     def _restore_settings(self) -> None:
@@ -321,6 +368,7 @@ class InboxPage(QWidget):
             self._settings.set("inbox/splitter", bytes(self.splitter.saveState().data()))
         self._settings.set("inbox/filter", self.filter_bar.state().to_json())
         self._settings.set("inbox/sort", self.model.sort_key)
+        self._settings.set("inbox/columns_kept", ",".join(sorted(self._pinned)))
 
     # --- reactions ----------------------------------------------------------------------------
 
@@ -330,7 +378,7 @@ class InboxPage(QWidget):
 
     def _load_sources(self) -> None:
         # DISTINCT over a big table is not instant: off the GUI thread
-        self._runner.op(lambda ctx: mentions.sources(ctx.db)).success(
+        self._runner.op(lambda ctx: overview.sources(ctx.db)).success(
             self.filter_bar.set_sources
         ).start()
 
@@ -344,7 +392,35 @@ class InboxPage(QWidget):
             self._reselect = []
         self._emit_selection()
         self._update_empty()
+        self._count_search()
         self.loaded.emit()
+
+    def _count_search(self) -> None:
+        """A search: say how many match, and when none does, offer the nearest words."""
+        flt = self.model.mention_filter
+        if not flt.search.strip():
+            self.search_info.clear_result()
+            return
+        search, words = flt.search, plain_words(flt.search)
+
+        def work(ctx: TaskContext) -> tuple[int, str, list[str]]:
+            found = mentions.count(ctx.db, flt)
+            for word in words if not found else ():
+                if mentions.count(ctx.db, replace(flt, search=word)) == 0:
+                    return found, word, suggest.nearest_words(ctx.db, word)
+            return found, "", []
+
+        self._runner.op(work).success(
+            lambda r: (
+                self.search_info.show_result(search, *r)
+                if self.model.mention_filter.search == search
+                else None
+            )
+        ).start()
+
+    def _search_for(self, text: str) -> None:
+        self.filter_bar.search.setText(text)
+        self.filter_bar._apply_search_now()
 
     def _on_load_failed(self, exc: BaseException) -> None:
         if isinstance(exc, SearchSyntaxError):
@@ -372,6 +448,10 @@ class InboxPage(QWidget):
 
     def _show_sort(self, column: int, order: Qt.SortOrder) -> None:
         header = self.table.horizontalHeader()
+        if header.isSectionHidden(column) and column in self._auto_hidden:
+            del self._auto_hidden[column]  # the sort column always shows
+            header.setSectionHidden(column, False)
+            self._fit_columns()
         header.blockSignals(True)
         try:
             header.setSortIndicator(column, order)
@@ -394,12 +474,20 @@ class InboxPage(QWidget):
 
     def _set_column_shown(self, index: int, shown: bool) -> None:
         self._auto_hidden.pop(index, None)  # the user decides for this column now
+        (self._pinned.add if shown else self._pinned.discard)(COLUMNS[index].key)
         self.table.horizontalHeader().setSectionHidden(index, not shown)
 
     def _default_columns_shown(self) -> None:
         self._auto_hidden.clear()
+        self._pinned.clear()
+        self._author_width = None
         header = self.table.horizontalHeader()
         for index in range(len(COLUMNS)):
             header.setSectionHidden(index, False)
             header.moveSection(header.visualIndex(index), index)
-        self._default_columns()
+        self._fitting = True  # not the user's own sizes
+        try:
+            self._default_columns()
+        finally:
+            self._fitting = False
+        self._fit_columns()

@@ -52,6 +52,26 @@ def _mentions_word(n: int) -> str:
     return "1 mention" if n == 1 else f"{n} mentions"
 
 
+#: a command's text (what Undo names) → what happened, for the status bar
+_PAST = (
+    ("Mark ", "Marked "),
+    ("Assign ", "Assigned "),
+    ("Unassign ", "Unassigned "),
+    ("Labels on ", "Changed the labels on "),
+    ("Follow up on ", "Set a follow-up on "),
+    ("Clear follow-up on ", "Cleared the follow-up on "),
+)
+
+
+def done_text(command_text: str) -> str:
+    """ "Mark 1 mention as replied" → "Marked 1 mention as replied." (what happened)."""
+    for now, past in _PAST:
+        if command_text.startswith(now):
+            command_text = past + command_text.removeprefix(now)
+            break
+    return command_text.rstrip(".") + "."
+
+
 class TriageController(QObject):
     """The triage actions over whatever ``selected_ids()`` returns at the time."""
 
@@ -75,6 +95,8 @@ class TriageController(QObject):
         #: the inbox is on screen: its single-letter keys must not act on a hidden selection
         self._active = True
         self._dialog_open = False  # a triage dialog is loading or open: A/L/F wait for it
+        #: the run of single-letter keys the change being made belongs to (SingleKeys sets it)
+        self.key_run: Callable[[], int | None] = lambda: None
         self.status_actions: dict[str, QAction] = {}
         for status, (text, key, short) in STATUS_ACTIONS.items():
             title = STATUS_TEXT[status].lower()
@@ -155,7 +177,8 @@ class TriageController(QObject):
     # --- actions ----------------------------------------------------------------------------------
 
     def _ids(self) -> list[int]:
-        return list(dict.fromkeys(self._selected_ids()))
+        # off the inbox the selection is hidden: nothing may act on it (menus, toolbar, keys)
+        return list(dict.fromkeys(self._selected_ids())) if self._active else []
 
     def _dialog_parent(self) -> QWidget | None:
         parent = self.parent()
@@ -171,7 +194,7 @@ class TriageController(QObject):
     ) -> None:
         """Push a command for the change and *write* it; *settled* turns what the write returned
         into (final text, previous values, new values). Undo and redo write through *apply*."""
-        command = ChangeCommand(text, apply, self._writes)
+        command = ChangeCommand(text, apply, self._writes, run=self.key_run())
 
         def landed(result: object) -> None:
             final_text, before, after = settled(result)
@@ -181,7 +204,7 @@ class TriageController(QObject):
                 return
             self._writes.settle(command, final_text, before, after)
             self.mentionsChanged.emit(sorted(before))
-            self.statusMessage.emit(f"{final_text}. Undo with Ctrl+Z.")
+            self.statusMessage.emit(f"{done_text(final_text)} Undo with Ctrl+Z.")
 
         self._writes.change(command, write, landed)
 

@@ -59,16 +59,38 @@ class ChangeCommand(QUndoCommand):
     :class:`Change` the exact values (and the command its final text) once the first write landed.
     """
 
-    def __init__(self, text: str, apply: Apply, writes: WriteQueue) -> None:
+    #: QUndoCommand.id() of commands that may merge (a run of single-letter keys)
+    RUN_ID = 0x7472
+
+    def __init__(self, text: str, apply: Apply, writes: WriteQueue, run: int | None = None) -> None:
         super().__init__(text)
         self.change = Change(text, apply)
+        #: the changes merged into this one (a run of keys), oldest first
+        self.merged: list[Change] = []
+        self.run = run
         self._writes = writes
 
+    def id(self) -> int:
+        return -1 if self.run is None else self.RUN_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        """A later change of the same run of keys joins this one: one Ctrl+Z undoes the run."""
+        if not isinstance(other, ChangeCommand) or other.run != self.run or other.merged:
+            return False
+        self.merged.append(other.change)
+        self.setText(f"{len(self.merged) + 1} changes by keys")
+        return True
+
+    def changes(self) -> list[Change]:
+        return [self.change, *self.merged]
+
     def redo(self) -> None:
-        self._writes.replay(self, undoing=False)
+        for change in self.changes():
+            self._writes.replay(self, undoing=False, change=change)
 
     def undo(self) -> None:
-        self._writes.replay(self, undoing=True)
+        for change in reversed(self.changes()):
+            self._writes.replay(self, undoing=True, change=change)
 
 
 def _alive(command: ChangeCommand) -> bool:
@@ -142,7 +164,7 @@ class WriteQueue:
     ) -> None:
         change = command.change
         change.text, change.before, change.after = text, dict(before), dict(after)
-        if not _alive(command):  # undone, then deleted under a newer change: its undo still runs
+        if not _alive(command) or command.merged:  # deleted (or merged: its text says so)
             return
         command.setText(text)
         # the Edit menu read the text when the command was pushed; give it the final one
@@ -194,11 +216,14 @@ class WriteQueue:
 
     # --- what the commands ask for -----------------------------------------------------------
 
-    def replay(self, command: ChangeCommand, *, undoing: bool) -> None:
-        """The stack is undoing or redoing *command*: write its values when their turn comes."""
+    def replay(
+        self, command: ChangeCommand, *, undoing: bool, change: Change | None = None
+    ) -> None:
+        """The stack is undoing or redoing *command* (its *change*, one of a merged run):
+        write its values when their turn comes."""
         if self._quiet:
             return
-        change = command.change
+        change = change or command.change
 
         def prepare() -> WriteFn | None:
             values = change.values(undoing=undoing)

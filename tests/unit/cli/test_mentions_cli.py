@@ -223,16 +223,16 @@ def test_plain_output_is_one_safe_line_per_mention(
 
     out = capsys.readouterr().out
     assert code == 0
-    lines = out.splitlines()
+    lines = out.splitlines()[1:]  # after the header row
     assert len(lines) == 6
     first = lines[0]
     assert first.split()[0] == str(evil)
-    assert "99!" in first and " neg " in first
+    assert " 99 negative  complaint " in first
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert first.endswith("…") and len(first.split(" @", 1)[1]) < 110
     html_line = next(line for line in lines if line.split()[0] == str(inbox["html"]))
     assert "<b>worst</b> &amp; <script>alert(1)</script> second line" in html_line
-    assert " @jo@eastbrook.examp My wedding" in out  # handles are cut to fit the column
+    assert " @jo@eastbrook.example " in out  # whole handles
     assert "2026-11-01T09:00 mastodon" in out
 
 
@@ -253,3 +253,61 @@ def test_empty_database(db_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     db = open_database(db_path)
     assert mentions.count(db) == 0
     db.close()
+
+
+# --- issue 9.25: what an owner tried ------------------------------------------------------------
+
+
+def test_plain_listing_has_a_header_whole_handles_and_words_not_markers(
+    db_path: Path, capsys
+) -> None:
+    long_handle = "someone.with.a.long.name@bakery-fans.example"
+    db = open_database(db_path)
+    insert_mentions(db, [mention_row(author_handle=long_handle, complaint=True, priority=81)])
+    db.close()
+    assert main(["--db", str(db_path), "mentions"]) == 0
+    header, row = capsys.readouterr().out.splitlines()
+    assert header.split()[:4] == ["ID", "PRI", "SENTIMENT", "COMPLAINT"]
+    assert "AUTHOR" in header and "TEXT" in header
+    assert f"@{long_handle}" in row
+    assert "81!" not in row and " 81 " in row and "complaint" in row
+
+
+def test_since_today_and_status_needs_reply_are_accepted(db_path: Path, capsys) -> None:
+    from crisisdesk.timeutil import now_utc, to_iso
+
+    db = open_database(db_path)
+    insert_mentions(
+        db,
+        [
+            mention_row(text="fresh open", status="open", created_at=to_iso(now_utc())),
+            mention_row(text="fresh done", status="resolved", created_at=to_iso(now_utc())),
+            mention_row(text="old new", status="new", created_at="2020-01-01T09:00:00Z"),
+        ],
+    )
+    db.close()
+    args = ["--db", str(db_path), "mentions", "--json"]
+    assert main([*args, "--since", "today", "--status", "needs-reply"]) == 0
+    texts = [json.loads(line)["text"] for line in capsys.readouterr().out.splitlines()]
+    assert texts == ["fresh open"]
+
+
+def test_an_empty_database_points_to_demo_and_import(db_path: Path, capsys) -> None:
+    open_database(db_path).close()
+    assert main(["--db", str(db_path), "mentions"]) == 0
+    err = capsys.readouterr().err
+    assert "crisisdesk demo" in err and "crisisdesk import" in err
+
+
+def test_search_with_a_leading_minus_needs_no_equals_sign(db_path: Path, capsys) -> None:
+    db = open_database(db_path)
+    insert_mentions(db, [mention_row(text="cake was late"), mention_row(text="bread was fine")])
+    db.close()
+    base = ["--db", str(db_path), "mentions", "--json"]
+    results = []
+    for args in (["--search", "-cake"], ["--search=-cake"]):
+        code = main([*base, *args])
+        results.append((code, capsys.readouterr()))
+    # argparse no longer takes "-cake" for an option: both spellings get the same answer
+    assert results[0] == results[1]
+    assert "expected one argument" not in results[0][1].err

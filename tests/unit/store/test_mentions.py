@@ -216,7 +216,10 @@ def test_every_sort_order(db: Any, filled: dict[str, int]) -> None:
     assert order("oldest") == ["old", "late", "praise", "question", "rude"]
     assert order("most_negative") == ["late", "rude", "question", "old", "praise"]
     assert order("most_positive") == ["praise", "old", "question", "rude", "late"]
-    assert set(mentions.SORTS) == {"priority", "newest", "oldest", "most_negative", "most_positive"}
+    assert set(mentions.SORTS) == {
+        "priority", "newest", "oldest", "most_negative", "most_positive",
+        "author", "text", "platform", "status", "waiting",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("sort", list(mentions.SORTS))
@@ -388,3 +391,10 @@ def test_the_store_does_not_reprioritise_on_its_own(db: Any) -> None:
     mentions.set_status(db, [mention_id], "replied")
     got = mentions.get(db, mention_id)
     assert got is not None and (got.status, got.priority) == ("replied", 42)
+
+
+def test_sentiment_sort_breaks_ties_by_priority(db) -> None:
+    """Issue 9.17: many mentions share a sentiment (0.0); the urgent ones come first."""
+    ids = insert_mentions(db, [mention_row(sentiment=0.0, priority=p) for p in (10, 80, 40)])
+    got = [m.id for m in mentions.query(db, sort="most_negative")]
+    assert got == [ids[1], ids[2], ids[0]]
