@@ -22,6 +22,7 @@ from crisisdesk.store import drafts, follow_ups
 from crisisdesk.timeutil import now_utc, to_iso
 from crisisdesk.ui.composer.pane import ComposerPane
 from crisisdesk.ui.composer.x_sign_in import XSignInDialog
+from crisisdesk.ui.inbox.column_fit import comfortable_width
 from crisisdesk.ui.tasks import TaskRunner
 from crisisdesk.ui.window_api import make_action
 
@@ -65,6 +66,7 @@ class Composer(QObject):
         self.pane = ComposerPane(
             runner, settings, now=now, client_factory=client_factory, parent=window
         )
+        self._list = inbox.page
         self._place_beside_detail(inbox.page.splitter, inbox.detail)
 
         inbox.page.selectionChanged.connect(self.pane.show_selection)
@@ -132,10 +134,14 @@ class Composer(QObject):
         splitter.setSizes(sizes)
         if not self._settings.get("inbox/splitter"):
             # the first time: details and the composer need more room than details alone
-            QTimer.singleShot(0, self, lambda: _share(splitter, [55, 45]))
+            QTimer.singleShot(0, self, lambda: _share(splitter, 55, self._list_room()))
         saved = self._settings.get("composer/right_splitter")
         if not saved or not self.right.restoreState(QByteArray(saved)):
             self.right.setSizes([260, 560])
+
+    def _list_room(self) -> int:
+        """The width the mention list needs for its key columns and 40 characters of text."""
+        return comfortable_width(self._list.table)
 
     # --- commands -----------------------------------------------------------------------------
 
@@ -207,9 +213,17 @@ class Composer(QObject):
                 )  # fmt: skip
 
 
-def _share(splitter: QSplitter, percents: list[int]) -> None:
+#: the narrowest the mention and its reply get when the list needs the room (a small screen)
+RIGHT_MIN_CHARS = 46
+
+
+def _share(splitter: QSplitter, percent: int, list_room: int) -> None:
+    """*percent* of the width for the list, more when it needs *list_room* to show its key
+    columns (a 1024 px window), as long as the right side keeps RIGHT_MIN_CHARS."""
     total = sum(splitter.sizes())
-    splitter.setSizes([total * p // 100 for p in percents])
+    right_min = splitter.fontMetrics().averageCharWidth() * RIGHT_MIN_CHARS
+    left = max(total * percent // 100, min(list_room, total - right_min))
+    splitter.setSizes([left, total - left])
 
 
 def attach_composer(

@@ -40,6 +40,7 @@ from crisisdesk.store import assignees, mentions, overview, suggest
 from crisisdesk.store import labels as store_labels
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui import errors
+from crisisdesk.ui.inbox.column_fit import AUTHOR_MIN_CHARS, TEXT_MIN_CHARS
 from crisisdesk.ui.inbox.delegates import SentimentDelegate, sentiment_column_width
 from crisisdesk.ui.inbox.filter_bar import FilterBar, FilterState
 from crisisdesk.ui.inbox.model import AUTO_HIDE_ORDER, COLUMN_INDEX, COLUMNS, InboxModel
@@ -56,10 +57,6 @@ WIDEST_TEXT = {
     "status": "Taken offline",
     "waiting": "59 min",
 }
-#: the mention text keeps at least this many average characters before other columns step
-#: aside (and before Author narrows to AUTHOR_MIN_CHARS)
-TEXT_MIN_CHARS = 40
-AUTHOR_MIN_CHARS = 13
 
 
 class InboxPage(QWidget):

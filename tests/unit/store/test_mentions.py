@@ -239,7 +239,9 @@ def test_paging_is_stable_with_ties(db: Any, sort: str) -> None:
 
 
 def test_sources_lists_platforms_present(db: Any, filled: dict[str, int]) -> None:
-    assert mentions.sources(db) == ["bluesky", "mastodon", "reddit", "rss", "x"]
+    from crisisdesk.store import overview
+
+    assert overview.sources(db) == ["bluesky", "mastodon", "reddit", "rss", "x"]
 
 
 # --- thread -------------------------------------------------------------------------------
@@ -324,32 +326,6 @@ def test_set_assignee_logs_changes_and_mapping_undoes(db: Any) -> None:
     assert [mentions.get(db, i).assignee for i in (a, b)] == [None, None]  # type: ignore[union-attr]
     assert _events(db, a) == [("assign", None, "sam"), ("assign", "sam", None)]
     assert mentions.count(db, MentionFilter(assignee="sam")) == 0
-
-
-def test_summary_counts(db: Any) -> None:
-    insert_mentions(
-        db,
-        [
-            mention_row(status="new", complaint=True, created_at="2026-11-02T00:00:00Z"),
-            mention_row(status="new", created_at="2026-11-01T00:00:00Z"),
-            mention_row(status="open", complaint=True, created_at="2026-11-03T00:00:00Z"),
-            mention_row(status="replied", complaint=True, created_at="2026-10-01T00:00:00Z"),
-            mention_row(status="archived", created_at="2026-09-01T00:00:00Z"),
-        ],
-    )
-
-    s = mentions.summary(db)
-
-    assert s.new == 2
-    assert s.complaints_waiting == 2
-    assert s.oldest_unanswered_at == "2026-11-01T00:00:00Z"
-    assert s.total == 5
-    assert s.by_status == {"new": 2, "open": 1, "replied": 1, "archived": 1}
-
-
-def test_summary_of_an_empty_inbox(db: Any) -> None:
-    s = mentions.summary(db)
-    assert (s.new, s.complaints_waiting, s.oldest_unanswered_at, s.total) == (0, 0, None, 0)
 
 
 def test_to_json_is_serialisable_and_complete(db: Any) -> None:
