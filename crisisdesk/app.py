@@ -159,9 +159,8 @@ def start_gui(db_path: Path) -> tuple[QApplication, MainWindow, sqlite_utils.Dat
     settings = ini_settings(paths.config_dir() / SETTINGS_FILE)
     runner = TaskRunner(db_path)
     window = MainWindow(db, db_path, settings, runner)
-    # the inbox and the accounts are part of every window; a later feature (Plan, Charts,
-    # the composer) attaches itself here through the window's API: add_page,
-    # add_menu_action, add_status_item (see ui/main_window.py)
+    # every feature (inbox, accounts, plan, composer, charts) attached itself in MainWindow
+    # through the window's API: add_page, add_menu_action, add_status_item
     window.show()
     return app, window, db
 
