@@ -38,6 +38,7 @@ MODEL_PATH = ROOT / "crisisdesk" / "resources" / recogniser.MODEL_RESOURCE
 BUSINESS_DOMAINS = ("apparel", "retail", "services", "software", "transport")
 
 C = 0.1
+THRESHOLD = float(os.environ.get("CX_THR", "0"))
 MIN_DOMAINS = 3  # words
 MIN_DOMAINS_PAIRS = 4  # word pairs
 RANDOM_WEIGHT = 0.5
@@ -120,7 +121,7 @@ def fit(train: Sequence[Example]) -> recogniser.Model:
         for n, w in zip(names, model.coef_[0], strict=True)
         if abs(w) >= 1e-3
     }
-    return recogniser.Model(learned, round(float(model.intercept_[0]), 4), 0.0)
+    return recogniser.Model(learned, round(float(model.intercept_[0]), 4), THRESHOLD)
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,9 @@ def learning_curve(
         while len(corrected) < n:
             done = set(map(id, corrected))
             open_ = [ex for ex in inbox_order(model, inbox) if id(ex) not in done]
-            wrong = [ex for ex, f in zip(open_, flags(model, open_), strict=True) if f != ex.complaint]
+            wrong = [
+                ex for ex, f in zip(open_, flags(model, open_), strict=True) if f != ex.complaint
+            ]
             if not wrong:
                 break
             corrected += wrong[: min(ROUND, n - len(corrected))]

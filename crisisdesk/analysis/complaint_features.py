@@ -55,6 +55,14 @@ _NEGATIONS = (
 )
 # a negation word (group 1) and the rest of its sentence (group 2)
 _NEGATED = re.compile(rf"\b({_NEGATIONS.replace(' ', '|')})\b([^.!?]*)")
+# kind idioms built from negations and problem words: blanked before anything is read, so
+# "can't wait", "can't go wrong" and "no complaints" read as nothing rather than as a failure
+_KIND_IDIOMS = re.compile(
+    r"\b(?:cant wait|cannot wait|can not wait|cant go wrong|cannot go wrong|no complaints?"
+    r"|no problem|not a problem|no problems|not bad|never disappoints?|no worries|cant complain"
+    r"|cant beat|cant fault|couldnt be happier|cant recommend \w+ enough|never fails? to"
+    r"|no reply needed|no need to reply|not rude)\b"
+)
 _QUESTION_WORDS = frozenset(
     "how can could is are do does will would where when what which who why any has have"
     " should".split()
@@ -139,6 +147,8 @@ def _simplified(text: str) -> str:
     if "#" in lowered:
         lowered = _HASHTAG.sub(" _tag ", lowered)
     lowered = _NUMBER.sub(" _num ", lowered)
+    if "n" in lowered:
+        lowered = _KIND_IDIOMS.sub(" ", lowered)
     if ";" in lowered:
         lowered = lowered.replace(";", ".")
     if ":" in lowered:
@@ -174,9 +184,7 @@ def _valences(lexicon: Mapping[str, float]) -> tuple[frozenset[str], frozenset[s
     return found
 
 
-def parts(
-    text: str, compound: float, cues: Sequence[str], lexicon: Mapping[str, float]
-) -> Parts:
+def parts(text: str, compound: float, cues: Sequence[str], lexicon: Mapping[str, float]) -> Parts:
     """Split *text* for the features. *lexicon* is VADER's word -> valence table; *compound*
     and *cues* are what sentiment and the cue rules found."""
     simple = _simplified(text)
@@ -194,11 +202,10 @@ def parts(
     families: set[str] = set()
     for word in plain & _FAMILY_WORDS:
         families.update(_FAMILY_OF[word])
-    if negated:
+    if negated:  # "not rude" is not a word of failure: negated words count apart
         negated_families: set[str] = set()
         for word in negated & _FAMILY_WORDS:
             negated_families.update(_FAMILY_OF[word])
-        families |= negated_families
         for name in negated_families:
             other["Ln:" + name] = 1.0
     for name in families:

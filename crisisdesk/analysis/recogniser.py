@@ -25,6 +25,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from crisisdesk.analysis.complaint_features import Parts, features, parts, tokens
+from crisisdesk.analysis.cues import is_complaint
 
 __all__ = [
     "Adjustment",
@@ -207,17 +208,18 @@ class Decision(NamedTuple):
     answered: bool  # the owner's answer for this exact text decided it
 
 
-def decide(
-    text: str, compound: float, cues: Sequence[str], model: Model | None = None
-) -> Decision:
-    """Whether *text* is a complaint."""
+def decide(text: str, compound: float, cues: Sequence[str], model: Model | None = None) -> Decision:
+    """Whether *text* is a complaint: the owner's answer for these exact words if there is one,
+    else the model's, or a cue rule's (:func:`cues.is_complaint`)."""
     model = model or active()
     found = split(text, compound, cues)
     if model.answers:
         answer = model.answers.get(text_key(text))
         if answer is not None:
             return Decision(answer, found, True)
-    return Decision(fast_logit(found, model) > model.threshold, found, False)
+    # the hand-written cue rules (precise on small-business wording) still flag on their own
+    complaint = fast_logit(found, model) > model.threshold or is_complaint(cues, compound)
+    return Decision(complaint, found, False)
 
 
 def probability(value: float) -> float:
