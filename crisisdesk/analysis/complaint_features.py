@@ -64,8 +64,27 @@ _KIND_IDIOMS = re.compile(
     r"|no reply needed|no need to reply|not rude)\b"
 )
 _QUESTION_WORDS = frozenset(
-    "how can could is are do does will would where when what which who why any has have"
-    " should".split()
+    [
+        "how",
+        "can",
+        "could",
+        "is",
+        "are",
+        "do",
+        "does",
+        "will",
+        "would",
+        "where",
+        "when",
+        "what",
+        "which",
+        "who",
+        "why",
+        "any",
+        "has",
+        "have",
+        "should",
+    ]
 )
 _GREETINGS = frozenset({"hi", "hello", "hey"})
 _SHOUTED = re.compile(r"\b[A-Z]{3,}\b")
@@ -121,8 +140,28 @@ for _name, _words in FAMILIES.items():
 _FAMILY_WORDS = frozenset(_FAMILY_OF)
 _NEGATION_WORDS = frozenset(_NEGATIONS.split())
 _TIME_WORDS = frozenset(
-    "min mins minute minutes hour hours hr hrs day days week weeks wk wks month months year"
-    " years yr yrs".split()
+    [
+        "min",
+        "mins",
+        "minute",
+        "minutes",
+        "hour",
+        "hours",
+        "hr",
+        "hrs",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "wk",
+        "wks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "yr",
+        "yrs",
+    ]
 )
 _PROBLEM_FAMILIES = frozenset({"fail", "wait", "anger", "quality"})
 

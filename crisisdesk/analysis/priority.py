@@ -5,23 +5,22 @@ what it measures:
 
 * concern (up to 52): complaint 30, how negative VADER reads it (up to 6), and for complaints a
   severity bonus for the gravest reason (health and safety, threats to report or sue, a thread
-  with many replies...; up to 16, of which half fades as the post gets old, like freshness);
+  with many replies...; up to 16, of which 70% fades as the post gets old, like freshness);
 * reach (up to 18): author followers (up to 12) and engagement so far (up to 6), log-scaled;
 * velocity (up to 16): engagement per hour since posting (likes, reposts and replies; log
   scale, full at 1,000 an hour): a post gathering attention now outranks one that gathered it
   last week;
-* new and unanswered (up to 10): falls from 10 when just posted to 0 at
-  :data:`FRESH_HOURS`; answered mentions get none;
-* waiting (up to 4): a slowly rising tie-break, log-scaled up to :data:`WAITING_CAP_HOURS`
+* new and unanswered (up to 12): falls from 12 when just posted to 0 at
+  :data:`FRESH_HOURS` (log-scaled: the first hours count most); answered mentions get none;
+* waiting (up to 3): a slowly rising tie-break, log-scaled up to :data:`WAITING_CAP_HOURS`
   (14 days): among old unanswered mentions, the longest waiting first, with no cliff.
 
 ``age_hours`` is the time since posting (velocity and freshness); ``waiting_hours`` the time
 without an answer (``None`` once answered). Unanswered, they are the same.
 
 Complaints come first: the mildest complaint (30) outranks any mention that is not a complaint
-and not negative, however fresh, wide and fast (at most 12 + 6 + 16 + 10 + 4 = 48 of
-non-concern points is possible, so that is not guaranteed against a viral neutral post, and
-on purpose: a neutral post with a thousand reposts an hour is worth a look before an old
+and not negative that nobody engages with (at most 12 + 12 + 3 = 27); not against a viral
+neutral post (up to 12 + 6 + 16 + 12 + 3 = 49 of non-concern points), and on purpose: a neutral post with a thousand reposts an hour is worth a look before an old
 complaint). The intended order is a table of scenarios in tests/unit/analysis/test_priority.py.
 """
 
@@ -44,8 +43,8 @@ SEVERITY_POINTS = 16.0
 FOLLOWER_POINTS = 12.0
 ENGAGEMENT_POINTS = 6.0
 VELOCITY_POINTS = 16.0
-FRESH_POINTS = 10.0
-WAITING_POINTS = 4.0
+FRESH_POINTS = 12.0
+WAITING_POINTS = 3.0
 
 #: followers at which the follower part is full; engagement and velocity (per hour) likewise
 FOLLOWERS_FULL = 1_000_000
@@ -56,6 +55,8 @@ MIN_AGE_HOURS = 0.5
 #: replies at which a complaint counts as a heated thread (a severity)
 THREAD_REPLIES = 20
 THREAD_SEVERITY = 0.6
+#: share of the severity points an old complaint keeps (the rest fades like freshness)
+SEVERITY_KEPT = 0.3
 
 #: share of SEVERITY_POINTS a complaint gets for its gravest reason
 SEVERITY: dict[str, float] = {
@@ -174,8 +175,10 @@ def _points(
     age = _age(age_hours, waiting_hours)
     fresh = 1.0 - _FRESH_SCALE * math.log1p(age) if age < FRESH_HOURS else 0.0
     if complaint:
-        # half of the severity stays, half fades with freshness: what can still grow first
-        total += COMPLAINT_POINTS + SEVERITY_POINTS * _severity(cues, replies) * (0.5 + fresh / 2)
+        # 30% of the severity stays, the rest fades with freshness: what can still grow first
+        total += COMPLAINT_POINTS + SEVERITY_POINTS * _severity(cues, replies) * (
+            SEVERITY_KEPT + (1.0 - SEVERITY_KEPT) * fresh
+        )
     if followers > 0:
         total += (
             FOLLOWER_POINTS
@@ -280,5 +283,5 @@ def _reason(
         return sentence + "."
     age = _age(age_hours, waiting_hours)
     if age < FRESH_HOURS:
-        return f"{sentence}, new {_duration(min(age, 1e6))} ago and not answered yet."
+        return f"{sentence}, posted {_duration(min(age, 1e6))} ago, not answered yet."
     return f"{sentence}, waiting {_duration(min(waiting_hours, 1e6))}."
