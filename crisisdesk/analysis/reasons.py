@@ -20,6 +20,7 @@ __all__ = ["REASON_DESCRIPTIONS", "REASON_ORDER", "explain", "reason_ids"]
 
 #: the recogniser's signals, after the cue rules' ids
 SIGNAL_DESCRIPTIONS: dict[str, str] = {
+    "owner_marked": "you marked it a complaint",
     "owner_taught": "like mentions you marked as complaints",
     "problem": "something broken or not working",
     "not_done": "something expected did not happen",
@@ -32,8 +33,12 @@ SIGNAL_DESCRIPTIONS: dict[str, str] = {
     "complaint_words": "words complaints use",
 }
 REASON_DESCRIPTIONS: dict[str, str] = {**CUE_DESCRIPTIONS, **SIGNAL_DESCRIPTIONS}
-#: cue rules first (the most specific), then the signals
-REASON_ORDER: tuple[str, ...] = (*CUE_ORDER, *SIGNAL_DESCRIPTIONS)
+#: the owner's own mark first, then the cue rules (the most specific), then the signals
+REASON_ORDER: tuple[str, ...] = (
+    "owner_marked",
+    *CUE_ORDER,
+    *(k for k in SIGNAL_DESCRIPTIONS if k != "owner_marked"),
+)
 
 # feature -> the reason it supports
 _FAMILY_REASON = {
@@ -121,6 +126,7 @@ def reason_ids(
 # --- owner sentences --------------------------------------------------------------------
 
 _SAYS: dict[str, str] = {
+    "owner_marked": "you marked it as a complaint",
     "health_safety": "says it made someone ill or was unsafe",
     "escalation": "threatens a bad review or to report you",
     "privacy": "is worried about their personal data",

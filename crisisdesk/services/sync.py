@@ -26,6 +26,7 @@ import sqlite_utils
 
 from crisisdesk import secrets
 from crisisdesk.analysis.scoring import score_many
+from crisisdesk.services import complaint_learning
 from crisisdesk.domain import AccountState
 from crisisdesk.errors import CrisisdeskError, OfflineError
 from crisisdesk.services.priorities import save_synced
@@ -172,6 +173,7 @@ def _sync_one(
 ) -> AccountSyncResult:
     with open_connector(account, client_factory, cancelled=cancelled) as connector:
         result = connector.fetch(dict(account.state))
+    complaint_learning.install(db)  # judge complaints as this owner taught (issue 10)
     scored = list(zip(result.mentions, score_many(result.mentions, now), strict=True))
     with db.atomic():
         counts = save_synced(db, scored)  # a refreshed reach moves the priority
