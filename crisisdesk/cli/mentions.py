@@ -102,6 +102,6 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--explain",
         action="store_true",
-        help="with each complaint, why, in plain words (\"says the order never arrived\")",
+        help='with each complaint, why, in plain words ("says the order never arrived")',
     )
     p.set_defaults(handler=cmd_analyze)

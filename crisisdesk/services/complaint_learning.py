@@ -114,7 +114,9 @@ def mark(
                 label = sentiment.label_for(mention.sentiment, answer)
                 found = detect(mention.text)
                 if answer:
-                    kept = [c for c in mention.cues if c != OWNER_REASON] if mention.complaint else []
+                    kept = (
+                        [c for c in mention.cues if c != OWNER_REASON] if mention.complaint else []
+                    )
                     cues = (OWNER_REASON, *dict.fromkeys([*found, *kept]))
                 else:
                     cues = found

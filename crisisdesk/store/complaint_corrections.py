@@ -63,9 +63,7 @@ def for_mentions(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, Cor
     return found
 
 
-def put(
-    db: sqlite_utils.Database, mention_id: int, complaint: bool, recognised: bool
-) -> None:
+def put(db: sqlite_utils.Database, mention_id: int, complaint: bool, recognised: bool) -> None:
     db.execute(
         "INSERT INTO complaint_corrections (mention_id, complaint, recognised, at)"
         " VALUES (?, ?, ?, ?) ON CONFLICT (mention_id) DO UPDATE SET"

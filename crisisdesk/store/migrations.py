@@ -182,7 +182,6 @@ def m004_account_sync_state(db: sqlite_utils.Database) -> None:
     )
 
 
-
 @MIGRATIONS()
 def m010_complaint_corrections(db: sqlite_utils.Database) -> None:
     """The owner's "complaint" / "not a complaint" answers (issue 10): they fix the mention's
@@ -198,6 +197,7 @@ def m010_complaint_corrections(db: sqlite_utils.Database) -> None:
         );
         """
     )
+
 
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names of applied migrations this version does not know: the file is from the future.

@@ -20,6 +20,7 @@ from crisisdesk.settings import Settings
 from crisisdesk.store import labels as store_labels
 from crisisdesk.store.db import BUSY_TIMEOUT_MS
 from crisisdesk.timeutil import now_utc
+from crisisdesk.ui.complaint_learning import ComplaintRelearning
 from crisisdesk.ui.inbox.counts import InboxCounts
 from crisisdesk.ui.inbox.detail import MentionDetail
 from crisisdesk.ui.inbox.filter_bar import SAVED_VIEWS
@@ -142,6 +143,11 @@ class Inbox(QObject):
         # a label created while triaging can be filtered on at once
         self.triage.mentionsChanged.connect(self._refresh_tags)
         self.triage.statusMessage.connect(lambda text: window.show_message(text, 8000))
+        # the owner's complaint answers: re-judge the other mentions in the background
+        self.relearning = ComplaintRelearning(runner, self)
+        self.triage.complaintsCorrected.connect(self.relearning.corrected)
+        self.relearning.message.connect(lambda text: window.show_message(text, 8000))
+        self.relearning.finished.connect(lambda _n: self.page.refresh_rows(self.page.model.ids()))
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             enter = QShortcut(QKeySequence(key), table)
             enter.setContext(Qt.ShortcutContext.WidgetShortcut)

@@ -26,7 +26,12 @@ def _shipped_model_after() -> Iterator[None]:
 
 
 def _stored(db: Any, text: str) -> int:
-    value, label, complaint, cues, = score_text(text)
+    (
+        value,
+        label,
+        complaint,
+        cues,
+    ) = score_text(text)
     (mention_id,) = insert_mentions(
         db,
         [mention_row(text=text, sentiment=value, label=label, complaint=complaint,
