@@ -5,8 +5,9 @@ Words are kept general on purpose, so a model learned on some kinds of business 
 to others: links, hashtags and numbers become placeholders (``_url``, ``_tag``, ``_num``),
 handles go (every mention crisisdesk sees addresses the business, whether or not its text
 names a handle; in the training data, texts to a business started with one and random tweets
-mostly did not, which taught "no handle, no complaint"), and small word families (something failed, waiting, money, asking,
-thanking...) pool rare words into signals every business shares. A feature name says what it is:
+mostly did not, which taught "no handle, no complaint"), and small word families (something
+failed, waiting, money, asking, thanking...) pool rare words into signals every business
+shares. A feature name says what it is:
 
 * ``w:word`` a word, ``n:word`` a word after a negation in its sentence ("not working" gives
   ``n:working``), ``b:^ word`` the first word, ``b:word $`` the last; ``.``, ``!`` and ``?``
@@ -127,11 +128,6 @@ FAMILIES: dict[str, str] = {
     "status": "update status tracking track arrived arrive delivered delivery order ordered"
     " shipping shipped package parcel",
 }
-_FAMILY_OF: dict[str, tuple[str, ...]] = {}
-for _family, _words in FAMILIES.items():
-    for _word in _words.split():
-        if _family not in _FAMILY_OF.get(_word, ()):
-            _FAMILY_OF[_word] = (*_FAMILY_OF.get(_word, ()), _family)
 _FAMILY_OF: dict[str, tuple[str, ...]] = {}
 for _name, _words in FAMILIES.items():
     for _word in _words.split():

@@ -20,8 +20,9 @@ without an answer (``None`` once answered). Unanswered, they are the same.
 
 Complaints come first: the mildest complaint (30) outranks any mention that is not a complaint
 and not negative that nobody engages with (at most 12 + 12 + 3 = 27); not against a viral
-neutral post (up to 12 + 6 + 16 + 12 + 3 = 49 of non-concern points), and on purpose: a neutral post with a thousand reposts an hour is worth a look before an old
-complaint). The intended order is a table of scenarios in tests/unit/analysis/test_priority.py.
+neutral post (up to 12 + 6 + 16 + 12 + 3 = 49 of non-concern points), and on purpose: a
+neutral post with a thousand reposts an hour is worth a look before an old complaint). The
+intended order is a table of scenarios in tests/unit/analysis/test_priority.py.
 """
 
 from __future__ import annotations
@@ -231,7 +232,9 @@ def _duration(hours: float) -> str:
 
 def _subject(sentiment: float, complaint: bool, cues: Sequence[str]) -> str:
     if complaint:
-        known = sorted((c for c in dict.fromkeys(cues) if c in REASON_DESCRIPTIONS), key=_RANK.get)
+        known = sorted(
+            (c for c in dict.fromkeys(cues) if c in REASON_DESCRIPTIONS), key=_RANK.__getitem__
+        )
         described = [REASON_DESCRIPTIONS[c] for c in known[:2]]
         return f"Complaint ({'; '.join(described)})" if described else "Complaint"
     if sentiment <= -0.6:

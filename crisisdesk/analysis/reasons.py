@@ -11,7 +11,7 @@ always has at least one reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from crisisdesk.analysis.complaint_features import DURATION, FAMILIES, Parts
 from crisisdesk.analysis.cues import CUE_DESCRIPTIONS, CUE_ORDER
@@ -26,7 +26,7 @@ SIGNAL_DESCRIPTIONS: dict[str, str] = {
     "not_done": "something expected did not happen",
     "money": "a charge, a payment or a refund",
     "account_problem": "a problem with their account",
-    "order_status": "asks where their order is",
+    "order_status": "about an order or a delivery",
     "broken_promise": "not what they were promised",
     "support": "trying to get help",
     "upset": "sounds upset",
@@ -78,8 +78,8 @@ MAX_SIGNALS = 2
 def reason_ids(
     cues: Sequence[str],
     split: Parts,
-    weights: dict[str, float] | None,
-    learned: dict[str, float] | None = None,
+    weights: Mapping[str, float] | None,
+    learned: Mapping[str, float] | None = None,
     owner_answer: bool = False,
 ) -> tuple[str, ...]:
     """The reasons of a complaint: its *cues*, then its strongest signals under *weights*
@@ -91,14 +91,11 @@ def reason_ids(
             support[reason] = support.get(reason, 0.0) + amount
 
     weights = weights or {}
-    word_support = 0.0
     for word in split.plain:
         weight = weights.get("w:" + word, 0.0)
         family = _WORD_FAMILY.get(word)
         if family is not None:
             add(_FAMILY_REASON[family], weight + weights.get("L:" + family, 0.0))
-        elif weight > 0 and word[0] not in "_.!?":
-            word_support += weight
     for word in split.negated:
         add("not_done", weights.get("n:" + word, 0.0))
     for name, value in split.other.items():
@@ -107,7 +104,6 @@ def reason_ids(
             add(_FEATURE_REASON[name], weight)
         elif name.startswith("Ln:"):
             add("not_done", weight)
-    add("complaint_words", word_support)
     if learned:
         names = [f"w:{w}" for w in split.plain] + [f"n:{w}" for w in split.negated]
         add("owner_taught", sum(learned.get(n, 0.0) for n in names))
@@ -118,7 +114,7 @@ def reason_ids(
     if owner_answer:
         ranked.insert(0, "owner_taught")
     signals = [r for r in ranked if r not in found][:MAX_SIGNALS]
-    if not found and not signals:
+    if not found and not signals:  # the last resort: the words themselves
         signals = ["complaint_words"]
     return (*found, *signals)
 
@@ -149,11 +145,11 @@ _SAYS: dict[str, str] = {
     "not_done": "says something they expected did not happen",
     "money": "mentions a charge, a payment or a refund",
     "account_problem": "reports a problem with their account",
-    "order_status": "asks where their order is",
+    "order_status": "is about their order or delivery",
     "broken_promise": "says it is not what they were promised",
     "support": "is trying to get help",
     "upset": "sounds upset",
-    "complaint_words": "uses words that complaints use",
+    "complaint_words": "reads like other complaints",
 }
 _NEGATED_PHRASE = re.compile(
     r"\b(?:not|no|never|can'?t|don'?t|didn'?t|doesn'?t|isn'?t|wasn'?t|won'?t|haven'?t"
@@ -185,6 +181,8 @@ def explain(text: str, ids: Sequence[str]) -> list[str]:
             words = list(dict.fromkeys(w for w in _WORD.findall(text) if w.lower() in members))
             if words:
                 sentence += f" ({_quote(words[:2])})"
+        elif reason == "complaint_words":
+            sentence += f" ({_quote(_WORD.findall(text)[:6])}…)" if _WORD.search(text) else ""
         elif reason == "not_done":
             found = _NEGATED_PHRASE.search(text)
             if found is not None:

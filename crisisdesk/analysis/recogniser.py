@@ -43,6 +43,8 @@ __all__ = [
 ]
 
 MODEL_RESOURCE = "complaint_model.json"
+#: what a complaint cue rule adds to the model's score (see :func:`decide`)
+CUE_RULE_LIFT = 3.0
 
 
 @dataclass(frozen=True)
@@ -217,8 +219,12 @@ def decide(text: str, compound: float, cues: Sequence[str], model: Model | None 
         answer = model.answers.get(text_key(text))
         if answer is not None:
             return Decision(answer, found, True)
-    # the hand-written cue rules (precise on small-business wording) still flag on their own
-    complaint = fast_logit(found, model) > model.threshold or is_complaint(cues, compound)
+    # the hand-written cue rules (precise on small-business wording) lift the score so far
+    # that they flag on their own, unless the owner's corrections taught the model otherwise
+    value = fast_logit(found, model)
+    if is_complaint(cues, compound):
+        value += CUE_RULE_LIFT
+    complaint = value > model.threshold
     return Decision(complaint, found, False)
 
 
@@ -229,9 +235,9 @@ def probability(value: float) -> float:
 # --- learning from the owner's corrections ------------------------------------------------
 
 #: how strongly learned adjustments are pulled back to the shipped weights
-PRIOR_STRENGTH = 0.3
-EPOCHS = 30
-STEP = 0.5
+PRIOR_STRENGTH = 1.0
+EPOCHS = 60
+STEP = 1.0
 #: how much each anchor (a mention the owner did not correct) counts against a correction
 ANCHOR_WEIGHT = 0.3
 

@@ -20,8 +20,8 @@ from crisisdesk.analysis.waiting import age_hours, hours_since, waiting_hours
 from crisisdesk.domain import NewMention, Scores, Status
 
 __all__ = [
-    "ScoreInput", "TextCache", "age_hours", "hours_since", "priority_of", "priority_points", "score",
-    "score_input", "score_inputs", "score_many", "waiting_hours",
+    "ScoreInput", "TextCache", "age_hours", "hours_since", "priority_of", "priority_points",
+    "score", "score_input", "score_inputs", "score_many", "waiting_hours",
 ]  # fmt: skip
 
 

@@ -26,9 +26,9 @@ import sqlite_utils
 
 from crisisdesk import secrets
 from crisisdesk.analysis.scoring import score_many
-from crisisdesk.services import complaint_learning
 from crisisdesk.domain import AccountState
 from crisisdesk.errors import CrisisdeskError, OfflineError
+from crisisdesk.services import complaint_learning
 from crisisdesk.services.priorities import save_synced
 from crisisdesk.sources.platforms.base import AccountConfig, Connector, SessionStore
 from crisisdesk.sources.platforms.http import make_client

@@ -323,11 +323,16 @@ class MainWindow(QMainWindow):
         load_demo(self._runner, self, busy=self.welcome.set_busy, loaded=loaded)
 
     def show_about(self) -> None:
+        from crisisdesk.resources.notices import COMPLAINT_MODEL_NOTICE
+
         QMessageBox.about(
             self,
             "About crisisdesk",
             f"crisisdesk {__version__}\n\nNotice a social-media backlash early, answer well, "
-            "and follow a plan.\n\nDatabase: " + str(self._db_path),
+            "and follow a plan.\n\nDatabase: "
+            + str(self._db_path)
+            + "\n\n"
+            + COMPLAINT_MODEL_NOTICE,
         )
 
     def show_shortcuts(self) -> None:

@@ -273,8 +273,8 @@ def test_odd_inputs_still_give_a_bounded_score_and_a_sentence(weird: dict[str, A
     [
         (
             {"complaint": True, "cues": ("non_delivery",), "followers": 12_000, "waiting_hours": 5},
-            "Complaint (order never arrived) from an account with 12k followers, posted 5 hours ago,"
-            " not answered yet.",
+            "Complaint (order never arrived) from an account with 12k followers, posted 5 hours"
+            " ago, not answered yet.",
         ),
         (
             # most important cues first, at most two
@@ -292,8 +292,8 @@ def test_odd_inputs_still_give_a_bounded_score_and_a_sentence(weird: dict[str, A
         ),
         (
             {"sentiment": -0.3, "likes": 40, "reposts": 12, "replies": 3, "waiting_hours": 0.2},
-            "Negative mention with 40 likes, 12 reposts and 3 replies (about 140 an hour), posted 12"
-            " minutes ago, not answered yet.",
+            "Negative mention with 40 likes, 12 reposts and 3 replies (about 140 an hour), posted"
+            " 12 minutes ago, not answered yet.",
         ),
         (
             {
@@ -308,7 +308,8 @@ def test_odd_inputs_still_give_a_bounded_score_and_a_sentence(weird: dict[str, A
         ),
         (
             {"followers": 3_400_000, "waiting_hours": 0},
-            "Neutral mention from an account with 3.4M followers, posted 1 minute ago, not answered yet.",
+            "Neutral mention from an account with 3.4M followers, posted 1 minute ago, not"
+            " answered yet.",
         ),
         (
             {"complaint": True, "cues": ("made_up",), "followers": 999, "waiting_hours": 0.001},
