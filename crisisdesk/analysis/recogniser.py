@@ -1,5 +1,9 @@
 """The complaint recogniser: a small linear model over :mod:`complaint_features`, with the
-owner's corrections on top, and the reasons a flag is given in words an owner reads.
+owner's corrections on top (the reasons of a flag: :mod:`crisisdesk.analysis.reasons`).
+
+:func:`decide` takes, in order: the owner's answer for these exact words; a complaint cue rule
+(:func:`cues.is_complaint`: precise on small-business wording, and it names its reason); the
+model's score against its threshold.
 
 The shipped weights (``resources/complaint_model.json``) are learned by
 ``training/complaints.py`` from the complaints data set of Preoţiuc-Pietro, Găman and Aletras,
@@ -8,7 +12,8 @@ sum of the weights of a text's features; no learning library is imported by the 
 
 The owner's corrections adapt it on this machine (:func:`adapt`): a few passes of logistic
 regression learn *adjustments* to the shipped weights (pulled back towards them, so a handful of
-corrections cannot overturn everything), any word the business uses included; and a text with
+corrections cannot overturn everything; recent uncorrected mentions act as anchors that keep
+their judgement), any word the business uses included; and a text with
 exactly the words of a corrected one (a pile-on's copies) takes the owner's answer. The
 adapted model is installed process-wide with :func:`use`; scoring workers get it through
 :func:`adjustment` / :func:`use_adjustment`.
