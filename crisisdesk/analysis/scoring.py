@@ -16,12 +16,12 @@ from typing import NamedTuple, Protocol
 
 from crisisdesk.analysis import priority, sentiment
 from crisisdesk.analysis.priority import Priority
-from crisisdesk.analysis.waiting import hours_since, waiting_hours
+from crisisdesk.analysis.waiting import age_hours, hours_since, waiting_hours
 from crisisdesk.domain import NewMention, Scores, Status
 
 __all__ = [
-    "ScoreInput", "TextCache", "hours_since", "priority_of", "priority_points", "score",
-    "score_input", "score_inputs", "score_many", "waiting_hours",
+    "ScoreInput", "TextCache", "age_hours", "hours_since", "priority_of", "priority_points",
+    "score", "score_input", "score_inputs", "score_many", "waiting_hours",
 ]  # fmt: skip
 
 
@@ -34,16 +34,20 @@ class ScoreInput(NamedTuple):
     reposts: int
     replies: int
     waiting_hours: float | None
+    #: hours since posting (velocity, freshness); None: the waiting time stands in for it
+    age_hours: float | None = None
 
 
 def score_input(mention: NewMention, now: datetime, status: str = Status.NEW) -> ScoreInput:
+    waited = waiting_hours(mention.created_at, status, now)
     return ScoreInput(
         mention.text,
         mention.author_followers,
         mention.likes,
         mention.reposts,
         mention.replies,
-        waiting_hours(mention.created_at, status, now),
+        waited,
+        waited if waited is not None else age_hours(mention.created_at, now),
     )
 
 
@@ -88,9 +92,12 @@ def score_inputs(items: Sequence[ScoreInput], cache: TextCache | None = None) ->
     else:
         analyses = [sentiment.score_text(item.text) for item in items]
     out: list[Scores] = []
-    for (_, followers, likes, reposts, replies, waiting), (value, label, complaint, cues) in zip(
-        items, analyses, strict=True
-    ):
+    for (_, followers, likes, reposts, replies, waiting, age), (
+        value,
+        label,
+        complaint,
+        cues,
+    ) in zip(items, analyses, strict=True):
         prio = priority.points(
             sentiment=value,
             complaint=complaint,
@@ -100,6 +107,7 @@ def score_inputs(items: Sequence[ScoreInput], cache: TextCache | None = None) ->
             reposts=reposts,
             replies=replies,
             waiting_hours=waiting,
+            age_hours=age,
         )
         out.append(Scores(value, label, complaint, cues, prio))
     return out
@@ -159,6 +167,7 @@ def priority_of(mention: Prioritised, now: datetime) -> Priority:
         reposts=mention.reposts,
         replies=mention.replies,
         waiting_hours=waiting_hours(mention.created_at, mention.status, now),
+        age_hours=age_hours(mention.created_at, now),
     )
 
 
@@ -185,4 +194,5 @@ def priority_points(
         reposts=reposts,
         replies=replies,
         waiting_hours=waiting_hours(created_at, status, now),
+        age_hours=age_hours(created_at, now),
     )

@@ -13,18 +13,21 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from crisisdesk.analysis.cues import CUE_DESCRIPTIONS, detect, is_complaint
+from crisisdesk.analysis import recogniser
+from crisisdesk.analysis.cues import detect
+from crisisdesk.analysis.reasons import REASON_DESCRIPTIONS, explain, reason_ids
 from crisisdesk.analysis.vader_fast import FastCompound
 from crisisdesk.domain import Sentiment
 
 __all__ = [
-    "CUE_DESCRIPTIONS",
     "LABELS",
     "MAX_ANALYSED_CHARS",
+    "REASON_DESCRIPTIONS",
     "Analysis",
     "Scored",
     "analyze",
     "analyze_many",
+    "explain",
     "label_for",
     "score_text",
 ]
@@ -43,7 +46,9 @@ class Analysis:
     sentiment: float  # VADER compound score, stored unmodified
     label: Sentiment  # a complaint is always negative
     complaint: bool
-    cues: tuple[str, ...]  # cue ids that fired, most important first (see CUE_DESCRIPTIONS)
+    #: for a complaint, why: reason ids, most important first (see REASON_DESCRIPTIONS);
+    #: otherwise the cue rules that fired, if any
+    cues: tuple[str, ...]
 
 
 @cache
@@ -144,7 +149,10 @@ def score_text(text: str) -> Scored:
         text = text[:MAX_ANALYSED_CHARS]
     compound = _compound()(text)
     cues = detect(text)
-    complaint = is_complaint(cues, compound) if cues else False
+    model = recogniser.active()
+    complaint, split, answered = recogniser.decide(text, compound, cues, model)
+    if complaint:
+        cues = reason_ids(cues, split, model.weights, model.learned, answered)
     return compound, label_for(compound, complaint), complaint, cues
 
 

@@ -17,6 +17,20 @@ def hours_since(created: datetime, now: datetime) -> float:
     return max(0.0, (now - created).total_seconds() / 3600.0)
 
 
+def age_hours(created_at: str, now: datetime) -> float:
+    """Hours since a mention was posted, at *now*, whatever its status (never negative; a
+    *created_at* that is not a stored timestamp counts as just posted)."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    try:
+        created = datetime.fromisoformat(created_at)
+    except (TypeError, ValueError):
+        return 0.0
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
+    return hours_since(created, now)
+
+
 def waiting_hours(created_at: str, status: str, now: datetime) -> float | None:
     """Hours a mention has waited for an answer at *now*; ``None`` once answered or closed.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from crisisdesk.cli.common import Context, add_json_flag, date_arg, positive_int, printable
@@ -67,8 +67,11 @@ def cmd_mentions(args: argparse.Namespace, ctx: Context) -> int:
     )
     rows = mentions.query(ctx.db, flt, sort=args.sort, limit=args.limit)
     if args.json:
+        owner = _owner_flags(ctx, rows)
         for m in rows:
-            print(json.dumps(m.to_json(), ensure_ascii=False))
+            data = m.to_json()
+            data["complaint_by"] = "owner" if m.id in owner else "recogniser"
+            print(json.dumps(data, ensure_ascii=False))
         return 0
     if not rows:
         if overview.is_empty(ctx.db):
@@ -99,29 +102,35 @@ def cmd_mentions(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _owner_flags(ctx: Context, rows: Sequence[Any]) -> dict[int, bool]:
+    """Which listed mentions' complaint flag the owner set by hand (issue 10)."""
+    from crisisdesk.services.complaint_learning import owner_flags
+
+    return owner_flags(ctx.db, [m.id for m in rows])
+
+
 def cmd_analyze(args: argparse.Namespace, ctx: Context) -> int:
-    from crisisdesk.analysis.sentiment import analyze
+    from crisisdesk.analysis.sentiment import analyze, explain
 
     if not args.text and hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")  # a non-UTF-8 file piped in is still scored
-    texts: Sequence[str] = args.text or [line.rstrip("\r\n") for line in sys.stdin]
+    # stdin is read line by line as it comes: 100k lines stream in constant memory
+    texts: Iterable[str] = args.text or (line.rstrip("\r\n") for line in sys.stdin)
     for text in texts:
         if not text.strip() and not args.text:
             continue
         result = analyze(text)
-        print(
-            json.dumps(
-                {
-                    # undecodable bytes (argv) print as "?" rather than a traceback
-                    "text": text.encode("utf-8", "replace").decode("utf-8"),
-                    "sentiment": result.sentiment,
-                    "label": result.label,
-                    "complaint": result.complaint,
-                    "cues": list(result.cues),
-                },
-                ensure_ascii=False,
-            )
-        )
+        data: dict[str, Any] = {
+            # undecodable bytes (argv) print as "?" rather than a traceback
+            "text": text.encode("utf-8", "replace").decode("utf-8"),
+            "sentiment": result.sentiment,
+            "label": result.label,
+            "complaint": result.complaint,
+            "cues": list(result.cues),
+        }
+        if args.explain:
+            data["reasons"] = explain(text, result.cues) if result.complaint else []
+        print(json.dumps(data, ensure_ascii=False), flush=not args.text)  # streams as it goes
     return 0
 
 
@@ -149,4 +158,9 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("analyze", help="score texts (arguments, or stdin lines)")
     p.add_argument("text", nargs="*", metavar="TEXT")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help='with each complaint, why, in plain words ("says the order never arrived")',
+    )
     p.set_defaults(handler=cmd_analyze)

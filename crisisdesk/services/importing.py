@@ -29,6 +29,7 @@ import sqlite_utils
 from crisisdesk.analysis.scoring import ScoreInput
 from crisisdesk.domain import NewMention, Scores
 from crisisdesk.errors import DatabaseError, ImportCancelled, ImportFileError
+from crisisdesk.services import complaint_learning
 from crisisdesk.services.scoring_pool import InlineScorer, PoolScorer, Scorer
 from crisisdesk.sources.files import formats as fileformats
 from crisisdesk.sources.files.formats import Record, RowProblem
@@ -248,6 +249,7 @@ def import_file(
                 )
 
         tick(0)
+        complaint_learning.install(db)  # judge complaints as this owner taught (issue 10)
         with _database_errors(path), _big_cache(db), db.atomic():
             with bulk.bulk_insert(db) as inserter:
                 batches = _batches(reader, mapper, report, ctx)

@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from crisisdesk.analysis.priority import WAITING_CAP_HOURS, Priority, score
-from crisisdesk.analysis.scoring import priority_of, priority_points, waiting_hours
+from crisisdesk.analysis.scoring import age_hours, priority_of, priority_points, waiting_hours
 from crisisdesk.domain import NewMention, Scores, Status
 from crisisdesk.store import mentions, meta
 from crisisdesk.store.mentions import Mention, UpsertCounts
@@ -65,6 +65,8 @@ def priority_for_row(row: Mapping[str, Any], now: datetime | None = None) -> Pri
 
     Missing counts are 0, a missing status is "new".
     """
+    moment = now or now_utc()
+    created = str(row.get("created_at") or "")
     return score(
         sentiment=float(row.get("sentiment") or 0.0),
         complaint=bool(row.get("complaint")),
@@ -73,9 +75,8 @@ def priority_for_row(row: Mapping[str, Any], now: datetime | None = None) -> Pri
         likes=int(row.get("likes") or 0),
         reposts=int(row.get("reposts") or 0),
         replies=int(row.get("replies") or 0),
-        waiting_hours=waiting_hours(
-            str(row.get("created_at") or ""), str(row.get("status") or Status.NEW), now or now_utc()
-        ),
+        waiting_hours=waiting_hours(created, str(row.get("status") or Status.NEW), moment),
+        age_hours=age_hours(created, moment),
     )
 
 

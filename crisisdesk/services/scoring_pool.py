@@ -21,6 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
+from crisisdesk.analysis import recogniser
 from crisisdesk.analysis.scoring import ScoreInput, TextCache, score_inputs
 from crisisdesk.domain import Scores
 
@@ -70,6 +71,13 @@ def _from_wire(future: Future[_Wire]) -> Future[list[Scores]]:
 
 #: how much lower the workers' CPU priority is than the importing process's (POSIX nice)
 WORKER_NICENESS = 10
+
+
+def _start_worker(adjustment: recogniser.Adjustment | None = None) -> None:
+    """Runs first in each worker: lower its priority, and score complaints with what the
+    owner's corrections taught the importing process (:func:`recogniser.adjustment`)."""
+    _yield_to_the_importer()
+    recogniser.use_adjustment(adjustment)
 
 
 def _yield_to_the_importer() -> None:
@@ -136,7 +144,8 @@ class PoolScorer:
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
-            initializer=_yield_to_the_importer,
+            initializer=_start_worker,
+            initargs=(recogniser.adjustment(),),
         )
 
     def submit(self, items: Sequence[ScoreInput]) -> Future[list[Scores]]:

@@ -33,6 +33,7 @@ from crisisdesk import secrets
 from crisisdesk.analysis.scoring import score_many
 from crisisdesk.domain import AccountState
 from crisisdesk.errors import CrisisdeskError, OfflineError
+from crisisdesk.services import complaint_learning
 from crisisdesk.services.priorities import save_synced
 from crisisdesk.sources.platforms.base import (
     AccountConfig,
@@ -186,6 +187,7 @@ def _sync_one(
 ) -> AccountSyncResult:
     with open_connector(account, client_factory, cancelled=cancelled) as connector:
         result = connector.fetch(dict(account.state))
+    complaint_learning.install(db)  # judge complaints as this owner taught (issue 10)
     scored = list(zip(result.mentions, score_many(result.mentions, now), strict=True))
     warning = partly_synced_text(result.failed)
     with db.atomic():

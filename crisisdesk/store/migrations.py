@@ -296,6 +296,23 @@ def m008_insight(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m010_complaint_corrections(db: sqlite_utils.Database) -> None:
+    """The owner's "complaint" / "not a complaint" answers (issue 10): they fix the mention's
+    flag and teach the recogniser on this machine. ``recognised`` is what the recogniser had
+    said, put back when the owner's answer is undone."""
+    db.executescript(
+        """
+        CREATE TABLE complaint_corrections (
+            mention_id INTEGER PRIMARY KEY REFERENCES mentions(id) ON DELETE CASCADE,
+            complaint INTEGER NOT NULL CHECK (complaint IN (0, 1)),
+            recognised INTEGER NOT NULL CHECK (recognised IN (0, 1)),
+            at TEXT NOT NULL
+        );
+        """
+    )
+
+
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names of applied migrations this version does not know: the file is from the future.
 

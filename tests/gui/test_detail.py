@@ -91,10 +91,10 @@ def test_empty_state_then_mention_then_missing_id(detail, db):
 
 
 def test_facts_author_engagement_priority_cues_triage_state(detail, db):
-    from crisisdesk.analysis.sentiment import CUE_DESCRIPTIONS
+    from crisisdesk.analysis.sentiment import REASON_DESCRIPTIONS
     from crisisdesk.services.priorities import priority_for
 
-    cues = sorted(CUE_DESCRIPTIONS)[:2]
+    cues = sorted(REASON_DESCRIPTIONS)[:2]
     (mid,) = insert_mentions(
         db,
         [
@@ -131,7 +131,7 @@ def test_facts_author_engagement_priority_cues_triage_state(detail, db):
     assert priority_for(mention).reason in detail.priority_label.text()
     assert detail.priority_label.text().startswith("81 of 100.")
     for cue in cues:
-        assert CUE_DESCRIPTIONS[cue] in detail.cues_label.text()
+        assert REASON_DESCRIPTIONS[cue] in detail.cues_label.text()
     assert detail.cues_label.text().startswith("Complaint")
     assert detail.status_label.text() == "New"
     assert detail.assignee_label.text() == "Sam"

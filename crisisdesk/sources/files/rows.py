@@ -307,7 +307,7 @@ def prepare_row(
         _RAW_JSON(raw),
     )
     waiting = hours_since(dt, ctx.now)
-    return mention, _score_input((text, followers, likes, reposts, replies, waiting))
+    return mention, _score_input((text, followers, likes, reposts, replies, waiting, waiting))
 
 
 #: ``ScoreInput(...)`` built by the C tuple constructor, as ``ScoreInput._make`` does, without

@@ -21,6 +21,7 @@ from crisisdesk.store import assignees
 from crisisdesk.store import labels as store_labels
 from crisisdesk.store.db import BUSY_TIMEOUT_MS
 from crisisdesk.timeutil import now_utc
+from crisisdesk.ui.complaint_learning import ComplaintRelearning
 from crisisdesk.ui.inbox.counts import InboxCounts
 from crisisdesk.ui.inbox.detail import MentionDetail
 from crisisdesk.ui.inbox.filter_bar import SAVED_VIEWS, FilterState
@@ -155,6 +156,11 @@ class Inbox(QObject):
         self.single_keys_action.setChecked(self.single_keys.enabled)
         self.single_keys_action.toggled.connect(self.single_keys.set_enabled)
         window.add_menu_action("Mention", self.single_keys_action, "triage")
+        # the owner's complaint answers: re-judge the other mentions in the background
+        self.relearning = ComplaintRelearning(runner, self)
+        self.triage.complaintsCorrected.connect(self.relearning.corrected)
+        self.relearning.message.connect(lambda text: window.show_message(text, 8000))
+        self.relearning.finished.connect(lambda _n: self.page.refresh_rows(self.page.model.ids()))
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             enter = QShortcut(QKeySequence(key), table)
             enter.setContext(Qt.ShortcutContext.WidgetShortcut)

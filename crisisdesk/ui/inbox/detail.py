@@ -398,12 +398,15 @@ class MentionDetail(QWidget):
 
     def _sentiment_text(self, m: Mention) -> str:
         """The customer's sentiment and complaint cues (not the tone check of our replies)."""
-        from crisisdesk.analysis.sentiment import CUE_DESCRIPTIONS
+        from crisisdesk.analysis.sentiment import REASON_DESCRIPTIONS, explain
 
         sentiment = f"{sentiment_text(m.label)} ({m.sentiment:+.2f})"
         if not m.complaint and not m.cues:
             return sentiment
-        phrases = [CUE_DESCRIPTIONS.get(c, c.replace("_", " ")) for c in m.cues]
+        if m.complaint:  # why, in the customer's own terms ("has been waiting 9 days")
+            phrases = explain(m.text, m.cues)
+        else:
+            phrases = [REASON_DESCRIPTIONS.get(c, c.replace("_", " ")) for c in m.cues]
         lead = "Complaint" if m.complaint else sentiment
         return f"{lead}: {'; '.join(phrases)}" if phrases else lead
 

@@ -42,6 +42,11 @@ STATUS_ACTIONS: dict[str, tuple[str, str, str]] = {
     "resolved": ("Mark Resolved (&Done)", "D", "Done"),
     "archived": ("&Archive", "E", "Archive"),
 }
+#: the owner's complaint answer (issue 10) -> (menu text, single key, toolbar text)
+COMPLAINT_ACTIONS: dict[bool, tuple[str, str, str]] = {
+    True: ("Mark as &Complaint", "C", "Complaint"),
+    False: ("Mark &Not a Complaint", "N", "Not complaint"),
+}
 ASSIGN_SHORTCUT = "A"
 LABELS_SHORTCUT = "L"
 FOLLOW_UP_SHORTCUT = "F"
@@ -79,6 +84,9 @@ class TriageController(QObject):
     mentionsChanged = Signal(list)
     #: a short confirmation for the status bar
     statusMessage = Signal(str)
+    #: the owner's complaint answers changed (a mark, its undo or redo): the recogniser has
+    #: something new to learn. Emitted from the worker thread that wrote them (queued).
+    complaintsCorrected = Signal()
 
     def __init__(
         self,
@@ -125,8 +133,18 @@ class TriageController(QObject):
             "Clear follow-up",
         )
         self.clear_follow_up_action.triggered.connect(self.clear_follow_up)
+        self.complaint_actions: dict[bool, QAction] = {}
+        for value, (text, key, short) in COMPLAINT_ACTIONS.items():
+            what = "complaints" if value else "not complaints"
+            action = self._action(
+                text, key, f"Mark the selected mentions as {what}; crisisdesk learns from it", short
+            )
+            action.triggered.connect(lambda _checked=False, v=value: self.set_complaint(v))
+            self.complaint_actions[value] = action
         self._separator = QAction(self)
         self._separator.setSeparator(True)
+        self._complaint_separator = QAction(self)
+        self._complaint_separator.setSeparator(True)
         self.update_enabled()
 
     def _action(self, text: str, key: str, tip: str, short: str) -> QAction:
@@ -140,7 +158,8 @@ class TriageController(QObject):
     # --- what the window wires up ----------------------------------------------------------------
 
     def actions(self) -> list[QAction]:
-        """Menu order: statuses, a separator, then assign / labels / follow-up."""
+        """Menu order: statuses, a separator, assign / labels / follow-up, a separator, then
+        complaint / not a complaint."""
         return [
             *self.status_actions.values(),
             self._separator,
@@ -148,6 +167,8 @@ class TriageController(QObject):
             self.labels_action,
             self.follow_up_action,
             self.clear_follow_up_action,
+            self._complaint_separator,
+            *self.complaint_actions.values(),
         ]
 
     def update_enabled(self, *_args: object) -> None:
@@ -224,6 +245,32 @@ class TriageController(QObject):
                 dict.fromkeys(previous, status),
             ),
             f"Already {title}.",
+        )
+
+    def set_complaint(self, complaint: bool, ids: list[int] | None = None) -> None:
+        """The owner's answer on the selected mentions (or *ids*): a complaint or not. Undo
+        gives the recogniser the say again."""
+        from crisisdesk.services import complaint_learning
+
+        ids = ids or self._ids()
+        if not ids:
+            return
+        word = "a complaint" if complaint else "not a complaint"
+
+        def text(n: int) -> str:
+            return f"Mark {_mentions_word(n)} as {word}"
+
+        def apply(db: sqlite_utils.Database, values: Mapping[int, Any]) -> object:
+            changed = complaint_learning.mark(db, values)
+            self.complaintsCorrected.emit()
+            return changed
+
+        self._change(
+            text(len(ids)),
+            apply,
+            lambda db: apply(db, dict.fromkeys(ids, complaint)),
+            lambda previous: (text(len(previous)), previous, dict.fromkeys(previous, complaint)),
+            f"Already marked as {word}.",
         )
 
     def set_assignee(self, assignee: str | None, ids: list[int] | None = None) -> None:

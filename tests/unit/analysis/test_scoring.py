@@ -66,7 +66,7 @@ def test_priority_of_a_stored_mention_and_its_points_agree() -> None:
         reposts=1, replies=2, created_at=to_iso(NOW - timedelta(hours=2)), status="open",
     )  # fmt: skip
     found = priority_of(stored, NOW)
-    assert "waiting 2 hours" in found.reason
+    assert "posted 2 hours ago" in found.reason
     assert found.score == priority_points(
         sentiment=-0.5, complaint=True, cues=("refund",), followers=300, likes=4, reposts=1,
         replies=2, created_at=stored.created_at, status="open", now=NOW,

@@ -14,8 +14,8 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from crisisdesk.analysis import sentiment
 from crisisdesk.analysis.sentiment import (
-    CUE_DESCRIPTIONS,
     MAX_ANALYSED_CHARS,
+    REASON_DESCRIPTIONS,
     Analysis,
     analyze,
     analyze_many,
@@ -78,11 +78,12 @@ def test_quick_compound_equals_vader_on_any_text(text: str) -> None:
 def test_the_issue_examples() -> None:
     """VADER alone reads both as not negative; the customer-service layer flags them."""
     cake = analyze("Ordered a cake ... it never showed up. Nobody answers the phone.")
-    assert cake == Analysis(0.0, "negative", True, ("non_delivery", "no_response"))
+    assert (cake.sentiment, cake.label, cake.complaint) == (0.0, "negative", True)
+    assert cake.cues[:2] == ("non_delivery", "no_response")  # the cue rules' reasons first
 
     lost = analyze("Great, another order lost. Thanks a lot")
     assert lost.sentiment == pytest.approx(0.6908)
-    assert (lost.label, lost.complaint, lost.cues) == ("negative", True, ("sarcasm",))
+    assert (lost.label, lost.complaint, lost.cues[:1]) == ("negative", True, ("sarcasm",))
 
 
 @pytest.mark.parametrize(
@@ -158,7 +159,7 @@ def test_analyzer_is_shared_in_this_process() -> None:
 def _check(result: Analysis) -> None:
     assert -1.0 <= result.sentiment <= 1.0
     assert result.label in ("negative", "neutral", "positive")
-    assert set(result.cues) <= set(CUE_DESCRIPTIONS)
+    assert set(result.cues) <= set(REASON_DESCRIPTIONS)
     if result.complaint:
         assert result.cues
         assert result.label == "negative"

@@ -242,11 +242,13 @@ def test_score_batch_matches_analysis_and_its_cache_stays_bounded() -> None:
 
     out = scoring.score_batch(items, cache)
 
-    for (text, followers, likes, reposts, replies, waiting), got in zip(items, out, strict=True):
+    for (text, followers, likes, reposts, replies, waiting, age), got in zip(
+        items, out, strict=True
+    ):
         a = analyze(text)
         p = priority.score(sentiment=a.sentiment, complaint=a.complaint, cues=a.cues,
                            followers=followers, likes=likes, reposts=reposts, replies=replies,
-                           waiting_hours=waiting)  # fmt: skip
+                           waiting_hours=waiting, age_hours=age)  # fmt: skip
         assert got == (a.sentiment, a.label, a.complaint, a.cues, p.score)
     assert 0 < len(cache) <= 7
     assert scoring.score_batch(items, cache) == out  # answered from the cache, same results

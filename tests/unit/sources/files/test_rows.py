@@ -56,7 +56,7 @@ def test_every_column_lands_in_its_own_field() -> None:
         "raw": json.dumps(RECORD, ensure_ascii=False),
         "account_id": None,
     }
-    assert tuple(score_input) == ("Still waiting for my refund", 44, 11, 22, 33, 3.0)
+    assert tuple(score_input) == ("Still waiting for my refund", 44, 11, 22, 33, 3.0, 3.0)
 
 
 def test_a_record_without_text_is_skipped_with_the_reason() -> None:

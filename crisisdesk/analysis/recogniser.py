@@ -1,0 +1,296 @@
+"""The complaint recogniser: a small linear model over :mod:`complaint_features`, with the
+owner's corrections on top (the reasons of a flag: :mod:`crisisdesk.analysis.reasons`).
+
+:func:`decide` takes, in order: the owner's answer for these exact words; a complaint cue rule
+(:func:`cues.is_complaint`: precise on small-business wording, and it names its reason); the
+model's score against its threshold.
+
+The shipped weights (``resources/complaint_model.json``) are learned by
+``training/complaints.py`` from the complaints data set of Preoţiuc-Pietro, Găman and Aletras,
+"Automatically Identifying Complaints in Social Media" (ACL 2019). Scoring is plain Python: a
+sum of the weights of a text's features; no learning library is imported by the app.
+
+The owner's corrections adapt it on this machine (:func:`adapt`): a few passes of logistic
+regression learn *adjustments* to the shipped weights (pulled back towards them, so a handful of
+corrections cannot overturn everything; recent uncorrected mentions act as anchors that keep
+their judgement), any word the business uses included; and a text with
+exactly the words of a corrected one (a pile-on's copies) takes the owner's answer. The
+adapted model is installed process-wide with :func:`use`; scoring workers get it through
+:func:`adjustment` / :func:`use_adjustment`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any, NamedTuple
+
+from crisisdesk.analysis.complaint_features import Parts, features, parts, tokens
+from crisisdesk.analysis.cues import is_complaint
+
+__all__ = [
+    "Adjustment",
+    "Decision",
+    "Model",
+    "active",
+    "adapt",
+    "adjustment",
+    "base_model",
+    "decide",
+    "logit",
+    "text_key",
+    "use",
+    "use_adjustment",
+]
+
+MODEL_RESOURCE = "complaint_model.json"
+
+
+@dataclass(frozen=True)
+class Model:
+    """Weights per feature name, a bias, and the logit at which a text is a complaint."""
+
+    weights: Mapping[str, float]
+    bias: float
+    threshold: float = 0.0
+    #: what the owner's corrections added on top of a base model (empty for the shipped one)
+    learned: Mapping[str, float] = field(default_factory=dict)
+    #: text key (see :func:`text_key`) -> the owner's answer for that exact text
+    answers: Mapping[str, bool] = field(default_factory=dict)
+    #: the weights split by kind, for :func:`fast_logit`: words, negated words, pairs, others
+    tables: _Tables = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tables", _Tables.of(self.weights))
+
+
+@dataclass(frozen=True)
+class _Tables:
+    plain: dict[str, float]
+    negated: dict[str, float]
+    pairs: dict[tuple[str, str], float]
+    other: dict[str, float]
+
+    @classmethod
+    def of(cls, weights: Mapping[str, float]) -> _Tables:
+        plain: dict[str, float] = {}
+        negated: dict[str, float] = {}
+        pairs: dict[tuple[str, str], float] = {}
+        other: dict[str, float] = {}
+        for name, weight in weights.items():
+            kind = name[:2]
+            if kind == "w:":
+                plain[name[2:]] = weight
+            elif kind == "n:":
+                negated[name[2:]] = weight
+            elif kind == "b:" and " " in name:
+                first, second = name[2:].split(" ", 1)
+                pairs[(first, second)] = weight
+            else:
+                other[name] = weight
+        return cls(plain, negated, pairs, other)
+
+
+#: the owner's part of a model, small and picklable: (learned weights, bias shift, answers)
+Adjustment = tuple[dict[str, float], float, dict[str, bool]]
+
+
+@cache
+def base_model() -> Model:
+    """The shipped model (read once per process)."""
+    data = json.loads(
+        resources.files("crisisdesk.resources").joinpath(MODEL_RESOURCE).read_text("utf-8")
+    )
+    return Model(dict(data["weights"]), float(data["bias"]), float(data.get("threshold", 0.0)))
+
+
+_active: Model | None = None
+
+
+def active() -> Model:
+    """The model scoring uses in this process: the shipped one unless :func:`use` said else."""
+    return _active if _active is not None else base_model()
+
+
+def use(model: Model | None) -> None:
+    """Score with *model* in this process from now on (``None``: the shipped model)."""
+    global _active
+    _active = model
+
+
+def adjustment() -> Adjustment | None:
+    """The active model's learned part, to hand to a worker process (None: nothing learned)."""
+    model = active()
+    if not model.learned and not model.answers:
+        return None
+    base = base_model()
+    return dict(model.learned), model.bias - base.bias, dict(model.answers)
+
+
+def use_adjustment(adj: Adjustment | None) -> None:
+    """Install what :func:`adjustment` returned in another process."""
+    if adj is None:
+        use(None)
+        return
+    use(_combine(base_model(), *adj))
+
+
+def _combine(
+    base: Model, learned: Mapping[str, float], shift: float, answers: Mapping[str, bool]
+) -> Model:
+    weights = dict(base.weights)
+    for name, value in learned.items():
+        weights[name] = weights.get(name, 0.0) + value
+    return Model(weights, base.bias + shift, base.threshold, dict(learned), dict(answers))
+
+
+@cache
+def _lexicon() -> Mapping[str, float]:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    lexicon: Mapping[str, float] = SentimentIntensityAnalyzer().lexicon
+    return lexicon
+
+
+def text_key(text: str) -> str:
+    """The words of a text without handles, links and punctuation: copies share a key."""
+    return " ".join(t for t in tokens(text) if t[0] not in "_!?.")
+
+
+def featurise(text: str, compound: float, cues: Sequence[str]) -> dict[str, float]:
+    """:func:`complaint_features.features` with VADER's lexicon."""
+    return features(text, compound, cues, _lexicon())
+
+
+def split(text: str, compound: float, cues: Sequence[str]) -> Parts:
+    """:func:`complaint_features.parts` with VADER's lexicon."""
+    return parts(text, compound, cues, _lexicon())
+
+
+def fast_logit(split: Parts, model: Model | None = None) -> float:
+    """:func:`logit` of a text's features, from its :class:`Parts` without naming each
+    feature (the import scores every mention: set algebra in C instead of a loop per word)."""
+    model = model or active()
+    tables = model.tables
+    total = model.bias
+    plain = tables.plain
+    for word in split.plain & plain.keys():
+        total += plain[word]
+    if split.negated:
+        negated = tables.negated
+        for word in split.negated & negated.keys():
+            total += negated[word]
+    pairs = tables.pairs
+    for pair in split.pairs & pairs.keys():
+        total += pairs[pair]
+    other = tables.other
+    for name, value in split.other.items():
+        weight = other.get(name)
+        if weight is not None:
+            total += weight * value
+    return total
+
+
+def logit(found: Mapping[str, float], model: Model | None = None) -> float:
+    """The model's score for features *found*: above ``model.threshold`` is a complaint."""
+    model = model or active()
+    weights = model.weights
+    total = model.bias
+    for name, value in found.items():
+        weight = weights.get(name)
+        if weight is not None:
+            total += weight * value
+    return total
+
+
+_NOTHING = Parts(frozenset(), frozenset(), frozenset(), {})
+
+
+class Decision(NamedTuple):
+    complaint: bool
+    split: Parts  # the text's features, for the reasons
+    answered: bool  # the owner's answer for this exact text decided it
+
+
+def decide(text: str, compound: float, cues: Sequence[str], model: Model | None = None) -> Decision:
+    """Whether *text* is a complaint: the owner's answer for these exact words if there is one,
+    else the model's, or a cue rule's (:func:`cues.is_complaint`)."""
+    model = model or active()
+    if model.answers:
+        answer = model.answers.get(text_key(text))
+        if answer is not None:
+            return Decision(answer, split(text, compound, cues), True)
+    if is_complaint(cues, compound):
+        # the hand-written cue rules (precise on small-business wording) flag on their own,
+        # and name the reasons: the model's features are not needed (a third of the import's
+        # mentions in a backlash, at ~40 µs each)
+        return Decision(True, _NOTHING, False)
+    found = split(text, compound, cues)
+    complaint = fast_logit(found, model) > model.threshold
+    return Decision(complaint, found, False)
+
+
+def probability(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, value))))
+
+
+# --- learning from the owner's corrections ------------------------------------------------
+
+#: how strongly learned adjustments are pulled back to the shipped weights
+PRIOR_STRENGTH = 1.0
+EPOCHS = 60
+STEP = 1.0
+#: how much each anchor (a mention the owner did not correct) counts against a correction
+ANCHOR_WEIGHT = 0.3
+
+
+def adapt(
+    examples: Iterable[tuple[str, float, Sequence[str], bool]],
+    base: Model | None = None,
+    anchors: Iterable[tuple[str, float, Sequence[str]]] = (),
+) -> Model:
+    """A model adapted to the owner's corrections: *examples* are (text, compound, cues,
+    is a complaint). *anchors* are other mentions of the business (text, compound, cues) that
+    keep what the base model says about them unless the corrections say otherwise: without
+    them, twenty corrections that all say "not a complaint" would teach that nothing is.
+    Deterministic: the same corrections give the same model."""
+    base = base or base_model()
+    rows: list[tuple[dict[str, float], float, float, float]] = []  # features, start, target, weight
+    answers: dict[str, bool] = {}
+    for text, compound, cues, label in examples:
+        found = featurise(text, compound, cues)
+        rows.append((found, logit(found, base), 1.0 if label else 0.0, 1.0))
+        answers[text_key(text)] = bool(label)
+    if not rows:
+        return base
+    for text, compound, cues in anchors:
+        found = featurise(text, compound, cues)
+        start = logit(found, base)
+        rows.append((found, start, probability(start - base.threshold), ANCHOR_WEIGHT))
+    learned: dict[str, float] = {}
+    squares: dict[str, float] = {}
+    for _ in range(EPOCHS):
+        for found, start, target, weight in rows:
+            value = start
+            for name, x in found.items():
+                value += learned.get(name, 0.0) * x
+            error = weight * (probability(value) - target)  # gradient of the log loss
+            for name, x in found.items():
+                current = learned.get(name, 0.0)
+                grad = error * x + PRIOR_STRENGTH * current
+                if grad == 0.0:
+                    continue
+                total = squares.get(name, 1e-8) + grad * grad
+                squares[name] = total
+                learned[name] = current - STEP * grad / math.sqrt(total)
+    learned = {k: round(v, 5) for k, v in learned.items() if abs(v) >= 1e-4}
+    return _combine(base, learned, 0.0, {k: v for k, v in answers.items() if k})
+
+
+def model_data(model: Model) -> dict[str, Any]:
+    """A model as JSON-ready data (what ``training/complaints.py`` writes)."""
+    return {"bias": model.bias, "threshold": model.threshold, "weights": dict(model.weights)}

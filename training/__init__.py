@@ -1,0 +1,1 @@
+"""Reproducible training of what crisisdesk ships (not part of the installed app)."""
