@@ -84,12 +84,17 @@ def main(argv: list[str]) -> int:
         )
         env.pop("DISPLAY", None)
         db = tmp / "smoke.sqlite3"
-        (tmp / "mentions.csv").write_text(CSV, encoding="utf-8")
+        # enough rows for more than one batch, so the frozen scoring workers are spawned
+        extra = "".join(
+            f"{n},@c{n},Order {n} never arrived and nobody answers,2026-11-03T10:00:00Z,{n % 7}\n"
+            for n in range(100, 5100)
+        )
+        (tmp / "mentions.csv").write_text(CSV + extra, encoding="utf-8")
         checks = {
             "version": ["--version"],
             "analyze": ["analyze", "Still waiting for my refund after 19 days"],
             "import": ["--db", str(db), "import", str(tmp / "mentions.csv")],
-            "mentions": ["--db", str(db), "mentions", "--json"],
+            "mentions": ["--db", str(db), "mentions", "--json", "--search", "refund"],
             "demo": ["--db", str(db), "demo"],
             "plan_pdf": [
                 "--db",
@@ -109,6 +114,8 @@ def main(argv: list[str]) -> int:
                 ok = ok and (tmp / "plan.pdf").read_bytes()[:5] == b"%PDF-"
             if name == "mentions":
                 ok = ok and "refund" in out
+            if name == "import":  # scored by the spawned workers, not the one-process fallback
+                ok = ok and "5,003 imported" in out and "one process" not in out
             results[name] = {"ok": ok, "exit": code, "output": out[-300:]}
             if not ok:
                 failed.append(name)
