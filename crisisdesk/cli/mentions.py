@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from crisisdesk.cli.common import Context, add_json_flag, date_arg, positive_int, printable
+from crisisdesk.cli.common import Context, add_json_flag, date_arg, positive_int, printable, say
 from crisisdesk.domain import Sentiment, Status
 
 #: how wide the text column of the plain listing is
@@ -30,18 +30,18 @@ def cmd_mentions(args: argparse.Namespace, ctx: Context) -> int:
     rows = mentions.query(ctx.db, flt, sort=args.sort, limit=args.limit)
     for m in rows:
         if args.json:
-            print(json.dumps(m.to_json(), ensure_ascii=False))
+            say(json.dumps(m.to_json(), ensure_ascii=False))
             continue
         flag = "!" if m.complaint else " "
         text = printable(m.text)
         if len(text) > TEXT_WIDTH:
             text = text[: TEXT_WIDTH - 1] + "…"
-        print(
+        say(
             f"{m.id:>7} {m.priority:>3}{flag} {m.label[:3]} {m.status:<8} "
             f"{m.created_at[:16]} {m.source:<9} @{printable(m.author_handle)[:18]:<18} {text}"
         )
     if not args.json and not rows:
-        print("No mentions match.", file=sys.stderr)
+        say("No mentions match.", err=True)
     return 0
 
 
@@ -55,7 +55,7 @@ def cmd_analyze(args: argparse.Namespace, ctx: Context) -> int:
         if not text.strip() and not args.text:
             continue
         result = analyze(text)
-        print(
+        say(
             json.dumps(
                 {
                     # undecodable bytes (argv) print as "?" rather than a traceback

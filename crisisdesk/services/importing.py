@@ -41,6 +41,7 @@ from crisisdesk.sources.files.rows import (
     resolve_columns,
 )
 from crisisdesk.store import bulk
+from crisisdesk.store.db import busy_error, database_file, explain_error, is_busy
 from crisisdesk.timeutil import now_utc, to_iso
 
 __all__ = ["ImportReport", "RowProblem", "import_file"]
@@ -231,7 +232,7 @@ def import_file(
                 )
 
         tick(0)
-        with _database_errors(path), _big_cache(db), db.atomic():
+        with _database_errors(path, db), _big_cache(db), db.atomic():
             with bulk.bulk_insert(db) as inserter:
                 batches = _batches(reader, mapper, report, ctx)
                 _run(inserter, batches, report, tick, workers, mapper)
@@ -243,24 +244,18 @@ def import_file(
 
 
 @contextlib.contextmanager
-def _database_errors(path: Path) -> Iterator[None]:
-    """The database refusing the write (another program holds it, a full disk) is something an
-    owner can fix: say so. Everything was rolled back by then."""
+def _database_errors(path: Path, db: sqlite_utils.Database) -> Iterator[None]:
+    """The database refusing the write (another program holds it, a full disk, a read-only or
+    damaged file) is something an owner can fix: say so. Everything was rolled back by then."""
     try:
         yield
-    except sqlite3.OperationalError as exc:
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
-            raise DatabaseError(
-                f"Nothing from {path.name} was stored: the database is busy with another change.",
-                hint="Wait for the sync or other import to finish, then import again.",
-            ) from exc
-        if "full" in text:
-            raise DatabaseError(
-                f"Nothing from {path.name} was stored: the disk is full.",
-                hint="Free some disk space, then import again.",
-            ) from exc
-        raise
+    except sqlite3.DatabaseError as exc:
+        known = explain_error(exc, database_file(db))
+        if known is None:
+            raise
+        if is_busy(exc):
+            raise busy_error(f"Nothing from {path.name} was stored") from exc
+        raise DatabaseError(f"Nothing from {path.name} was stored. {known}", known.hint) from exc
 
 
 @contextlib.contextmanager
