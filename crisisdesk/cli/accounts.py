@@ -31,7 +31,13 @@ def _read_secret_values(info: PlatformInfo) -> dict[str, str]:
     fields = info.secret_fields
     if sys.stdin is not None and sys.stdin.isatty():
         return {f.key: getpass.getpass(f"{f.prompt} (hidden): ") for f in fields}
-    lines = [] if sys.stdin is None else sys.stdin.read().splitlines()
+    if sys.stdin is None:
+        lines: list[str] = []
+    else:  # bytes: a UTF-16 or non-UTF-8 token file gets its own message, not a traceback
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        if isinstance(data, bytes):
+            data = secrets.decode_input(data, "value given on standard input")
+        lines = data.splitlines()
     return account_setup.secret_values_from_lines(info, lines)
 
 
