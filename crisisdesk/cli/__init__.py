@@ -92,6 +92,7 @@ def _flush_stdout() -> None:
 
 def _error(exc: CrisisdeskError) -> None:
     text = exc.user_text()
-    # messages that name the program already ("crisisdesk could not ...") are not prefixed again
-    prefix = "" if text.startswith("crisisdesk") else "crisisdesk: "
-    say(prefix + text, err=True)
+    # "crisisdesk could not understand..." after the "crisisdesk: " prefix names it only once
+    if text.startswith("crisisdesk "):
+        text = text[len("crisisdesk ") :]
+    say(f"crisisdesk: {text}", err=True)

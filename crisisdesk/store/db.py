@@ -55,12 +55,12 @@ def _not_a_database(path: Path | str, exc: sqlite3.DatabaseError) -> DatabaseErr
     )
 
 
-def busy_error(what: str = "Nothing was changed") -> DatabaseError:
+def busy_error(what: str = "Nothing was changed", again: str = "try again") -> DatabaseError:
     """The one message for a write that waited for the lock in vain (an import or a sync in
     another window or process holds it)."""
     return DatabaseError(
         f"{what}: the database is busy with another change (an import or a sync).",
-        hint="Wait for it to finish, then try again.",
+        hint=f"Wait for the sync or other import to finish, then {again}.",
     )
 
 
@@ -72,11 +72,11 @@ def read_only_error(path: Path | str) -> DatabaseError:
     )
 
 
-def damaged_error(path: Path | str) -> DatabaseError:
-    return DatabaseError(
-        f"{path} is damaged (part of the file cannot be read). Nothing was changed in it.",
-        hint="Restore your latest backup of it. To save what is still readable, run "
-        f'sqlite3 "{path}" ".recover" > recovered.sql and ask for help importing it.',
+def damaged_error(path: Path | str) -> NotADatabaseError:
+    return NotADatabaseError(
+        f"{path} cannot be read: part of the file is damaged. Nothing was changed in it.",
+        hint="It is damaged: restore your latest backup of it. To save what is still "
+        f'readable, run: sqlite3 "{path}" .recover > recovered.sql',
     )
 
 

@@ -267,8 +267,8 @@ def send(
                 deadlines.read_capped(response, size_limit)
         except deadlines.TooLarge:
             raise PlatformError(
-                f"{host} sent an answer larger than crisisdesk reads ({size_limit / 2**20:g} MB), so "
-                "it was not read.",
+                f"{host} sent an answer larger than crisisdesk reads "
+                f"({size_limit / 2**20:g} MB), so it was not read.",
                 "This is unusual for the platform; try again later, or check the address.",
             ) from None
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
