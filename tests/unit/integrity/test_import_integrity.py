@@ -28,9 +28,7 @@ def texts(db: Any) -> list[str]:
 # --- 1: different posts dropped as duplicates --------------------------------------------
 
 
-def test_1_a_different_text_under_a_stored_id_is_kept_and_reported(
-    db: Any, tmp_path: Path
-) -> None:
+def test_1_a_different_text_under_a_stored_id_is_kept_and_reported(db: Any, tmp_path: Path) -> None:
     first = write_csv(tmp_path / "a.csv", ["id", "text"], [["1", "Cake was lovely"]])
     second = write_csv(tmp_path / "b.csv", ["id", "text"], [["1", "Food poisoning after your pie"]])
     import_file(db, first)
@@ -43,9 +41,7 @@ def test_1_a_different_text_under_a_stored_id_is_kept_and_reported(
     assert (again.imported, again.duplicates) == (0, 1)
 
 
-def test_1_repeated_ids_inside_one_file_keep_every_different_text(
-    db: Any, tmp_path: Path
-) -> None:
+def test_1_repeated_ids_inside_one_file_keep_every_different_text(db: Any, tmp_path: Path) -> None:
     rows = [["1", "Lovely"], ["1", "Awful, refund please"], ["1", "Lovely"], ["1", "Never again"]]
     report = import_file(db, write_csv(tmp_path / "r.csv", ["id", "text"], rows))
     assert (report.imported, report.duplicates, report.kept_apart) == (3, 1, 2)
