@@ -83,7 +83,7 @@ def add_mastodon(run: Any, url: str, token: bytes) -> tuple[int, str, str]:
 def test_5_6_an_unusable_token_is_refused_when_added_with_a_clear_message(
     run: Any, db_path: Path, memory_keyring: MemoryKeyring, token: bytes, message: str
 ) -> None:
-    code, out, err = add_mastodon(run, "https://m.social", token)
+    code, _out, err = add_mastodon(run, "https://m.social", token)
     assert code == 2 and message in err
     assert "keyring refused" not in err and "Traceback" not in err
     assert (
@@ -148,7 +148,7 @@ def test_7_server_error_text_and_stored_errors_are_escaped(
     )
     assert add_mastodon(run, platform_server.url, b"good-token")[0] == 0
     for argv in (("accounts", "test", "m"), ("sync",), ("accounts", "list")):
-        code, out, err = run(*argv)
+        _code, out, err = run(*argv)
         assert ESC not in out + err and "\x07" not in out + err, argv
     assert "\\u001b" in run("accounts", "list")[1]
 
@@ -217,12 +217,12 @@ def test_12_a_damaged_page_mid_file_is_a_clear_message_and_the_bytes_stay(
     db_path.write_bytes(bytes(data))
     before = db_path.read_bytes()
     for argv in (("mentions", "--limit", "1000"), ("mentions", "--search", "word")):
-        code, out, err = run(*argv)
+        code, _out, err = run(*argv)
         assert code == 2 and "damaged" in err and "backup" in err and "Traceback" not in err
     assert db_path.read_bytes() == before
     # an import whose pages avoid the damage may go in; one that meets it is refused clearly
     words = [[f"word {n} " * 50] for n in range(3000)]
-    code, out, err = run("import", str(write_csv(tmp_path / "w.csv", ["text"], words)))
+    code, _out, err = run("import", str(write_csv(tmp_path / "w.csv", ["text"], words)))
     assert "Traceback" not in err
     if code == 2:
         assert "damaged" in err and db_path.read_bytes() == before
