@@ -27,10 +27,13 @@ __all__ = [
 #: a cell (or NDJSON line / JSON item) longer than this is not a post: the row is skipped.
 #: The longest posts platforms allow are ~63,000 characters (Facebook); 100,000 leaves room.
 MAX_CELL_CHARS = 100_000
-#: the csv module refuses fields over its limit (128 KiB by default). We raise it so a huge cell
-#: is read to its end (keeping the quote state, so the rows after it are read correctly) and
-#: then skipped by the cap above. Beyond this the csv module stops the row itself.
-CSV_FIELD_LIMIT = 256 * 1024 * 1024
+#: a CSV record (a row, with the lines of its quoted cells) longer than this is not handed to
+#: the csv module: :class:`CsvReader` skips to its end itself, keeping the quote state, so a
+#: 200 MB cell (or a quote never closed) costs a few MB of memory, not gigabytes
+MAX_RECORD_CHARS = 4 * MAX_CELL_CHARS
+#: the csv module refuses fields over its limit (128 KiB by default). It is raised above the
+#: longest record the csv module is ever given, so the module never stops a row itself.
+CSV_FIELD_LIMIT = 2 * MAX_RECORD_CHARS
 
 
 def allow_long_csv_fields() -> None:
@@ -188,26 +191,60 @@ class CsvReader(_TextSource):
         self.path = path
         self.delimiter = sniff_delimiter(self._fh.read(_SAMPLE_CHARS))
         self._fh.seek(0)
-        self._reader = csv.reader(self._fh, delimiter=self.delimiter, strict=False)
+        #: (length, lines) of an over-long record skipped by ``_lines`` since the last row
+        self._skipped: tuple[int, int] | None = None
+        self._extra_lines = 0  # physical lines skipped that the csv module did not count
+        self._record_chars = 0  # characters of the record the csv module is reading
+        self._reader = csv.reader(self._lines(), delimiter=self.delimiter, strict=False)
         self.header: list[str] = []
         for row in self._reader:
+            if self._skipped is not None:
+                raise ImportFileError(
+                    f"{_name(path)} starts with a line of {self._skipped[0]:,} characters: "
+                    "not the column names of a CSV file."
+                )
             if any(cell.strip() for cell in row):
                 self.header = unique_header(row)
                 break
         if not self.header:
             raise ImportFileError(f"{_name(path)} has no column names and no rows.")
 
+    def _lines(self) -> Iterator[str]:
+        """The file's lines for the csv module, except an over-long record: that is skipped
+        here (its length noted in ``_skipped``) and the csv module gets a line that ends it."""
+        readline = self._fh.readline
+        limit = MAX_RECORD_CHARS
+        while line := readline(limit):
+            self._record_chars += len(line)
+            if self._record_chars <= limit:
+                yield line
+                continue
+            # the csv module is at the start of a record (nothing of it given yet) or inside
+            # a quoted cell (it asked for another line): skip to the record's end from there
+            inside = self._record_chars > len(line)
+            length, lines = _skip_record(readline, line, self.delimiter, inside)
+            self._skipped = (self._record_chars - len(line) + length, lines)
+            self._extra_lines += lines - 1
+            yield '"\n' if inside else "\n"  # closes the quoted cell and the record
+
     def __iter__(self) -> Iterator[Record | RowProblem]:
         reader, header = self._reader, self.header
         width = len(header)
         while True:
-            line = reader.line_num + 1
+            line = reader.line_num + 1 + self._extra_lines
+            self._record_chars = 0
             try:
                 row = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
                 yield RowProblem(line, f"the row could not be read ({exc})")
+                continue
+            if self._skipped is not None:
+                length, _ = self._skipped
+                self._skipped = None
+                span = reader.line_num + self._extra_lines - line + 1  # physical lines
+                yield RowProblem(line, _too_long_reason(length, span, "row"))
                 continue
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank line
@@ -228,8 +265,51 @@ class CsvReader(_TextSource):
             yield Record(line, fields, fields)
 
 
-def _too_long_reason(length: int, lines: int) -> str:
-    reason = f"a cell is {length:,} characters long, far longer than any post"
+_FIELD_END = {",": re.compile(r"[,\r\n]"), ";": re.compile(r"[;\r\n]"),
+              "\t": re.compile(r"[\t\r\n]"), "|": re.compile(r"[|\r\n]")}  # fmt: skip
+
+
+def _skip_record(readline: Any, text: str, delimiter: str, inside: bool) -> tuple[int, int]:
+    """Read past the end of the CSV record *text* belongs to, as the csv module would parse it
+    (quotes open a cell at its start, "" is a quote inside one; ``strict=False``), a bounded
+    piece at a time. *inside*: *text* starts inside a quoted cell. Returns the characters and
+    physical lines skipped."""
+    field_end = _FIELD_END.get(delimiter) or re.compile(f"[{re.escape(delimiter)}\r\n]")
+    state = "quoted" if inside else "start"
+    length = lines = 0
+    while text:
+        length += len(text)
+        lines += text.count("\n") + text.count("\r") - text.count("\r\n")
+        pos = 0
+        while pos < len(text):
+            if state == "quoted":
+                pos = text.find('"', pos)
+                if pos == -1:
+                    break
+                state, pos = "quote", pos + 1
+            elif state == "quote":  # just after a quote inside a quoted cell
+                char = text[pos]
+                state = "quoted" if char == '"' else "start" if char == delimiter else "field"
+                if char in "\r\n":
+                    return length, lines
+                pos += 1
+            elif state == "start" and text[pos] == '"':
+                state, pos = "quoted", pos + 1
+            else:  # an unquoted cell (or the start of one): up to the delimiter or line end
+                found = field_end.search(text, pos)
+                if found is None:
+                    state = "field"
+                    break
+                if found.group() in "\r\n":
+                    return length, lines
+                state, pos = "start", found.end()
+        text = readline(MAX_RECORD_CHARS)
+    return length, max(lines, 1)
+
+
+def _too_long_reason(length: int, lines: int, what: str = "cell") -> str:
+    reason = f"{'a cell' if what == 'cell' else 'the row'} is {length:,} characters long, far"
+    reason += " longer than any post"
     if lines > 50:
         reason += f" (it runs over {lines:,} lines: probably a quote mark that is never closed)"
     return reason

@@ -219,3 +219,36 @@ def test_json_item_errors_name_the_line_the_item_starts_on(db: Any, tmp_path: Pa
     path.write_text('[\n{"text": "ok"},\n{"text":\n "broken",\n "x": tru}\n]')
     with pytest.raises(ImportFileError, match="starts on line 3, at line 5"):
         import_file(db, path)
+
+
+# --- a 200 MB cell: memory stays bounded ------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM")
+def test_a_200_mb_cell_is_skipped_in_bounded_memory_and_the_rows_after_it_are_read(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "huge.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write('text,author\nbefore,ann\n"')
+        for _ in range(100):  # ~200 MB in one quoted cell, with "" and line breaks in it
+            fh.write(("é" * 1024 + '""\n') * 1024)
+        fh.write('",bob\n"after it, with a\nquoted newline",cy\nlast,dan\n')
+    code = (  # VmHWM: the peak of this process since its exec (ru_maxrss counts the parent's)
+        "import re, sys\n"
+        "from pathlib import Path\n"
+        "from crisisdesk.store import open_database\n"
+        "from crisisdesk.services.importing import import_file\n"
+        "r = import_file(open_database(sys.argv[2]), Path(sys.argv[1]), workers=0)\n"
+        "peak = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
+        "print(r.imported, r.skipped, r.problems[0].line, int(peak) // 1024)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path), str(tmp_path / "db.sqlite3")],
+        capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[3])},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    imported, skipped, line, peak_mb = map(int, done.stdout.split())
+    assert (imported, skipped, line) == (3, 1, 3)
+    assert peak_mb < 300  # it was 1.3 GB
