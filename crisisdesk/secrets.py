@@ -77,7 +77,8 @@ def _secure(backend: KeyringBackend) -> KeyringBackend | None:
     from keyring.backends.chainer import ChainerBackend
 
     if isinstance(backend, ChainerBackend):
-        for member in backend.backends:  # highest priority first
+        members: list[KeyringBackend] = list(backend.backends)  # highest priority first
+        for member in members:
             if _name(member) not in _REFUSED_BACKENDS:
                 return member
         return None

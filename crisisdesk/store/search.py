@@ -157,7 +157,7 @@ def plan_search(text: str, *, prefix_last: bool = True) -> SearchPlan | None:
     unwanted = [p[0] for p in parts if p[0].startswith("NOT ")]
     if wanted:
         # FTS5 wants positive terms first: "a AND b NOT c"
-        match = " AND ".join(wanted) + "".join(" " + p for p in unwanted)
-        return SearchPlan(match, None, tuple(contains), tuple(lacks))
+        expression = " AND ".join(wanted) + "".join(" " + p for p in unwanted)
+        return SearchPlan(expression, None, tuple(contains), tuple(lacks))
     exclude = " OR ".join(p.removeprefix("NOT ") for p in unwanted) or None
     return SearchPlan(None, exclude, tuple(contains), tuple(lacks))
