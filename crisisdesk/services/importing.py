@@ -117,6 +117,12 @@ class ImportReport:
 
 
 def _no_text_column(path: Path, keys: list[str]) -> ImportFileError:
+    if not keys:  # a JSON file whose items are lists, numbers or texts, not objects
+        return ImportFileError(
+            f"{path.name} holds no posts crisisdesk can read: none of its items is an object "
+            "with fields.",
+            hint='Each post should look like {"text": "...", "date": "..."}.',
+        )
     shown = ", ".join(f'"{k}"' for k in keys[:12]) + (", ..." if len(keys) > 12 else "")
     return ImportFileError(
         f"{path.name} has no column with the text of the posts (its columns: {shown or 'none'}).",

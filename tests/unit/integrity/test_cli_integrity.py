@@ -267,9 +267,10 @@ def test_13_read_only_detection_on_the_connection_level(
 # --- 14: the program named once ---------------------------------------------------------------
 
 
-def test_14_a_search_error_names_the_program_once(run: Any, db_path: Path) -> None:
-    code, _, err = run("mentions", "--search", '"unclosed')
-    assert code == 2 and err.count("crisisdesk") == 1
+def test_14_a_message_names_the_program_once(run: Any, db_path: Path) -> None:
+    # "crisisdesk could not understand that search." was printed as "crisisdesk: crisisdesk ..."
+    code, _, err = run("accounts", "add", "myspace", "--name", "x")
+    assert code == 2 and "crisisdesk: crisisdesk" not in err and err.startswith("crisisdesk: ")
 
 
 # --- 17: broken pipes ------------------------------------------------------------------------
