@@ -76,8 +76,7 @@ def plan_search(text: str, *, prefix_last: bool = True) -> SearchPlan | None:
     tokens = list(_TOKEN.finditer(text))
     if sum(match.group(2) != "OR" for match in tokens) > MAX_TERMS:
         raise SearchSyntaxError(
-            f"The search has more than {MAX_TERMS} words; a search can hold at most "
-            f"{MAX_TERMS}.",
+            f"The search has more than {MAX_TERMS} words; a search can hold at most {MAX_TERMS}.",
             hint="Search for the few words that matter most.",
         )
     for index, match in enumerate(tokens):
