@@ -80,10 +80,24 @@ def damaged_error(path: Path | str) -> NotADatabaseError:
     )
 
 
+# SQLite's primary result codes (sqlite3 errors carry them as ``sqlite_errorcode``)
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _NOTADB = 5, 6, 8, 10, 11, 13, 26
+
+
+def _code(exc: BaseException) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None  # extended code -> primary
+
+
 def is_busy(exc: BaseException) -> bool:
     """Whether *exc* is SQLite giving up on the lock another connection holds."""
-    text = str(exc).lower()
-    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = _code(exc)
+    if code is not None:
+        return code in (_BUSY, _LOCKED)
+    text = str(exc).lower()  # raised without a code (sqlite_utils re-raises some)
+    return "locked" in text or "busy" in text
 
 
 def database_file(db: sqlite_utils.Database) -> str:
@@ -95,17 +109,18 @@ def database_file(db: sqlite_utils.Database) -> str:
 def explain_error(exc: sqlite3.DatabaseError, path: Path | str) -> DatabaseError | None:
     """The owner's message for a database error they can act on; None for a bug."""
     text = str(exc).lower()
+    code = _code(exc)
     if is_busy(exc):
         return busy_error()
-    if "readonly" in text or "read-only" in text:
+    if code == _READONLY or "readonly" in text:
         return read_only_error(path)
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
+    if code in (_CORRUPT, _NOTADB) or "malformed" in text or "not a database" in text:
         return damaged_error(path)
-    if "disk is full" in text or "database or disk is full" in text:
+    if code == _FULL or "disk is full" in text:
         return DatabaseError(
             "The disk is full, so nothing was changed.", hint="Free some disk space and try again."
         )
-    if "disk i/o error" in text:
+    if code == _IOERR or "disk i/o error" in text:
         return DatabaseError(
             f"{path} could not be read or written (a disk error). Nothing was changed.",
             hint="Check the disk (and that it is still connected), then try again.",
