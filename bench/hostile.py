@@ -153,9 +153,11 @@ def no_invented_dates(r: Run) -> str | None:
 
 
 def day_month_order(r: Run) -> str | None:
-    r.cli("import", str(r.file("o.csv", "text,date\nb,13/2/2026\nc,1/2/2026\nd,2/1/2026\n")))
-    got = [d[:10] for d in r.dates()]
-    return None if got == ["2026-01-02", "2026-02-01", "2026-02-13"] else f"dates {got}"
+    r.cli("import", str(r.file("o.csv", "text,date\nb,13/2/2026\nc,1/2/2026\nd,3/1/2026\n")))
+    with sqlite3.connect(r.db) as conn:
+        got = dict(conn.execute("SELECT text, substr(created_at, 1, 10) FROM mentions"))
+    want = {"b": "2026-02-13", "c": "2026-02-01", "d": "2026-01-03"}
+    return None if got == want else f"dates {got}"
 
 
 def one_bad_byte(r: Run) -> str | None:
