@@ -350,7 +350,8 @@ def deep_json(r: Run) -> str | None:
 def json_arrays_as_json(r: Run) -> str | None:
     for content in ("[[[" + "1," * 50_000 + "1]]]", '[1,"x",{"text":"ok"}]'):
         done = r.cli("import", str(r.file("j.json", content)))
-        if no_traceback(done) or "CSV" in done.stdout or len(done.stdout + done.stderr) > 2000:
+        said = done.stdout + done.stderr
+        if no_traceback(done) or "CSV" in said or "column" in said or len(said) > 2000:
             return f"read as CSV or long output ({len(done.stdout + done.stderr)} chars)"
     return None
 
