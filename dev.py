@@ -40,6 +40,15 @@ QT_SYSTEM_LIBS = {
 }
 
 
+# programs the real-keyring test runs (GNOME Keyring's Secret Service in a private D-Bus
+# session, tests/unit/integrity/test_real_keyring.py): program -> Debian package; `test` installs
+# them when missing and we are root, otherwise the test is skipped with the reason
+KEYRING_TEST_PROGRAMS = {
+    "dbus-run-session": "dbus-daemon",
+    "gnome-keyring-daemon": "gnome-keyring",
+}
+
+
 def venv_python() -> Path:
     if os.name == "nt":
         return VENV / "Scripts" / "python.exe"
@@ -98,11 +107,14 @@ def write_stamp(extras: str) -> None:
     stamp.write_text(f"{_pyproject_digest()} {','.join(sorted(have))}")
 
 
-def ensure_qt_system_libs() -> None:
-    """On a bare Debian/Ubuntu (CI), install the few shared libraries Qt loads."""
+def ensure_qt_system_libs(*, for_tests: bool = False) -> None:
+    """On a bare Debian/Ubuntu (CI), install the few shared libraries Qt loads (and, for the
+    tests, the programs of the real-keyring test)."""
     if not sys.platform.startswith("linux") or shutil.which("apt-get") is None:
         return
     missing = [pkg for lib, pkg in QT_SYSTEM_LIBS.items() if ctypes.util.find_library(lib) is None]
+    if for_tests:
+        missing += [p for prog, p in KEYRING_TEST_PROGRAMS.items() if shutil.which(prog) is None]
     if not missing:
         return
     if os.geteuid() != 0:
@@ -176,7 +188,7 @@ def main(argv: list[str]) -> int:
     py = ensure_venv("dev")
     if command == "check":
         return lint(py)
-    ensure_qt_system_libs()
+    ensure_qt_system_libs(for_tests=True)
     # pytest's exit code 5 ("no tests ran") is a failure here, like any other non-zero code
     code = sh(py, "-m", "pytest", *rest)
     if code != 0:

@@ -66,12 +66,23 @@ def _name(backend: KeyringBackend) -> str:
 
 
 def _usable(backend: KeyringBackend) -> bool:
+    return _secure(backend) is not None
+
+
+def _secure(backend: KeyringBackend) -> KeyringBackend | None:
+    """The backend to use: *backend* itself, or for a chain (keyring's ChainerBackend, chosen
+    when several backends are installed: e.g. GNOME Keyring with keyrings.alt beside it, as
+    Debian desktops ship) its best secure member. A plaintext or null member is left out, so
+    nothing is ever written to it or read from it."""
     from keyring.backends.chainer import ChainerBackend
 
     if isinstance(backend, ChainerBackend):
-        chained = list(backend.backends)
-        return bool(chained) and all(_usable(b) for b in chained)
-    return _name(backend) not in _REFUSED_BACKENDS
+        members: list[KeyringBackend] = list(backend.backends)  # highest priority first
+        for member in members:
+            if _name(member) not in _REFUSED_BACKENDS:
+                return member
+        return None
+    return None if _name(backend) in _REFUSED_BACKENDS else backend
 
 
 def _no_keyring() -> CredentialError:
@@ -88,9 +99,10 @@ def _backend() -> KeyringBackend:
     except Exception as exc:  # a broken keyring configuration file or plugin
         log.warning("keyring backend could not be loaded: %s", type(exc).__name__)
         raise _no_keyring() from None
-    if not _usable(backend):
+    secure = _secure(backend)
+    if secure is None:
         raise _no_keyring()
-    return backend
+    return secure
 
 
 def require_keyring() -> None:
@@ -121,6 +133,50 @@ def _failure(action: str, exc: BaseException) -> CredentialError:
         f"The system keyring refused to {action} the credential ({type(exc).__name__}).",
         hint=how_to_fix(),
     )
+
+
+def check_secret_value(value: str, what: str, *, ascii_only: bool = True) -> None:
+    """Refuse a value that cannot be a working secret, with a message that never shows any
+    part of it: a byte-order mark or UTF-16 text (a token file saved by Notepad or
+    PowerShell), NULs, line breaks and other control characters, and (for *ascii_only*
+    values: tokens sent in HTTP headers) anything outside printable ASCII."""
+    if "\ufeff" in value or "\ufffe" in value:
+        raise CredentialError(
+            f"The {what} starts with a byte-order mark (an invisible marker some editors add), "
+            "so it cannot be a working value. Nothing was saved.",
+            hint="Copy the value itself, or save the file as UTF-8 without BOM, and try again.",
+        )
+    if "\x00" in value:
+        raise CredentialError(
+            f"The {what} looks like UTF-16 text (it has empty characters in it), which a "
+            "token never is. Nothing was saved.",
+            hint="Save the file as UTF-8 (Notepad: Save As › Encoding UTF-8), or paste the value.",
+        )
+    if any(not ch.isprintable() for ch in value):
+        raise CredentialError(
+            f"The {what} has a line break or another invisible character in it. Nothing was saved.",
+            hint="Give the value on one line, exactly as the platform shows it.",
+        )
+    if ascii_only and not value.isascii():
+        raise CredentialError(
+            f"The {what} has characters a token never has (letters with accents, curly quotes "
+            "or other non-ASCII characters). Nothing was saved.",
+            hint="Copy the token again from the platform's page, without the text around it.",
+        )
+
+
+def decode_input(data: bytes, what: str) -> str:
+    """Text piped in as a secret (``accounts add`` reading stdin), refusing UTF-16 and
+    non-UTF-8 bytes with a clear message (never with the keyring blamed for them)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        check_secret_value("\x00", what)  # the UTF-16 message
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CredentialError(
+            f"The {what} given on standard input is not UTF-8 text. Nothing was saved.",
+            hint="Save the file as UTF-8, or type the value at the hidden prompt.",
+        ) from None
 
 
 def set_secret(key: str, value: str) -> None:

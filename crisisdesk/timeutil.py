@@ -86,6 +86,10 @@ def _zone(name: str | None, offset: int | None) -> tzinfo | None:
     return zone
 
 
+#: the zone hook for dateutil (offsets and RFC 2822 names; an unknown name is an error)
+zone_of = _zone
+
+
 def _from_epoch(seconds: float) -> datetime:
     if seconds > 1e11:  # milliseconds, as many exports write them
         seconds /= 1000.0

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from crisisdesk import __version__, paths
 from crisisdesk.cli import accounts, demo, importing, insight, mentions, plan, tone
-from crisisdesk.cli.common import ClientFactory, Context, Handler
+from crisisdesk.cli.common import ClientFactory, Context, Handler, discard_stdout, say
 from crisisdesk.errors import CrisisdeskError
 
 __all__ = ["build_parser", "main"]
@@ -60,12 +61,40 @@ def main(argv: Sequence[str] | None = None, *, client_factory: ClientFactory | N
             from crisisdesk.app import run_gui
 
             return int(run_gui(paths.database_path(args.db)))
-        return handler(args, ctx)
+        code = handler(args, ctx)
+        _flush_stdout()
+        return code
     except CrisisdeskError as exc:
-        print(f"crisisdesk: {exc.user_text()}", file=sys.stderr)
+        _error(exc)
         return 2
+    except sqlite3.DatabaseError as exc:
+        from crisisdesk.store.db import explain_error
+
+        known = explain_error(exc, ctx.db_path())
+        if known is None:
+            raise
+        _error(known)
+        return 2
+    except BrokenPipeError:  # a write to stdout outside say() (a library's print)
+        discard_stdout()
+        return 0
     except KeyboardInterrupt:
-        print("crisisdesk: interrupted", file=sys.stderr)
+        say("crisisdesk: interrupted", err=True)
         return 130
     finally:
         ctx.close()
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        discard_stdout()
+
+
+def _error(exc: CrisisdeskError) -> None:
+    text = exc.user_text()
+    # "crisisdesk could not understand..." after the "crisisdesk: " prefix names it only once
+    if text.startswith("crisisdesk "):
+        text = text[len("crisisdesk ") :]
+    say(f"crisisdesk: {text}", err=True)

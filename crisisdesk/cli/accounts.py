@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from crisisdesk import secrets
-from crisisdesk.cli.common import NO_ACCOUNTS_TEXT, Context, Handler, add_json_flag
+from crisisdesk.cli.common import NO_ACCOUNTS_TEXT, Context, Handler, add_json_flag, say
 from crisisdesk.errors import CrisisdeskError, OfflineError, SourceError
 from crisisdesk.services import accounts as account_setup
 from crisisdesk.sources.platforms.registry import PLATFORMS, PlatformInfo
@@ -31,7 +31,13 @@ def _read_secret_values(info: PlatformInfo) -> dict[str, str]:
     fields = info.secret_fields
     if sys.stdin is not None and sys.stdin.isatty():
         return {f.key: getpass.getpass(f"{f.prompt} (hidden): ") for f in fields}
-    lines = [] if sys.stdin is None else sys.stdin.read().splitlines()
+    if sys.stdin is None:
+        lines: list[str] = []
+    else:  # bytes: a UTF-16 or non-UTF-8 token file gets its own message, not a traceback
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        if isinstance(data, bytes):
+            data = secrets.decode_input(data, "value given on standard input")
+        lines = data.splitlines()
     return account_setup.secret_values_from_lines(info, lines)
 
 
@@ -54,10 +60,10 @@ def cmd_accounts_add(args: argparse.Namespace, ctx: Context) -> int:
     values = _read_secret_values(info) if info.secret_fields else {}
     account = account_setup.add_account(db, draft, values)
     where = account.handle or account.base_url or ""
-    print(f"Added {info.label} account '{account.name}' {where}".rstrip() + ".")
+    say(f"Added {info.label} account '{account.name}' {where}".rstrip() + ".")
     if info.secret_fields:
-        print("Its credential is in your system keyring. Check it with:")
-        print(f"  crisisdesk accounts test {account.name}")
+        say("Its credential is in your system keyring. Check it with:")
+        say(f"  crisisdesk accounts test {account.name}")
     return 0
 
 
@@ -65,7 +71,7 @@ def cmd_accounts_list(args: argparse.Namespace, ctx: Context) -> int:
     rows = accounts.list_all(ctx.db)
     if args.json:
         for a in rows:
-            print(
+            say(
                 json.dumps(
                     {
                         "name": a.name,
@@ -81,14 +87,14 @@ def cmd_accounts_list(args: argparse.Namespace, ctx: Context) -> int:
             )
         return 0
     if not rows:
-        print(NO_ACCOUNTS_TEXT, file=sys.stderr)
+        say(NO_ACCOUNTS_TEXT, err=True)
         return 0
     for a in rows:
         where = a.handle or a.base_url or ""
         synced = f"last sync {a.last_sync_at}" if a.last_sync_at else "never synced"
-        print(f"{a.name:<20} {a.platform:<9} {where:<32} {synced}")
+        say(f"{a.name:<20} {a.platform:<9} {where:<32} {synced}")
         if a.last_error:
-            print(f"{'':<20} last error: {' '.join(a.last_error.split())}")
+            say(f"{'':<20} last error: {' '.join(a.last_error.split())}")
     return 0
 
 
@@ -109,15 +115,15 @@ def cmd_accounts_remove(args: argparse.Namespace, ctx: Context) -> int:
         f"Remove the {account.platform} account '{account.name}' and its stored credential?"
         " Its mentions stay."
     ):
-        print("Nothing removed.")
+        say("Nothing removed.")
         return 0
     removal = account_setup.remove_account(db, account.name)
-    print(f"Removed account '{account.name}'. Its mentions are still in the inbox.")
+    say(f"Removed account '{account.name}'. Its mentions are still in the inbox.")
     if removal.keyring_warning:
-        print(
+        say(
             "warning: the credential could not be removed from the system keyring: "
             f"{removal.keyring_warning}",
-            file=sys.stderr,
+            err=True,
         )
     return 0
 
@@ -130,12 +136,12 @@ def cmd_accounts_test(args: argparse.Namespace, ctx: Context) -> int:
     try:
         who = check_account(db, account.name, client_factory=ctx.clients())
     except OfflineError:
-        print(f"{account.name}: {OFFLINE_ADVICE}", file=sys.stderr)
+        say(f"{account.name}: {OFFLINE_ADVICE}", err=True)
         return 1
     except SourceError as exc:
-        print(f"{account.name}: the check failed. {exc.user_text()}", file=sys.stderr)
+        say(f"{account.name}: the check failed. {exc.user_text()}", err=True)
         return 1
-    print(f"{account.name}: OK, signed in as {who}.")
+    say(f"{account.name}: OK, signed in as {who}.")
     return 0
 
 
@@ -144,21 +150,21 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
 
     db = ctx.db
     if not args.names and not accounts.list_all(db):
-        print(NO_ACCOUNTS_TEXT, file=sys.stderr)
+        say(NO_ACCOUNTS_TEXT, err=True)
         return 0
     results = sync_accounts(db, args.names or None, client_factory=ctx.clients())
     for r in results:
         if r.error is None:
-            print(f"{r.name} ({r.platform}): {r.new} new, {r.updated} updated")
+            say(f"{r.name} ({r.platform}): {r.new} new, {r.updated} updated")
             for note in (*r.notes, r.warning):
                 if note:
-                    print(f"{r.name} ({r.platform}): {note}", file=sys.stderr)
+                    say(f"{r.name} ({r.platform}): {note}", err=True)
         elif r.offline:
-            print(f"{r.name} ({r.platform}): offline", file=sys.stderr)
+            say(f"{r.name} ({r.platform}): offline", err=True)
         else:
-            print(f"{r.name} ({r.platform}): failed. {r.error}", file=sys.stderr)
+            say(f"{r.name} ({r.platform}): failed. {r.error}", err=True)
     if results and all(r.offline for r in results):
-        print(OFFLINE_ADVICE, file=sys.stderr)
+        say(OFFLINE_ADVICE, err=True)
     return 1 if any(r.error for r in results) else 0
 
 

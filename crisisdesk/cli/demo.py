@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from crisisdesk.cli.common import Context
+from crisisdesk.cli.common import Context, say
 
 
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     from crisisdesk.demo import load_demo
 
     report = load_demo(ctx.db, count=args.count, seed=args.seed)
-    print(report.summary_text())
+    say(report.summary_text())
     return 0
 
 

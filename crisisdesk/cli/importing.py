@@ -6,11 +6,10 @@ Exit codes: 0 every file fully imported, 1 some rows or files skipped, 2 no file
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from crisisdesk.cli.common import Context
+from crisisdesk.cli.common import Context, say
 from crisisdesk.errors import CrisisdeskError
 
 
@@ -24,13 +23,13 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             report = import_file(db, Path(name), source_default=args.source)
         except CrisisdeskError as exc:
             failed += 1
-            print(f"{name}: {exc.user_text()}", file=sys.stderr)
+            say(f"{name}: {exc.user_text()}", err=True)
             continue
-        print(report.summary_text())
+        say(report.summary_text())
         for warning in report.warnings:
-            print(f"  warning: {warning}")
+            say(f"  warning: {warning}")
         for problem in report.problems:
-            print(f"  line {problem.line}: {problem.reason}")
+            say(f"  line {problem.line}: {problem.reason}")
         if report.skipped:
             partial += 1
     if failed == len(args.files):

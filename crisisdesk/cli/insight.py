@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from crisisdesk.cli.common import Context, add_json_flag, date_arg
+from crisisdesk.cli.common import Context, add_json_flag, date_arg, say
 from crisisdesk.errors import CrisisdeskError
 
 
@@ -26,17 +25,17 @@ def cmd_spikes(args: argparse.Namespace, ctx: Context) -> int:
     found = insight.find_spikes(ctx.db, since=_utc(args.since))
     for spike in found:
         if args.json:
-            print(json.dumps(insight.spike_detail(spike)))
+            say(json.dumps(insight.spike_detail(spike)))
             continue
         ids = ", ".join(f"#{i}" for i in spike.mention_ids[:8])
         more = len(spike.mention_ids) - 8
-        print(f"{spike.metric.heading}: {insight.spike_summary(spike)}")
-        print(
+        say(f"{spike.metric.heading}: {insight.spike_summary(spike)}")
+        say(
             f"    score {spike.score:g}; driven by {ids}"
             + (f" and {more} more" if more > 0 else "")
         )
     if not found and not args.json:
-        print("No spikes: nothing rose faster than usual.", file=sys.stderr)
+        say("No spikes: nothing rose faster than usual.", err=True)
     return 0
 
 
@@ -58,7 +57,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
         )
     data = insight.report_data(ctx.db, since, until)
     write_report(data, output)
-    print(f"Wrote the post-crisis report to {output}")
+    say(f"Wrote the post-crisis report to {output}")
     return 0
 
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from crisisdesk.cli.common import Context, add_json_flag, date_arg, positive_int, printable
+from crisisdesk.cli.common import Context, add_json_flag, date_arg, positive_int, printable, say
 from crisisdesk.domain import Sentiment, Status
 
 #: how wide the text column of the plain listing is
@@ -71,21 +71,21 @@ def cmd_mentions(args: argparse.Namespace, ctx: Context) -> int:
         for m in rows:
             data = m.to_json()
             data["complaint_by"] = "owner" if m.id in owner else "recogniser"
-            print(json.dumps(data, ensure_ascii=False))
+            say(json.dumps(data, ensure_ascii=False))
         return 0
     if not rows:
         if overview.is_empty(ctx.db):
-            print(
+            say(
                 "The database has no mentions yet. Try `crisisdesk demo` for a sample "
                 "backlash, or `crisisdesk import FILE` for a CSV or JSON export.",
-                file=sys.stderr,
+                err=True,
             )
         else:
-            print("No mentions match.", file=sys.stderr)
+            say("No mentions match.", err=True)
         return 0
     handles = [f"@{printable(m.author_handle)}" for m in rows]
     width = max(len("AUTHOR"), *(len(h) for h in handles))
-    print(
+    say(
         "{:>7} {:>3} {:<9} {:<9} {:<8} {:<16} {:<9} {:<{w}} {}".format(
             *HEADER, "AUTHOR", "TEXT", w=width
         )
@@ -95,7 +95,7 @@ def cmd_mentions(args: argparse.Namespace, ctx: Context) -> int:
         if len(text) > TEXT_WIDTH:
             text = text[: TEXT_WIDTH - 1] + "…"
         complaint = "complaint" if m.complaint else ""
-        print(
+        say(
             f"{m.id:>7} {m.priority:>3} {m.label:<9} {complaint:<9} {m.status:<8} "
             f"{m.created_at[:16]:<16} {m.source:<9} {handle:<{width}} {text}"
         )
@@ -130,7 +130,7 @@ def cmd_analyze(args: argparse.Namespace, ctx: Context) -> int:
         }
         if args.explain:
             data["reasons"] = explain(text, result.cues) if result.complaint else []
-        print(json.dumps(data, ensure_ascii=False), flush=not args.text)  # streams as it goes
+        say(json.dumps(data, ensure_ascii=False), flush=not args.text)  # streams as it goes
     return 0
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from crisisdesk.cli.common import Context, add_json_flag, printable
+from crisisdesk.cli.common import Context, add_json_flag, printable, say
 from crisisdesk.errors import CrisisdeskError
 
 FORMATS = ("pdf", "html", "md", "json")
@@ -81,8 +81,8 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
 
     found = plans.list_plans(ctx.db)
     if not found and not args.json:
-        print("No plans yet. The app's Plan page starts you with a default plan, or import one:")
-        print("  crisisdesk plan import FILE.json")
+        say("No plans yet. The app's Plan page starts you with a default plan, or import one:")
+        say("  crisisdesk plan import FILE.json")
         return 0
     for plan in found:
         progress = plan_views.plan_progress(ctx.db, plan.id)
@@ -96,11 +96,11 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
                 "total": progress.total,
                 "updated_at": plan.updated_at,
             }
-            print(json.dumps(row, ensure_ascii=False))
+            say(json.dumps(row, ensure_ascii=False))
         else:
             mark = "* " if plan.active else "  "
             state = "  (active)" if plan.active else ""
-            print(f"{mark}{printable(plan.name)}  {progress.text()}{state}")
+            say(f"{mark}{printable(plan.name)}  {progress.text()}{state}")
     return 0
 
 
@@ -112,7 +112,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     output = Path(args.output)
     if args.format == "json":
         plan_json.write_file(doc, output)
-        print(f'Saved "{printable(doc.name)}" to {output}.')
+        say(f'Saved "{printable(doc.name)}" to {output}.')
         return 0
     active_since = None
     if plan is not None and plan.activated_at:
@@ -123,13 +123,13 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
         from crisisdesk.export import plan_pdf
 
         pages = plan_pdf.write_pdf(doc, output, title, Paper(args.paper))
-        print(f'Saved "{printable(doc.name)}" to {output} ({pages} pages, {args.paper.upper()}).')
+        say(f'Saved "{printable(doc.name)}" to {output} ({pages} pages, {args.paper.upper()}).')
         return 0
     from crisisdesk.export import plan_text
 
     text = (plan_text.to_html if args.format == "html" else plan_text.to_markdown)(doc, title)
     plan_json.write_text(output, text)
-    print(f'Saved "{printable(doc.name)}" to {output}.')
+    say(f'Saved "{printable(doc.name)}" to {output}.')
     return 0
 
 
@@ -141,7 +141,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     plan = plans.get_plan(ctx.db, plan_id)
     assert plan is not None
     count = len(plans.items(ctx.db, plan_id))
-    print(f'Imported the plan "{printable(plan.name)}" ({count} rows).')
+    say(f'Imported the plan "{printable(plan.name)}" ({count} rows).')
     return 0
 
 

@@ -13,7 +13,7 @@ import json
 import sys
 from typing import Any
 
-from crisisdesk.cli.common import Context, positive_int, printable
+from crisisdesk.cli.common import Context, positive_int, printable, say
 from crisisdesk.domain import Platform
 from crisisdesk.errors import CrisisdeskError
 
@@ -63,20 +63,20 @@ def cmd_tone(args: argparse.Namespace, ctx: Context) -> int:
         own_contacts=tuple(args.contact or ()),
     )  # fmt: skip
     if args.json:
-        print(json.dumps(report_json(report), ensure_ascii=False))
+        say(json.dumps(report_json(report), ensure_ascii=False))
         return 0
     limit = f"/{report.length.limit}" if report.length.limit else ""
-    print(f"Score {report.score}/100 · length {report.length.used}{limit}")
+    say(f"Score {report.score}/100 · length {report.length.used}{limit}")
     if not report.findings:
-        print("No findings.")
+        say("No findings.")
     for f in report.findings:
-        print(f"{f.severity:<5}  {f.code:<14} {_quote(text, f.start, f.end)}")
-        print(f"       {f.message}")
-        print(f"       → {f.suggestion}")
+        say(f"{f.severity:<5}  {f.code:<14} {_quote(text, f.start, f.end)}")
+        say(f"       {f.message}")
+        say(f"       → {f.suggestion}")
     if report.strengths:
-        print("Strengths:")
+        say("Strengths:")
         for s in report.strengths:
-            print(f"  {s.code:<16} {_quote(text, s.start, s.end)}  {s.message}")
+            say(f"  {s.code:<16} {_quote(text, s.start, s.end)}  {s.message}")
     return 0
 
 

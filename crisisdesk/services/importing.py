@@ -5,6 +5,12 @@ unreadable, a crash) none do. Re-importing a file adds nothing, because every ro
 ``(source, external_id)``: the file's id column, or a hash of source, author, date and text.
 Rows with errors are skipped and reported with their line number and the reason.
 
+Identity: a row is a duplicate only when a stored mention has its source, its id *and its
+text*. A file's id is only unique within what that export calls one source, and two different
+texts are never one mention: a row whose id is taken by a different text is kept as its own
+mention, with the id ``<id>~<fingerprint of the text>`` (stable, so a re-import still adds
+nothing), and the report says so.
+
 Reading and storing happen in this process: each record becomes a ``NewMention`` and its
 ``ScoreInput`` (``sources/files/rows.py``); scoring (``analysis.scoring``: sentiment, complaint
 cues, priority) runs in worker processes for big files, overlapping with storage (see
@@ -14,6 +20,8 @@ cues, priority) runs in worker processes for big files, overlapping with storage
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import os
 import sqlite3
 from collections import deque
@@ -33,6 +41,7 @@ from crisisdesk.services import complaint_learning
 from crisisdesk.services.scoring_pool import InlineScorer, PoolScorer, Scorer
 from crisisdesk.sources.files import formats as fileformats
 from crisisdesk.sources.files.formats import Record, RowProblem
+from crisisdesk.sources.files.inputs import seekable_file
 from crisisdesk.sources.files.rows import (
     FIELD_NAMES,
     RowContext,
@@ -42,6 +51,7 @@ from crisisdesk.sources.files.rows import (
     resolve_columns,
 )
 from crisisdesk.store import bulk
+from crisisdesk.store.db import busy_error, database_file, explain_error, is_busy
 from crisisdesk.timeutil import now_utc, to_iso
 
 __all__ = ["ImportReport", "RowProblem", "import_file"]
@@ -72,6 +82,9 @@ class ImportReport:
     imported: int = 0
     duplicates: int = 0
     skipped: int = 0
+    #: rows kept as their own mention although their id was taken by a different text
+    kept_apart: int = 0
+    kept_apart_ids: list[str] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)  # skipped rows, by line
     columns: dict[str, str] = field(default_factory=dict)  # our field -> the file's column
     warnings: list[str] = field(default_factory=list)
@@ -88,6 +101,13 @@ class ImportReport:
             f"{'duplicate' if self.duplicates == 1 else 'duplicates'} (already stored), "
             f"{self.skipped:,} skipped ({', '.join(how)})."
         )
+        if self.kept_apart:
+            ids = ", ".join(self.kept_apart_ids) + (", ..." if self.kept_apart > 5 else "")
+            text += (
+                f"\n{self.kept_apart:,} {'row has' if self.kept_apart == 1 else 'rows have'} the "
+                f"id of a different post (ids {ids}): kept as separate mentions, never merged."
+                " Duplicates are rows whose id and text are both stored already."
+            )
         if self.columns:
             used = ", ".join(
                 f'"{column}" → {FIELD_NAMES.get(ours, ours)}'
@@ -98,6 +118,12 @@ class ImportReport:
 
 
 def _no_text_column(path: Path, keys: list[str]) -> ImportFileError:
+    if not keys:  # a JSON file whose items are lists, numbers or texts, not objects
+        return ImportFileError(
+            f"{path.name} holds no posts crisisdesk can read: none of its items is an object "
+            "with fields.",
+            hint='Each post should look like {"text": "...", "date": "..."}.',
+        )
     shown = ", ".join(f'"{k}"' for k in keys[:12]) + (", ..." if len(keys) > 12 else "")
     return ImportFileError(
         f"{path.name} has no column with the text of the posts (its columns: {shown or 'none'}).",
@@ -165,12 +191,15 @@ def _batches(
     for item in reader:
         seen += 1
         if isinstance(item, Record):
+            ctx.line = item.line
             try:
                 mention, score_input = prepare_row(
                     item.fields, item.raw, mapper.keys(item.fields), ctx
                 )
             except RowError as exc:
                 item = RowProblem(item.line, str(exc))
+            except RecursionError:  # kept as raw JSON: nested too deep to write back
+                item = RowProblem(item.line, "it is nested deeper than any post")
             else:
                 new.append(mention)
                 inputs.append(score_input)
@@ -192,7 +221,43 @@ def _store(
         raise RuntimeError("scoring returned a different number of results than it was given")
     counts = inserter.insert_new(batch.mentions, scores)
     report.imported += counts.inserted
-    report.duplicates += counts.duplicates
+    if counts.duplicates:
+        _keep_different_texts(inserter, batch, scores, report, counts.duplicates)
+
+
+def _keep_different_texts(
+    inserter: bulk.BulkInserter,
+    batch: _Batch,
+    scores: list[Scores],
+    report: ImportReport,
+    duplicates: int,
+) -> None:
+    """Rows whose (source, id) was taken, by a stored mention or an earlier row: those with a
+    different text are stored under ``id~fingerprint``; the rest are real duplicates."""
+    stored = inserter.stored_texts([(m.source, m.external_id) for m in batch.mentions])
+    apart: list[NewMention] = []
+    apart_scores: list[Scores] = []
+    for mention, score in zip(batch.mentions, scores, strict=True):
+        text = stored.get((mention.source, mention.external_id))
+        if text is not None and text != mention.text:
+            apart.append(dataclasses.replace(mention, external_id=_apart_id(mention)))
+            apart_scores.append(score)
+    if not apart:
+        report.duplicates += duplicates
+        return
+    counts = inserter.insert_new(apart, apart_scores)
+    report.imported += counts.inserted
+    report.duplicates += duplicates - len(apart) + counts.duplicates
+    report.kept_apart += counts.inserted
+    for mention in apart:
+        shown = mention.external_id.rpartition("~")[0][:40]
+        if len(report.kept_apart_ids) < 5 and shown not in report.kept_apart_ids:
+            report.kept_apart_ids.append(shown)
+
+
+def _apart_id(mention: NewMention) -> str:
+    fingerprint = hashlib.blake2b(mention.text.encode("utf-8", "surrogatepass"), digest_size=5)
+    return f"{mention.external_id}~{fingerprint.hexdigest()}"
 
 
 def import_file(
@@ -215,7 +280,21 @@ def import_file(
     ``workers`` processes score big files (default: one per CPU, at most
     :data:`MAX_DEFAULT_WORKERS`; 0 or 1 scores in-process).
     """
-    path = Path(path)
+    given = Path(path)
+    with seekable_file(given) as readable:  # a pipe is read once, into a temporary file
+        report = _import_file(db, readable, source_default, progress, workers, columns)
+    report.path = given
+    return report
+
+
+def _import_file(
+    db: sqlite_utils.Database,
+    path: Path,
+    source_default: str,
+    progress: Progress | None,
+    workers: int | None,
+    columns: Mapping[str, str] | None,
+) -> ImportReport:
     encoding, warnings = fileformats.detect_encoding(path)
     fmt = fileformats.detect_format(path, encoding)
     try:
@@ -250,7 +329,7 @@ def import_file(
 
         tick(0)
         complaint_learning.install(db)  # judge complaints as this owner taught (issue 10)
-        with _database_errors(path), _big_cache(db), db.atomic():
+        with _database_errors(path, db), _big_cache(db), db.atomic():
             with bulk.bulk_insert(db) as inserter:
                 batches = _batches(reader, mapper, report, ctx)
                 _run(inserter, batches, report, tick, workers, mapper)
@@ -277,24 +356,18 @@ def file_columns(path: Path) -> list[str]:
 
 
 @contextlib.contextmanager
-def _database_errors(path: Path) -> Iterator[None]:
-    """The database refusing the write (another program holds it, a full disk) is something an
-    owner can fix: say so. Everything was rolled back by then."""
+def _database_errors(path: Path, db: sqlite_utils.Database) -> Iterator[None]:
+    """The database refusing the write (another program holds it, a full disk, a read-only or
+    damaged file) is something an owner can fix: say so. Everything was rolled back by then."""
     try:
         yield
-    except sqlite3.OperationalError as exc:
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
-            raise DatabaseError(
-                f"Nothing from {path.name} was stored: the database is busy with another change.",
-                hint="Wait for the sync or other import to finish, then import again.",
-            ) from exc
-        if "full" in text:
-            raise DatabaseError(
-                f"Nothing from {path.name} was stored: the disk is full.",
-                hint="Free some disk space, then import again.",
-            ) from exc
-        raise
+    except sqlite3.DatabaseError as exc:
+        known = explain_error(exc, database_file(db))
+        if known is None:
+            raise
+        if is_busy(exc):
+            raise busy_error(f"Nothing from {path.name} was stored", "import again") from exc
+        raise DatabaseError(f"Nothing from {path.name} was stored. {known}", known.hint) from exc
 
 
 @contextlib.contextmanager
@@ -384,6 +457,23 @@ def _finish_warnings(report: ImportReport, ctx: RowContext) -> None:
     if ctx.dated_by_import:
         report.warnings.append(
             "The file has no date column, so its mentions are dated with the time of import."
+        )
+    if ctx.bad_counts:
+        report.warnings.append(
+            f"{ctx.bad_counts:,} {'count was' if ctx.bad_counts == 1 else 'counts were'} not a "
+            f"number and read as 0 (the rows were kept; first: {ctx.bad_count_example})."
+        )
+    if ctx.dates.day_first is not None:
+        order = "day before month" if ctx.dates.day_first else "month before day"
+        report.warnings.append(
+            f"Dates like '{ctx.dates.learnt_from}' show this file writes the {order}; its other"
+            " dates were read the same way."
+        )
+    if ctx.dates.undecided:
+        report.warnings.append(
+            f"{ctx.dates.undecided:,} rows were skipped because their date (like 1/2/2026) could"
+            " be read two ways and no date before them told which; move a row with a day over 12"
+            " first, or use dates like 2026-02-01."
         )
     if ctx.dropped_links:
         report.warnings.append(

@@ -73,21 +73,51 @@ def _from_wire(future: Future[_Wire]) -> Future[list[Scores]]:
 WORKER_NICENESS = 10
 
 
-def _start_worker(adjustment: recogniser.Adjustment | None = None) -> None:
-    """Runs first in each worker: lower its priority, and score complaints with what the
-    owner's corrections taught the importing process (:func:`recogniser.adjustment`)."""
-    _yield_to_the_importer()
+def _start_worker(importer: int, adjustment: recogniser.Adjustment | None = None) -> None:
+    """Runs first in each worker: lower its priority, leave when the importer is gone, and
+    score complaints with what the owner's corrections taught the importing process
+    (:func:`recogniser.adjustment`)."""
+    _yield_to_the_importer(importer)
     recogniser.use_adjustment(adjustment)
 
 
-def _yield_to_the_importer() -> None:
+#: how often a worker checks that the importing process is still there
+PARENT_CHECK_S = 0.5
+
+
+def _yield_to_the_importer(importer: int | None = None) -> None:
     """Runs first in each worker. The importing process parses and stores every row, so it is
     the one that paces the import: when the CPU is short, it should run and the workers wait
-    (there are more of them than spare cores). Where there is no ``nice``, nothing changes."""
+    (there are more of them than spare cores). Where there is no ``nice``, nothing changes.
+
+    It also starts :func:`_exit_with_parent`: a worker of a killed import must not live on."""
     nice = getattr(os, "nice", None)
     if nice is not None:
         with contextlib.suppress(OSError):
             nice(WORKER_NICENESS)
+    if importer is not None:
+        _exit_with_parent(importer)
+
+
+def _exit_with_parent(importer: int) -> None:
+    """End this worker as soon as *importer*, the process that started it, is gone (SIGKILL,
+    SIGTERM, a crash): the pool's own shutdown never runs then, and workers (and, once they
+    are gone, multiprocessing's resource tracker) would otherwise sit in memory for minutes.
+    The importer's pid is handed over, not read here: a worker that starts after its importer
+    died (spawning takes a while on a busy machine) is already re-parented."""
+
+    def gone() -> bool:
+        return os.getppid() != importer
+
+    if gone():
+        os._exit(0)
+
+    def watch() -> None:
+        while not gone():
+            time.sleep(PARENT_CHECK_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 class Scorer(Protocol):
@@ -145,7 +175,7 @@ class PoolScorer:
             max_workers=workers,
             mp_context=context,
             initializer=_start_worker,
-            initargs=(recogniser.adjustment(),),
+            initargs=(os.getpid(), recogniser.adjustment()),
         )
 
     def submit(self, items: Sequence[ScoreInput]) -> Future[list[Scores]]:

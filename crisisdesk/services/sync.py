@@ -45,7 +45,7 @@ from crisisdesk.sources.platforms.http import make_client
 from crisisdesk.sources.platforms.registry import connector_class, decode_secret, platform_info
 from crisisdesk.store import accounts
 from crisisdesk.store.accounts import Account
-from crisisdesk.store.db import open_database
+from crisisdesk.store.db import busy_error, is_busy, open_database
 from crisisdesk.timeutil import now_utc, to_iso
 
 log = logging.getLogger(__name__)
@@ -271,6 +271,8 @@ def sync_accounts(
                 if cancelled is not None and cancelled():
                     log.info("sync of %s stopped by the user", account.name)
                     break  # not the account's fault: record nothing
+                if is_busy(exc):  # not the platform's fault either: another import writes
+                    raise busy_error(f"The sync stopped before {account.name}") from exc
                 result = _failure(conn, account, exc)
             results.append(result)
             log.info(

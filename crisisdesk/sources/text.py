@@ -7,6 +7,8 @@ graphemes counted. The one HTML converter of crisisdesk (connectors and file imp
   whole); ``<script>``/``<style>`` are dropped. The result is meant to be shown as plain text.
 * ``markdown_to_text(markdown)``: plain text from Markdown (Reddit): rendered by markdown-it-py
   (CommonMark with tables and strikethrough; raw HTML in it stays text), then ``html_to_text``.
+* ``is_markup(text)``: whether a text from a file *is* HTML (every ``<`` opens a known,
+  well-formed tag and the tags balance), so plain text with angle brackets keeps every character.
 * ``unwrap_link(url)``: the real address behind Google (Alerts/Search) and Facebook redirects.
 * ``grapheme_count(text)``: user-perceived characters (an emoji with skin tone counts once).
 """
@@ -114,6 +116,57 @@ def markdown_to_text(markdown: str | None) -> str:
     if not markdown or not markdown.strip():
         return ""
     return html_to_text(_markdown().render(markdown))
+
+
+#: tags a post's markup uses; a text with any other "<word" is not markup
+_KNOWN_TAGS = frozenset({
+    "p", "br", "a", "span", "div", "b", "i", "em", "strong", "u", "s", "img", "ul", "ol", "li",
+    "blockquote", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "small",
+    "sup", "sub", "hr", "table", "thead", "tbody", "tr", "td", "th", "font", "mark", "del",
+    "ins", "html", "body", "head", "meta", "link", "title", "iframe", "video", "figure",
+    "figcaption", "section", "article", "header", "footer", "dl", "dt", "dd", "wbr", "abbr",
+    "cite", "q", "time",
+})  # fmt: skip
+_VOID_TAGS = frozenset({"br", "img", "hr", "meta", "link", "wbr"})
+#: a tag with its attributes: every attribute has a value (name="x", name='x' or name=x)
+_TAG = re.compile(
+    r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*\s*=\s*"""
+    r"""(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))*)\s*(/?)>"""
+)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def is_markup(text: str) -> bool:
+    """Whether *text* is HTML rather than plain text that happens to hold angle brackets.
+
+    Markup from a platform or an export escapes a literal ``<`` as ``&lt;``, names only HTML
+    tags, gives each attribute a value and closes what it opens. ``Ok <b>so</b>: <style>
+    matters``, ``I <3 it``, ``<a zero>``, ``<i think>`` and ``<cheesecake>`` are plain text.
+    """
+    if "<" not in text:
+        return False
+    if "<!--" in text:
+        text = _COMMENT.sub("", text)
+    open_tags: list[str] = []
+    position = 0
+    found = False
+    while (start := text.find("<", position)) != -1:
+        match = _TAG.match(text, start)
+        if match is None:
+            return False
+        closing, name, _attrs, self_closing = match.groups()
+        name = name.lower()
+        if name not in _KNOWN_TAGS:
+            return False
+        found = True
+        if closing:
+            if not open_tags or open_tags[-1] != name:
+                return False
+            open_tags.pop()
+        elif name not in _VOID_TAGS and not self_closing:
+            open_tags.append(name)
+        position = match.end()
+    return found and not open_tags
 
 
 def _tidy(text: str) -> str:

@@ -59,6 +59,25 @@ def insert_new(
     return UpsertCounts(inserted=inserted, duplicates=len(new) - inserted)
 
 
+def stored_texts(
+    db: sqlite_utils.Database, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """{(source, external_id): text} of the stored mentions among *keys*."""
+    found: dict[tuple[str, str], str] = {}
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), 400):  # 800 parameters a statement, well under limits
+        chunk = unique[start : start + 400]
+        values = ", ".join("(?, ?)" for _ in chunk)
+        sql = (
+            "SELECT source, external_id, text FROM mentions "
+            f"WHERE (source, external_id) IN (VALUES {values})"
+        )
+        params = [part for key in chunk for part in key]
+        for source, external_id, text in db.execute(sql, params).fetchall():
+            found[(source, external_id)] = text
+    return found
+
+
 class BulkInserter:
     """``insert_many`` for big imports: new rows are added to the FTS index in bulk.
 
@@ -94,6 +113,10 @@ class BulkInserter:
         """:func:`insert_new` (new mentions with their scores)."""
         self._before_insert()
         return self._after_insert(insert_new(self._db, new, scores, status))
+
+    def stored_texts(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The stored text of each (source, external_id) in *keys* that exists."""
+        return stored_texts(self._db, keys)
 
     def _before_insert(self) -> None:
         if self._unindexed_after is None:

@@ -21,6 +21,11 @@ _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 _WORD_CHARS = re.compile(r"[^\w@#'’.-]+", re.UNICODE)
 
 
+#: the most terms one search may hold: each is a condition of one SQL statement, and SQLite
+#: refuses statements nested deeper than 1,000 (a search of 1,000 emoji did)
+MAX_TERMS = 200
+
+
 def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
@@ -62,13 +67,18 @@ def plan_search(text: str, *, prefix_last: bool = True) -> SearchPlan | None:
             "The search has a quote mark that is not closed.",
             hint='Close the quote ("late delivery") or remove it.',
         )
-    parts: list[str] = []
+    parts: list[list[str]] = []  # each: alternatives joined by OR ("NOT x" for exclusions)
     contains: list[str] = []
     lacks: list[str] = []
     positives = 0
     pending_or = False
     last_was_symbol = False
     tokens = list(_TOKEN.finditer(text))
+    if sum(match.group(2) != "OR" for match in tokens) > MAX_TERMS:
+        raise SearchSyntaxError(
+            f"The search has more than {MAX_TERMS} words; a search can hold at most {MAX_TERMS}.",
+            hint="Search for the few words that matter most.",
+        )
     for index, match in enumerate(tokens):
         phrase, word = match.group(1), match.group(2)
         if word == "OR":
@@ -110,21 +120,25 @@ def plan_search(text: str, *, prefix_last: bool = True) -> SearchPlan | None:
                 last_was_symbol = True
                 continue
             last_was_symbol = False
-            expr = " ".join(_quote(p) for p in pieces)
+            expr = " AND ".join(_quote(p) for p in pieces)
+            if len(pieces) > 1:
+                expr = f"({expr})"
             is_last = index == len(tokens) - 1
             if prefix_last and is_last and not negate and len(pieces) == 1:
                 expr += "*"
         if negate:
             if pending_or:
                 raise SearchSyntaxError("OR cannot be followed by an excluded word.")
-            parts.append(f"NOT {expr}")
+            parts.append([f"NOT {expr}"])
             continue
         positives += 1
         if pending_or:
-            parts[-1] = f"({parts[-1]} OR {expr})"
+            if parts[-1][0].startswith("NOT "):
+                raise SearchSyntaxError("OR cannot follow an excluded word.")
+            parts[-1].append(expr)  # one flat group: (a OR b OR c), however many
             pending_or = False
         else:
-            parts.append(expr)
+            parts.append([expr])
     if pending_or:
         raise SearchSyntaxError(
             "OR needs a word on each side.", hint="For example: refund OR money"
@@ -136,10 +150,13 @@ def plan_search(text: str, *, prefix_last: bool = True) -> SearchPlan | None:
             "A search needs at least one word to look for, not only excluded words.",
             hint="For example: delivery -pizza",
         )
-    wanted = [p for p in parts if not p.startswith("NOT ")]
-    unwanted = [p for p in parts if p.startswith("NOT ")]
+    # explicit AND: FTS5 refuses an implicit AND before a parenthesis ("never (came OR refund)")
+    wanted = [p[0] if len(p) == 1 else "(" + " OR ".join(p) + ")" for p in parts
+              if not p[0].startswith("NOT ")]  # fmt: skip
+    unwanted = [p[0] for p in parts if p[0].startswith("NOT ")]
     if wanted:
-        # FTS5 wants positive terms first: "a NOT b"
-        return SearchPlan(" ".join(wanted + unwanted), None, tuple(contains), tuple(lacks))
+        # FTS5 wants positive terms first: "a AND b NOT c"
+        expression = " AND ".join(wanted) + "".join(" " + p for p in unwanted)
+        return SearchPlan(expression, None, tuple(contains), tuple(lacks))
     exclude = " OR ".join(p.removeprefix("NOT ") for p in unwanted) or None
     return SearchPlan(None, exclude, tuple(contains), tuple(lacks))

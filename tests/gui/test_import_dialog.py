@@ -18,7 +18,9 @@ GOOD_ROWS = [
     ["Loved the sourdough!", "ann", "2026-11-20 10:00", "3"],
     ["", "bob", "2026-11-20 10:05", "1"],  # line 3: empty text
     ["Cake never came", "cy", "not a date", "1"],  # line 4: bad date
-    ["Lots of likes", "dee", "2026-11-20 10:10", "lots"],  # line 5: bad count
+    # line 5: a date without day, month and year (a count like "lots" alone is only a warning
+    # since issue 8: the post is kept with 0 likes)
+    ["Lots of likes", "dee", "Tuesday", "lots"],
     ["<b>bold</b> &amp; fine", "eve", "2026-11-20 11:00", "0"],
 ]
 
@@ -83,7 +85,7 @@ def test_good_file_summary_lists_counts_mapping_and_skipped_rows(
     assert '"Created At" → date' in files_text  # which column became which
     items = [dialog.problems_list.item(i).text() for i in range(dialog.problems_list.count())]
     assert [i.split(":")[0] for i in items] == ["Line 3", "Line 4", "Line 5"]
-    assert "empty" in items[0] and "date" in items[1] and "lots" in items[2]
+    assert "empty" in items[0] and "date" in items[1] and "Tuesday" in items[2]
     assert dialog.problems_label.text() == "Skipped rows (3):"
     assert len(table_snapshot(stored)) == before + 2
     texts = {r[0] for r in stored.execute("SELECT text FROM mentions")}

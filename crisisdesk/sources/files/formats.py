@@ -7,7 +7,6 @@ single bad row becomes a :class:`RowProblem` and reading goes on.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -15,17 +14,26 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, TextIO
 
 from crisisdesk.errors import ImportFileError
+from crisisdesk.sources.files.encodings import ENCODING_NAMES, detect_encoding
+
+__all__ = [
+    "ENCODING_NAMES", "CsvReader", "JsonArrayReader", "NdjsonReader", "Record", "RowProblem",
+    "detect_encoding", "detect_format", "open_reader",
+]  # fmt: skip
 
 #: a cell (or NDJSON line / JSON item) longer than this is not a post: the row is skipped.
 #: The longest posts platforms allow are ~63,000 characters (Facebook); 100,000 leaves room.
 MAX_CELL_CHARS = 100_000
-#: the csv module refuses fields over its limit (128 KiB by default). We raise it so a huge cell
-#: is read to its end (keeping the quote state, so the rows after it are read correctly) and
-#: then skipped by the cap above. Beyond this the csv module stops the row itself.
-CSV_FIELD_LIMIT = 256 * 1024 * 1024
+#: a CSV record (a row, with the lines of its quoted cells) longer than this is not handed to
+#: the csv module: :class:`CsvReader` skips to its end itself, keeping the quote state, so a
+#: 200 MB cell (or a quote never closed) costs a few MB of memory, not gigabytes
+MAX_RECORD_CHARS = 4 * MAX_CELL_CHARS
+#: the csv module refuses fields over its limit (128 KiB by default). It is raised above the
+#: longest record the csv module is ever given, so the module never stops a row itself.
+CSV_FIELD_LIMIT = 2 * MAX_RECORD_CHARS
 
 
 def allow_long_csv_fields() -> None:
@@ -42,18 +50,6 @@ def allow_long_csv_fields() -> None:
 _SCAN_CHUNK = 1 << 20
 _SAMPLE_CHARS = 64 * 1024
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-
-# magic numbers of files people pick by mistake, with what to do instead
-_MAGIC = (
-    (b"PK\x03\x04", "an Excel workbook or a zip archive", "In Excel use File › Save As › CSV."),
-    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) workbook", "In Excel use File › Save As › CSV."),
-    (b"%PDF", "a PDF document", "Export the data as CSV or JSON instead."),
-    (b"\x1f\x8b", "a compressed (gzip) file", "Unpack it first, then import the file inside."),
-    (b"SQLite format 3", "a database file", "Export the data as CSV or JSON instead."),
-    (b"\x89PNG", "a picture", "Choose the CSV or JSON export instead."),
-    (b"\xff\xd8\xff", "a picture", "Choose the CSV or JSON export instead."),
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -81,105 +77,13 @@ def _name(path: Path) -> str:
     return path.name or str(path)
 
 
-# --- encoding -----------------------------------------------------------------------------
-
-
-def _scan(fh: BinaryIO, encoding: str) -> bool:
-    """True if the whole rest of *fh* decodes as *encoding* (read in chunks, never all at once)."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    try:
-        while chunk := fh.read(_SCAN_CHUNK):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _utf16_without_bom(head: bytes) -> str | None:
-    """Mostly-ASCII UTF-16 text has a NUL in every other byte; which half says the byte order."""
-    if head.count(0) < len(head) // 4:
-        return None
-    odd = head[1::2].count(0)
-    even = head[0::2].count(0)
-    return "utf-16-le" if odd > 3 * even else "utf-16-be" if even > 3 * odd else None
-
-
-def detect_encoding(path: Path) -> tuple[str, list[str]]:
-    """Pick the codec for *path*: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252.
-
-    Returns the Python codec name and warnings for the report. Empty files, binary files and
-    files in no encoding we can read raise :class:`ImportFileError`; nothing is written.
-    """
-    name = _name(path)
-    try:
-        fh = path.open("rb")
-    except FileNotFoundError as exc:
-        raise ImportFileError(f"{name} does not exist.", hint="Check the file name.") from exc
-    except IsADirectoryError as exc:
-        raise ImportFileError(f"{name} is a folder, not a file.") from exc
-    except OSError as exc:
-        raise ImportFileError(f"{name} cannot be opened: {exc.strerror}.") from exc
-    with fh:
-        head = fh.read(4096)
-        if not head.strip():
-            raise ImportFileError(
-                f"{name} is empty.", hint="Export the mentions again and choose the new file."
-            )
-        for magic, what, hint in _MAGIC:
-            if head.startswith(magic):
-                raise ImportFileError(f"{name} is {what}, not a CSV or JSON file.", hint=hint)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            candidates = ["utf-16"]
-        elif head.startswith(codecs.BOM_UTF8):
-            candidates = ["utf-8-sig"]
-        elif utf16 := _utf16_without_bom(head):
-            candidates = [utf16]
-        else:
-            candidates = ["utf-8", "cp1252"]
-        for encoding in candidates:
-            fh.seek(0)
-            if _scan(fh, encoding):
-                break
-        else:
-            raise ImportFileError(
-                f"{name} does not look like a text file (it may be damaged or binary).",
-                hint="Import a CSV, JSON or NDJSON export of your mentions.",
-            )
-        fh.seek(0)
-        sample = fh.read(_SAMPLE_CHARS).decode(encoding, errors="ignore")
-    # binary data decodes as cp1252 too, but is full of control characters (NUL included)
-    controls = len(_CONTROL.findall(sample))
-    if controls > max(8, len(sample) // 100):
-        raise ImportFileError(
-            f"{name} does not look like a text file (it holds many control characters).",
-            hint="Import a CSV, JSON or NDJSON export of your mentions.",
-        )
-    warnings = []
-    if encoding == "cp1252":
-        warnings.append(
-            "Read as Windows-1252 because it is not valid UTF-8; check accented letters."
-        )
-    return encoding, warnings
-
-
-ENCODING_NAMES = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with BOM",
-    "utf-16": "UTF-16",
-    "utf-16-le": "UTF-16",
-    "utf-16-be": "UTF-16",
-    "cp1252": "Windows-1252",
-}
-
-
 # --- format -------------------------------------------------------------------------------
 
 
 def open_text(path: Path, encoding: str) -> TextIO:
     # newline="" so the csv module sees quoted newlines as they are; line numbers still count
     # \n, \r\n and lone \r as line ends, as editors do
-    return path.open(encoding=encoding, newline="")
+    return path.open(encoding=encoding, errors="replace", newline="")
 
 
 class _TextSource:
@@ -187,13 +91,17 @@ class _TextSource:
 
     def __init__(self, path: Path, encoding: str, newline: str | None) -> None:
         self._raw = path.open("rb")
-        self._fh = io.TextIOWrapper(self._raw, encoding=encoding, newline=newline)
+        # "replace": detect_encoding checked the file decodes, except the few bytes it reported
+        self._fh = io.TextIOWrapper(self._raw, encoding=encoding, errors="replace", newline=newline)
 
     def position(self) -> int:
         return self._raw.tell()  # read-ahead makes it up to one buffer early: fine for progress
 
     def close(self) -> None:
         self._fh.close()
+
+
+_JSON_ARRAY_START = re.compile(r'\[\s*(?:[\[{"\]0-9-]|true\b|false\b|null\b|$)')
 
 
 def detect_format(path: Path, encoding: str) -> str:
@@ -203,15 +111,17 @@ def detect_format(path: Path, encoding: str) -> str:
     """
     with open_text(path, encoding) as fh:
         sample = fh.read(_SAMPLE_CHARS)
-    start = sample.lstrip()
-    if re.match(r"\[\s*(\{|\]|$)", start):
+    start = sample.lstrip().removeprefix("\ufeff")
+    # a file that starts as a JSON array is JSON (its non-object items become skipped rows),
+    # never a CSV with a 200 KB header; "[id],text" is not JSON
+    if _JSON_ARRAY_START.match(start):
         return "json"
     if start.startswith("{"):
         for line in start.splitlines()[:20]:
             try:
                 if isinstance(json.loads(line), dict):
                     return "ndjson"
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
         raise ImportFileError(
             f"{_name(path)} looks like JSON, but not like a list of posts crisisdesk can read.",
@@ -281,26 +191,60 @@ class CsvReader(_TextSource):
         self.path = path
         self.delimiter = sniff_delimiter(self._fh.read(_SAMPLE_CHARS))
         self._fh.seek(0)
-        self._reader = csv.reader(self._fh, delimiter=self.delimiter, strict=False)
+        #: (length, lines) of an over-long record skipped by ``_lines`` since the last row
+        self._skipped: tuple[int, int] | None = None
+        self._extra_lines = 0  # physical lines skipped that the csv module did not count
+        self._record_chars = 0  # characters of the record the csv module is reading
+        self._reader = csv.reader(self._lines(), delimiter=self.delimiter, strict=False)
         self.header: list[str] = []
         for row in self._reader:
+            if self._skipped is not None:
+                raise ImportFileError(
+                    f"{_name(path)} starts with a line of {self._skipped[0]:,} characters: "
+                    "not the column names of a CSV file."
+                )
             if any(cell.strip() for cell in row):
                 self.header = unique_header(row)
                 break
         if not self.header:
             raise ImportFileError(f"{_name(path)} has no column names and no rows.")
 
+    def _lines(self) -> Iterator[str]:
+        """The file's lines for the csv module, except an over-long record: that is skipped
+        here (its length noted in ``_skipped``) and the csv module gets a line that ends it."""
+        readline = self._fh.readline
+        limit = MAX_RECORD_CHARS
+        while line := readline(limit):
+            self._record_chars += len(line)
+            if self._record_chars <= limit:
+                yield line
+                continue
+            # the csv module is at the start of a record (nothing of it given yet) or inside
+            # a quoted cell (it asked for another line): skip to the record's end from there
+            inside = self._record_chars > len(line)
+            length, lines = _skip_record(readline, line, self.delimiter, inside)
+            self._skipped = (self._record_chars - len(line) + length, lines)
+            self._extra_lines += lines - 1
+            yield '"\n' if inside else "\n"  # closes the quoted cell and the record
+
     def __iter__(self) -> Iterator[Record | RowProblem]:
         reader, header = self._reader, self.header
         width = len(header)
         while True:
-            line = reader.line_num + 1
+            line = reader.line_num + 1 + self._extra_lines
+            self._record_chars = 0
             try:
                 row = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
                 yield RowProblem(line, f"the row could not be read ({exc})")
+                continue
+            if self._skipped is not None:
+                length, _ = self._skipped
+                self._skipped = None
+                span = reader.line_num + self._extra_lines - line + 1  # physical lines
+                yield RowProblem(line, _too_long_reason(length, span, "row"))
                 continue
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank line
@@ -321,8 +265,51 @@ class CsvReader(_TextSource):
             yield Record(line, fields, fields)
 
 
-def _too_long_reason(length: int, lines: int) -> str:
-    reason = f"a cell is {length:,} characters long, far longer than any post"
+_FIELD_END = {",": re.compile(r"[,\r\n]"), ";": re.compile(r"[;\r\n]"),
+              "\t": re.compile(r"[\t\r\n]"), "|": re.compile(r"[|\r\n]")}  # fmt: skip
+
+
+def _skip_record(readline: Any, text: str, delimiter: str, inside: bool) -> tuple[int, int]:
+    """Read past the end of the CSV record *text* belongs to, as the csv module would parse it
+    (quotes open a cell at its start, "" is a quote inside one; ``strict=False``), a bounded
+    piece at a time. *inside*: *text* starts inside a quoted cell. Returns the characters and
+    physical lines skipped."""
+    field_end = _FIELD_END.get(delimiter) or re.compile(f"[{re.escape(delimiter)}\r\n]")
+    state = "quoted" if inside else "start"
+    length = lines = 0
+    while text:
+        length += len(text)
+        lines += text.count("\n") + text.count("\r") - text.count("\r\n")
+        pos = 0
+        while pos < len(text):
+            if state == "quoted":
+                pos = text.find('"', pos)
+                if pos == -1:
+                    break
+                state, pos = "quote", pos + 1
+            elif state == "quote":  # just after a quote inside a quoted cell
+                char = text[pos]
+                state = "quoted" if char == '"' else "start" if char == delimiter else "field"
+                if char in "\r\n":
+                    return length, lines
+                pos += 1
+            elif state == "start" and text[pos] == '"':
+                state, pos = "quoted", pos + 1
+            else:  # an unquoted cell (or the start of one): up to the delimiter or line end
+                found = field_end.search(text, pos)
+                if found is None:
+                    state = "field"
+                    break
+                if found.group() in "\r\n":
+                    return length, lines
+                state, pos = "start", found.end()
+        text = readline(MAX_RECORD_CHARS)
+    return length, max(lines, 1)
+
+
+def _too_long_reason(length: int, lines: int, what: str = "cell") -> str:
+    reason = f"{'a cell' if what == 'cell' else 'the row'} is {length:,} characters long, far"
+    reason += " longer than any post"
     if lines > 50:
         reason += f" (it runs over {lines:,} lines: probably a quote mark that is never closed)"
     return reason
@@ -373,6 +360,9 @@ class NdjsonReader(_TextSource):
             except ValueError as exc:
                 yield RowProblem(number, f"the line is not valid JSON ({_json_reason(exc)})")
                 continue
+            except RecursionError:
+                yield RowProblem(number, _TOO_DEEP)
+                continue
             yield _record(number, item, "the line")
 
 
@@ -383,6 +373,7 @@ def _json_reason(exc: ValueError) -> str:
 
 
 _WS = re.compile(r"\s*")
+_TOO_DEEP = "it is nested deeper than any post (lists inside lists, hundreds of levels)"
 
 
 class JsonArrayReader(_TextSource):
@@ -434,10 +425,13 @@ class JsonArrayReader(_TextSource):
             if not self._more():
                 return ""
 
-    def _broken(self, message: str) -> ImportFileError:
+    def _broken(self, message: str, item_line: int | None = None) -> ImportFileError:
         line = self._line_at(min(self._pos, len(self._buf)))
+        where = f"at line {line}"
+        if item_line is not None and item_line != line:
+            where = f"in the item that starts on line {item_line}, at line {line}"
         return ImportFileError(
-            f"{_name(self.path)} is not valid JSON: {message} at line {line}.",
+            f"{_name(self.path)} is not valid JSON: {message} {where}.",
             hint="Nothing from this file was stored. Export it again, or fix it there.",
         )
 
@@ -451,6 +445,7 @@ class JsonArrayReader(_TextSource):
             if not self._skip_ws():
                 raise self._broken("the file ends before the list is closed with ]")
             start = self._pos
+            item_line = self._line_at(start)
             while True:
                 try:
                     item, end = self._decoder.raw_decode(self._buf, self._pos)
@@ -458,9 +453,17 @@ class JsonArrayReader(_TextSource):
                 except json.JSONDecodeError as exc:
                     if self._eof:  # the whole rest of the file is buffered: a real error
                         self._pos = max(exc.pos, self._pos)
-                        raise self._broken(exc.msg.removesuffix(" at").lower()) from exc
+                        message = exc.msg.removesuffix(" at").lower()
+                        raise self._broken(message, item_line) from exc
                     self._more()  # maybe the item is only cut off by the window: retry
                     start = self._pos
+                except RecursionError:
+                    raise ImportFileError(
+                        f"{_name(self.path)} cannot be read: the item that starts on line "
+                        f"{item_line:,} is nested deeper than any post (lists inside lists, "
+                        "hundreds of levels).",
+                        hint="Nothing from this file was stored. Export it again, or fix it.",
+                    ) from None
             line = self._line_at(start)
             if end - start > MAX_CELL_CHARS * 2:
                 yield RowProblem(line, f"the item is {end - start:,} characters long, far"

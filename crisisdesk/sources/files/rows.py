@@ -14,14 +14,18 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from dateutil import parser as _dateparser
+
 from crisisdesk.analysis.scoring import ScoreInput, hours_since
 from crisisdesk.domain import NewMention
-from crisisdesk.sources.text import html_to_text
-from crisisdesk.timeutil import parse_timestamp, to_iso
+from crisisdesk.sources.text import html_to_text, is_markup
+from crisisdesk.timeutil import parse_timestamp, to_iso, zone_of
+
+_zone = zone_of
 
 # our field -> accepted column names, best first, compared without case, spaces or punctuation
 # (nested JSON keys keep their dots: "user.screen_name" -> "user.screenname")
@@ -96,22 +100,17 @@ class RowError(ValueError):
     """A reason to skip this row, worded for the report."""
 
 
-_HTML_TAG = re.compile(
-    r"<\s*/?\s*(?:p|br|a|span|div|b|i|em|strong|u|s|img|ul|ol|li|blockquote|code|pre|h[1-6]|"
-    r"script|style|small|sup|sub|hr|table|tr|td|th|font|mark|del|ins|html|body|head|meta|link|"
-    r"title|iframe|video|figure|section|article)\b[^<>]*>",
-    re.IGNORECASE,
-)
 _HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
 
 
 def post_text(text: str) -> str:
-    """A file's post text as plain text. Only what looks like HTML (a known tag) goes through
-    the one converter, :func:`~crisisdesk.sources.text.html_to_text`; text with entities but
-    no tags only has them decoded; anything else keeps its spacing and line breaks."""
+    """A file's post text as plain text. Only a text that is HTML (:func:`~crisisdesk.sources.
+    text.is_markup`: known tags, well formed, balanced) goes through the one converter,
+    :func:`~crisisdesk.sources.text.html_to_text`; text with entities but no tags only has them
+    decoded; anything else keeps every character, its spacing and line breaks."""
     if "\x00" in text:
         text = text.replace("\x00", "")
-    if "<" in text and _HTML_TAG.search(text):  # "in" first: most posts have neither
+    if "<" in text and is_markup(text):  # "in" first: most posts have no "<"
         text = html_to_text(text)
     elif "&" in text and _HTML_ENTITY.search(text):
         text = html.unescape(text)
@@ -162,33 +161,113 @@ def parse_count(value: Any, what: str) -> int:
     return min(number, 2**62)
 
 
-def parse_date(value: Any) -> datetime:
-    """A post date as an aware UTC datetime; ISO 8601 fast, anything else via timeutil."""
+#: epoch seconds or milliseconds: 9 digits or more (after 1973); a shorter number is no date
+_EPOCH_TEXT = re.compile(r"[0-9]{9,}(\.[0-9]*)?")
+_NUMBER_TEXT = re.compile(r"[+-]?[0-9]*\.?[0-9]+")
+#: 1/2/2026, 01.02.26, 1-2-2026: day and month in an order the date alone may not tell
+_NUMERIC_DMY = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{2}|[0-9]{4})\b")
+_YEAR_FIRST = re.compile(r"[0-9]{4}[/.-]([0-9]{1,2})[/.-][0-9]{1,2}\b")
+# two defaults that differ in year, month and day: a part the text lacks shows as a difference
+_DEFAULTS = (datetime(1904, 1, 1), datetime(1908, 2, 2))
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
+
+
+@dataclass
+class DayMonthOrder:
+    """The order a file writes day and month in (1/2/2026), learnt from its first date that
+    tells (13/2/2026 is day first, 2/13/2026 month first) and then kept for the whole file."""
+
+    day_first: bool | None = None
+    learnt_from: str = ""
+    undecided: int = 0  # rows skipped because nothing before them told the order
+
+    def read(self, first: int, second: int, text: str) -> bool:
+        """Whether *text* is day first; RowError when it cannot be told (or contradicts)."""
+        tells = True if first > 12 else False if second > 12 else None
+        if tells is None:
+            if first == second:
+                return True
+            if self.day_first is None:
+                self.undecided += 1
+                raise RowError(
+                    f"the date '{text[:40]}' could be {_day(first, second)} or "
+                    f"{_day(second, first)}, and no date before it in the file tells which"
+                )
+            return self.day_first
+        if self.day_first is None:
+            self.day_first, self.learnt_from = tells, text[:40]
+        elif self.day_first != tells:
+            order = "day/month" if self.day_first else "month/day"
+            raise RowError(
+                f"the date '{text[:40]}' is not in the {order} order of the file's other dates"
+                f" ('{self.learnt_from}')"
+            )
+        return tells
+
+
+def _day(day: int, month: int) -> str:
+    return f"{day} {_MONTHS[month - 1]}" if 1 <= month <= 12 else f"day {day} of month {month}"
+
+
+def parse_date(value: Any, order: DayMonthOrder | None = None) -> datetime:
+    """A post date as an aware UTC datetime; ISO 8601 fast, other forms via dateutil.
+
+    Nothing is ever made up: a number that is no timestamp (10, 2026, -1), a text without a
+    day, month and year ("Tuesday", "March 3"), or a day/month order the file never tells
+    raises :class:`RowError`. *order* keeps the file's day/month order across rows.
+    """
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise RowError("the date is not a date")
+    if isinstance(value, int | float):
+        if not (math.isfinite(value) and abs(value) >= 1e8):
+            raise RowError(f"the date '{value}' is a number, not a date or timestamp")
+        value = str(value)
+    value = value.strip()
+    if not value:
+        raise RowError("the date is empty")
     try:
         dt: datetime | None = None
-        if isinstance(value, str):
-            value = value.strip()
-            if not value:
-                raise RowError("the date is empty")
-            if len(value) >= 10 and value[4] == "-" and value[:4].isdigit():
-                try:
-                    dt = datetime.fromisoformat(value)
-                except ValueError:
-                    dt = None
+        if len(value) >= 10 and value[4] == "-" and value[:4].isdigit():
+            try:
+                dt = datetime.fromisoformat(value)
+            except ValueError:
+                dt = None
         if dt is None:
-            dt = parse_timestamp(value)
+            dt = _parse_other(value, order)
         dt = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
     except (ValueError, OverflowError) as exc:
         if isinstance(exc, RowError):
             raise
-        raise RowError(
-            f"the date '{str(value)[:40]}' is not a date crisisdesk understands"
-        ) from None
+        raise RowError(f"the date '{value[:40]}' is not a date crisisdesk understands") from None
     if not 1970 <= dt.year <= 2100:
-        raise RowError(f"the date '{str(value)[:40]}' is not a plausible date")
+        raise RowError(f"the date '{value[:40]}' is not a plausible date")
     return dt
+
+
+def _parse_other(text: str, order: DayMonthOrder | None) -> datetime:
+    if _EPOCH_TEXT.fullmatch(text):
+        return parse_timestamp(text)
+    if _NUMBER_TEXT.fullmatch(text):
+        raise RowError(f"the date '{text[:40]}' is a number, not a date or timestamp")
+    day_first = False
+    if year_first := _YEAR_FIRST.match(text):
+        if not 1 <= int(year_first.group(1)) <= 12:
+            raise RowError(f"the date '{text[:40]}' has no month {year_first.group(1)}")
+    elif numeric := _NUMERIC_DMY.match(text):
+        first, second = int(numeric.group(1)), int(numeric.group(3))
+        if first > 12 and second > 12:
+            raise RowError(f"the date '{text[:40]}' has no month in it")
+        day_first = (order or DayMonthOrder()).read(first, second, text)
+    try:
+        one, other = (
+            _dateparser.parse(text, default=d, dayfirst=day_first, tzinfos=_zone) for d in _DEFAULTS
+        )
+    except (ValueError, OverflowError) as exc:
+        raise RowError(f"the date '{text[:40]}' is not a date crisisdesk understands") from exc
+    if one.date() != other.date() or (one.tzinfo is None) != (other.tzinfo is None):
+        raise RowError(f"the date '{text[:40]}' lacks a day, a month or a year")
+    return one
 
 
 def _stored_form(value: Any) -> datetime | None:
@@ -221,6 +300,12 @@ class RowContext:
     now: datetime
     dropped_links: int = 0
     dated_by_import: int = 0
+    dates: DayMonthOrder = field(default_factory=DayMonthOrder)
+    #: counts that were not numbers (likes "abc"): read as 0 and reported, the row is kept
+    bad_counts: int = 0
+    bad_count_example: str = ""
+    #: the line of the row being read (for warnings about a row that is kept)
+    line: int = 0
 
 
 def _hash_id(source: str, author: str, created: str, text: str) -> str:
@@ -238,10 +323,16 @@ def plan(columns: Mapping[str, str]) -> tuple[str | None, ...]:
     return tuple(columns.get(name) for name in _PLAN_FIELDS)
 
 
-def _count(value: Any, what: str) -> int:
+def _count(value: Any, what: str, ctx: RowContext) -> int:
     if value.__class__ is str and len(value) < 19 and value.isdigit() and value.isascii():
         return int(value)  # the usual case, fast (longer numbers are capped by parse_count)
-    return parse_count(value, what)
+    try:
+        return parse_count(value, what)
+    except RowError as exc:  # a count is not worth losing the post for
+        ctx.bad_counts += 1
+        if not ctx.bad_count_example:
+            ctx.bad_count_example = f"line {ctx.line}: {exc}"
+        return 0
 
 
 def prepare_row(
@@ -261,10 +352,10 @@ def prepare_row(
     text = post_text(original)
     if not text:
         raise RowError("the text is empty once HTML is removed")
-    likes = _count(get(likes_key), "likes") if likes_key else 0
-    reposts = _count(get(reposts_key), "reposts") if reposts_key else 0
-    replies = _count(get(replies_key), "replies") if replies_key else 0
-    followers = _count(get(followers_key), "followers") if followers_key else 0
+    likes = _count(get(likes_key), "likes", ctx) if likes_key else 0
+    reposts = _count(get(reposts_key), "reposts", ctx) if reposts_key else 0
+    replies = _count(get(replies_key), "replies", ctx) if replies_key else 0
+    followers = _count(get(followers_key), "followers", ctx) if followers_key else 0
     if date_key is not None:
         date_value = get(date_key)
         if date_value is None or date_value == "":
@@ -273,7 +364,7 @@ def prepare_row(
         if dt is not None:  # already as we store it: no reformatting
             created_at = hashed_date = date_value
         else:
-            dt = parse_date(date_value)
+            dt = parse_date(date_value, ctx.dates)
             created_at = hashed_date = to_iso(dt)
     else:
         dt, created_at, hashed_date = ctx.now, ctx.fetched_at, ""

@@ -54,6 +54,7 @@ from crisisdesk.errors import (
     PlatformError,
     RateLimitedError,
 )
+from crisisdesk.sources.platforms import deadlines
 from crisisdesk.sources.platforms.ratelimits import (
     RateLimit,
     local_hhmm,
@@ -75,6 +76,13 @@ USER_AGENT = f"crisisdesk/{__version__} (+https://github.com/crisisdesk/crisisde
 DEFAULT_MAX_WAIT = 60.0
 #: while a cancellable client waits (Retry-After, backoff), it checks for a cancel this often
 STOP_CHECK_S = 0.25
+#: the longest one attempt of a request may take in all (connect, send, every read), however
+#: the server paces its bytes; httpx's own timeouts only bound each read
+REQUEST_SECONDS = 60.0
+#: the longest one client (one account's sync or check) may spend on its requests in all
+CLIENT_SECONDS = 600.0
+#: the largest answer read from a server (decoded); platforms' biggest pages are a few MB
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 
 class Cancelled(Exception):
@@ -92,6 +100,8 @@ class SourceClient(httpx.Client):
         sleep: Callable[[float], None] = time.sleep,
         max_wait: float = DEFAULT_MAX_WAIT,
         cancelled: Callable[[], bool] | None = None,
+        total_seconds: float = CLIENT_SECONDS,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
         **kwargs: Any,
     ) -> None:
         hooks = kwargs.pop("event_hooks", None) or {}
@@ -107,6 +117,9 @@ class SourceClient(httpx.Client):
         self.max_wait = max_wait  # the longest ``send`` waits, by default
         self._sleep = sleep  # tests inject a recorder
         self._cancelled = cancelled
+        #: when this client's requests must have ended (monotonic clock): one account's sync
+        self.ends_at = time.monotonic() + total_seconds
+        self.max_response_bytes = max_response_bytes
         #: latest RateLimit seen per host
         self.rate_limits: dict[str, RateLimit] = {}
         self.last_rate_limit: RateLimit | None = None
@@ -142,13 +155,17 @@ def make_client(
     max_wait: float = DEFAULT_MAX_WAIT,
     cancelled: Callable[[], bool] | None = None,
     log_redaction: LogRedaction = HTTP_LOG_REDACTION,
+    total_seconds: float = CLIENT_SECONDS,
+    max_response_bytes: int = MAX_RESPONSE_BYTES,
 ) -> SourceClient:
     """The client for one account's connector. Close it when done (it is a context manager).
 
     *sleep* and *max_wait* are the defaults ``send`` uses with this client (connectors do not
     pass their own, so tests inject a recording ``sleep`` here). Once *cancelled* returns true
     the client sends nothing more and cuts its waits short (:class:`Cancelled`). The client's
-    secrets are masked in httpx's own log records through *log_redaction*.
+    secrets are masked in httpx's own log records through *log_redaction*. Each attempt of a
+    request ends within ``REQUEST_SECONDS`` and all of them within *total_seconds*; answers
+    over *max_response_bytes* are refused (``deadlines``).
     """
     redactor = Redactor(secrets)
     log_redaction.install()
@@ -161,17 +178,21 @@ def make_client(
         request = response.request
         log.debug("← %s %s %s", response.status_code, request.method, redactor(str(request.url)))
 
-    return SourceClient(
+    client = SourceClient(
         redactor=redactor,
         sleep=sleep,
         max_wait=max_wait,
         cancelled=cancelled,
+        total_seconds=total_seconds,
+        max_response_bytes=max_response_bytes,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         headers={"User-Agent": USER_AGENT},
         follow_redirects=True,  # feeds move; httpx drops Authorization on cross-origin hops
         transport=transport,
         event_hooks={"request": [log_request], "response": [log_response]},
     )
+    deadlines.install(client)
+    return client
 
 
 def add_secret(client: httpx.Client, secret: str | None) -> None:
@@ -212,6 +233,7 @@ def send(
     max_wait: float | None = None,
     accept: Collection[int] = (),
     rand: Callable[[], float] = random.random,
+    max_bytes: int | None = None,
     **kwargs: Any,
 ) -> httpx.Response:
     """Send one request with retries; return the response or raise a ``SourceError``.
@@ -220,7 +242,8 @@ def send(
     key the platform honours). *retries* counts repeats after the first attempt. Waits go
     through *sleep* (default: the client's, see ``make_client``); waits longer than *max_wait*
     (default: the client's, else 60 s) raise ``RateLimitedError`` instead. *kwargs* go to
-    ``httpx.Client.request``.
+    ``httpx.Client.request``. An endpoint whose answers are small passes a smaller *max_bytes*
+    (default: the client's limit); a bigger answer is a ``PlatformError``.
     """
     own = client if isinstance(client, SourceClient) else None
     if sleep is None:
@@ -229,11 +252,25 @@ def send(
         max_wait = own.max_wait if own is not None else DEFAULT_MAX_WAIT
     host = httpx.URL(url).host or url
     scrub: Callable[[str], str] = own.redactor if own is not None else Redactor()
+    size_limit = max_bytes or (own.max_response_bytes if own is not None else MAX_RESPONSE_BYTES)
     attempt = 0
     while True:
         _wait_for_known_limit(client, host, sleep, max_wait)
+        left = (
+            REQUEST_SECONDS if own is None else min(REQUEST_SECONDS, own.ends_at - time.monotonic())
+        )
+        if left <= 0:
+            raise _too_slow(host, idempotent)
+        ends_at = time.monotonic() + left
         try:
-            response = client.request(method, url, **kwargs)
+            with deadlines.deadline(left), client.stream(method, url, **kwargs) as response:
+                deadlines.read_capped(response, size_limit)
+        except deadlines.TooLarge:
+            raise PlatformError(
+                f"{host} sent an answer larger than crisisdesk reads "
+                f"({size_limit / 2**20:g} MB), so it was not read.",
+                "This is unusual for the platform; try again later, or check the address.",
+            ) from None
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             # the request never reached the server: safe to repeat even for a POST
             if attempt < retries:
@@ -245,6 +282,9 @@ def send(
                 "Check the internet connection, then sync again.",
             ) from None
         except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            # a read cut short by the deadline: a server that trickles does not get better
+            if deadlines.passed_for(exc) or time.monotonic() >= ends_at - 0.05:
+                raise _too_slow(host, idempotent) from None
             if idempotent and attempt < retries:
                 _pause(sleep, backoff_delay(attempt, rand=rand), host, scrub(str(exc)))
                 attempt += 1
@@ -257,7 +297,14 @@ def send(
                 + ("" if idempotent else " Check the site before repeating a post."),
             ) from None
         except httpx.HTTPError as exc:
-            raise PlatformError(f"Talking to {host} failed: {scrub(str(exc))[:200]}") from None
+            # never the library's text: it can quote a request header, credentials included
+            raise PlatformError(f"Talking to {host} failed ({type(exc).__name__}).") from None
+        except UnicodeEncodeError:  # a header value that is not ASCII (an old stored token)
+            raise PlatformError(
+                f"crisisdesk could not send a request to {host}: the account's credential or "
+                "settings have characters that cannot be sent.",
+                "Remove the account and add it again with its token.",
+            ) from None
 
         limit = parse_rate_limit(response.headers)
         if limit is not None and isinstance(client, SourceClient):
@@ -308,6 +355,14 @@ def send(
             f"{host} refused the request (HTTP {status}): {_error_text(response, scrub)}",
             status=status,
         )
+
+
+def _too_slow(host: str, idempotent: bool) -> PlatformError:
+    return PlatformError(
+        f"{host} answered too slowly, so crisisdesk stopped waiting.",
+        "The service may be overloaded; try again later."
+        + ("" if idempotent else " Check the site before repeating a post."),
+    )
 
 
 def _wait_for_known_limit(

@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # base imports httpx; the GUI reads platform names without it
 class SecretField:
     key: str  # key in the JSON secret of multi-field platforms
     prompt: str  # what the hidden prompt asks for
+    #: the value travels in an HTTP header or URL (tokens): printable ASCII only
+    ascii_only: bool = True
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ PLATFORMS: dict[str, PlatformInfo] = {
             (
                 SecretField("client_id", "Reddit app client id (under the app name)"),
                 SecretField("client_secret", "Reddit app secret"),
-                SecretField("password", "Reddit account password"),
+                SecretField("password", "Reddit account password", ascii_only=False),
             ),
             needs_handle=True, handle_help="your Reddit username, without u/",
             optional_options=("queries", "hashtags", "subreddit"),
@@ -148,6 +150,10 @@ def encode_secret(info: PlatformInfo, values: Mapping[str, str]) -> str:
             f"{missing[0]} is empty, so there is nothing to save.",
             hint="Give every value the platform needs; see 'Getting credentials' in the README.",
         )
+    from crisisdesk.secrets import check_secret_value  # keyring loads only when needed
+
+    for f in info.secret_fields:
+        check_secret_value(values[f.key].strip(), f.prompt, ascii_only=f.ascii_only)
     if len(info.secret_fields) == 1:
         return values[info.secret_fields[0].key].strip()
     return json.dumps({f.key: values[f.key].strip() for f in info.secret_fields})
@@ -163,7 +169,9 @@ def decode_secret(info: PlatformInfo, secret: str | None) -> dict[str, str]:
             hint="Remove the account and add it again with its token.",
         )
     if len(info.secret_fields) == 1:
-        return {info.secret_fields[0].key: secret}
+        values = {info.secret_fields[0].key: secret}
+        _check_stored(info, values)
+        return values
     try:
         data: Any = json.loads(secret)
     except ValueError:
@@ -176,4 +184,21 @@ def decode_secret(info: PlatformInfo, secret: str | None) -> dict[str, str]:
             f"The stored {info.label} credential is incomplete.",
             hint="Remove the account and add it again.",
         )
-    return {f.key: data[f.key] for f in info.secret_fields}
+    values = {f.key: data[f.key] for f in info.secret_fields}
+    _check_stored(info, values)
+    return values
+
+
+def _check_stored(info: PlatformInfo, values: Mapping[str, str]) -> None:
+    """A stored value saved before values were checked: refuse it before any request is built
+    (an unusable token once reached the database inside an HTTP library's error text)."""
+    from crisisdesk.secrets import check_secret_value
+
+    for f in info.secret_fields:
+        try:
+            check_secret_value(values[f.key], f.prompt, ascii_only=f.ascii_only)
+        except CredentialError as exc:
+            raise CredentialError(
+                f"The stored {info.label} credential cannot be used: {exc}",
+                hint="Remove the account and add it again with its token.",
+            ) from None

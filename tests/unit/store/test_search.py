@@ -125,10 +125,10 @@ def test_malformed_search_is_a_clear_error(
 def test_build_fts_query_quotes_every_term() -> None:
     assert build_fts_query("cake") == '"cake"*'
     assert build_fts_query("cake", prefix_last=False) == '"cake"'
-    assert build_fts_query('NEAR(a b) "x y"') == '"NEAR" "a" "b" "x y"'
+    assert build_fts_query('NEAR(a b) "x y"') == '("NEAR" AND "a") AND "b" AND "x y"'
     assert build_fts_query("a -b") == '"a" NOT "b"'
     assert build_fts_query("-b a") == '"a"* NOT "b"'  # positive terms first
-    assert build_fts_query("a OR b c") == '("a" OR "b") "c"*'
+    assert build_fts_query("a OR b c") == '("a" OR "b") AND "c"*'
     assert build_fts_query('say "hi ""there"""') is not None
 
 
