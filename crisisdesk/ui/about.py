@@ -58,7 +58,7 @@ class AboutDialog(RememberGeometry, QDialog):
         self.data_notes = WrapLabel(
             data_text or "The app ships no data learned from other people's texts.",
             self,
-            accessible_name="Data the app learned from",
+            description="Data the app learned from",
         )
         self.data_notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

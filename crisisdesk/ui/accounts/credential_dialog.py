@@ -51,7 +51,7 @@ def mark_invalid(widget: QWidget, invalid: bool) -> None:
 
 
 def plain_label(
-    parent: QWidget, object_name: str, accessible_name: str, *, selectable: bool = True
+    parent: QWidget, object_name: str, description: str, *, selectable: bool = True
 ) -> QLabel:
     """An empty wrapping label for plain text (messages may quote what a platform said)."""
     label = QLabel(parent)
@@ -60,7 +60,7 @@ def plain_label(
     label.setWordWrap(True)
     if selectable:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setAccessibleName(accessible_name)
+    label.setAccessibleDescription(description)  # the text stays the name
     return label
 
 

@@ -85,7 +85,7 @@ class CrisisBanner(QFrame):
         mark = QLabel(self)
         mark.setPixmap(icon("alert").pixmap(20, 20))
         mark.setAccessibleName("Alert")
-        self.text = WrapLabel(parent=self, accessible_name="Crisis alert text")
+        self.text = WrapLabel(parent=self, description="Crisis alert text")
         self.text.setObjectName("crisisBannerText")
         self.plan_button = QPushButton("Open crisis &plan", self)
         self.plan_button.setAccessibleName("Open the crisis plan")

@@ -155,7 +155,7 @@ class ImportSummaryDialog(QDialog):
             headline += f" {failed} file{'s' if failed > 1 else ''} not imported."
         if any(o.cancelled for o in outcomes):
             self.setWindowTitle("Import cancelled")
-        self.headline = WrapLabel(headline, accessible_name="Import result")
+        self.headline = WrapLabel(headline, description="Import result")
 
         # file names, column names and reasons come from the user's file: plain text only
         self.files_view = QPlainTextEdit()
