@@ -45,6 +45,7 @@ class AboutDialog(RememberGeometry, QDialog):
         self.components.setAccessibleName("Bundled components and their licences")
         self.components.setHorizontalHeaderLabels(["Component", "Licence", "Web site"])
         self.components.verticalHeader().hide()
+        self.components.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.components.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.components.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         for row, part in enumerate(shown.components):

@@ -54,6 +54,7 @@ class ShortcutsDialog(RememberGeometry, QDialog):
         table.setAccessibleName("Keyboard shortcuts")
         table.setHorizontalHeaderLabels(["Keys", "Does"])
         table.verticalHeader().hide()
+        table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, (keys, what) in enumerate(rows):
             table.setItem(row, 0, QTableWidgetItem(keys))

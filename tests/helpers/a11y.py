@@ -103,3 +103,38 @@ def interactive_count(root: QWidget) -> int:
         for w in root.findChildren(QWidget)
         if isinstance(w, INTERACTIVE) and w.isVisibleTo(root) and not _inner(w)
     )
+
+
+def tab_stops(root: QWidget) -> list[QWidget]:
+    """The widgets of *root* a keyboard user should reach with Tab (visible, enabled, taking
+    Tab focus; a focus proxy stands for its owner)."""
+    from PySide6.QtCore import Qt
+
+    stops = []
+    for widget in root.findChildren(QWidget):
+        if widget.focusProxy() is not None or not widget.isVisibleTo(root):
+            continue
+        if not widget.isEnabled() or not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            continue
+        if _inner(widget) and not isinstance(widget, QLineEdit):
+            continue
+        stops.append(widget)
+    return stops
+
+
+def tab_through(qtbot: object, root: QWidget, presses: int) -> list[QWidget]:
+    """Press Tab *presses* times from where the focus is; the widgets focused, in order."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    seen: list[QWidget] = []
+    for _ in range(presses):
+        current = QApplication.focusWidget()
+        assert current is not None, "the focus left the window"
+        qtbot.keyClick(current, Qt.Key.Key_Tab)  # type: ignore[attr-defined]
+        focused = QApplication.focusWidget()
+        while focused is not None and focused.focusProxy() is not None:
+            focused = focused.focusProxy()
+        if focused is not None:
+            seen.append(focused)
+    return seen

@@ -15,7 +15,6 @@ from datetime import datetime
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -47,6 +46,7 @@ from crisisdesk.ui.inbox.filter_state import (  # re-exported: the bar's data li
     view_for,
 )
 from crisisdesk.ui.inbox.more_filters import MoreFilters
+from crisisdesk.ui.inbox.view_buttons import ViewButtons
 from crisisdesk.ui.widgets import WrapLabel, hidden_buddy, name_clear_button
 
 log = logging.getLogger(__name__)
@@ -104,8 +104,7 @@ class FilterBar(QWidget):
         self.search_error.setObjectName("searchError")
         self.search_error.hide()
 
-        self.view_buttons = QButtonGroup(self)
-        self.view_buttons.setExclusive(False)  # a custom filter unchecks them all
+        self.view_buttons = ViewButtons(self)  # each a Tab stop; a custom filter checks none
         views = QHBoxLayout()
         views.setSpacing(2)
         for view in SAVED_VIEWS:
