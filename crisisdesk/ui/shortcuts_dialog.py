@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,6 +22,11 @@ from crisisdesk.settings import Settings
 from crisisdesk.ui.geometry import RememberGeometry
 
 
+def _media_key(sequence: QKeySequence) -> bool:
+    """A keyboard's Open/Refresh/Help media key (a standard key's extra binding): not listed."""
+    return sequence.count() == 1 and sequence[0].key().value >= Qt.Key.Key_Back.value
+
+
 def shortcut_rows(
     menu_bar: QMenuBar, extra: Iterable[tuple[str, str]] = ()
 ) -> list[tuple[str, str]]:
@@ -33,7 +39,9 @@ def shortcut_rows(
             continue
         for action in menu.actions():
             keys = ", ".join(
-                k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
+                k.toString(QKeySequence.SequenceFormat.NativeText)
+                for k in action.shortcuts()
+                if not _media_key(k)
             )
             if keys:
                 rows.append((keys, action.text().replace("&", "").rstrip("…")))

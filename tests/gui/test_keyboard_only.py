@@ -89,3 +89,78 @@ def test_tab_reaches_every_control_of_each_dialog(
     assert stops
     seen = tab_through(qtbot, dialog, 2 * len(stops) + 4)
     assert _describe([w for w in stops if w not in seen]) == []
+
+
+def test_add_account_opens_on_its_first_field_and_tabs_fields_then_buttons(
+    qtbot: Any, db: Any, db_path: Path, memory_keyring: Any
+) -> None:
+    """Issue 15.9: focus opened on Test; Tab went Test, Cancel, then the fields."""
+    from crisisdesk.domain import Severity
+    from crisisdesk.ui import announce
+
+    dialog = _dialogs(db, db_path)["add account"]()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    assert QApplication.focusWidget() is dialog.platform_combo
+    order = [QApplication.focusWidget(), *tab_through(qtbot, dialog, 8)]
+    names = [w.accessibleName() or w.text() for w in order]  # type: ignore[attr-defined]
+    assert names[:4] == ["Platform", "Name", "Address", "Mastodon access token"]
+    buttons = [n for n in names if n in ("Test", "Save", "Cancel")]
+    assert names.index(buttons[0]) > names.index("Search terms")
+    dialog.set_platform("bluesky")  # new password rows still come before the buttons
+    dialog.platform_combo.setFocus()
+    qtbot.waitUntil(dialog.secret_edits["app_password"].isVisible)  # the layout shows it
+    order = tab_through(qtbot, dialog, 12)
+    assert _describe(order[: order.index(dialog.test_button)])[-1] == "QLineEdit:Search terms"
+    assert order.index(dialog.secret_edits["app_password"]) < order.index(dialog.test_button)
+    dialog.show_message("The token was refused.", Severity.ERROR)
+    assert announce.announced[-1] == "The token was refused."
+
+
+def test_menus_use_the_platforms_standard_keys(window: MainWindow) -> None:
+    """Issue 15.12: Quit, Redo, Refresh and Help follow QKeySequence's standard keys."""
+    from PySide6.QtGui import QKeySequence
+
+    standard = QKeySequence.StandardKey
+    for action, key in (
+        (window.quit_action, standard.Quit),
+        (window.redo_action, standard.Redo),
+        (window.refresh_action, standard.Refresh),
+        (window.getting_started_action, standard.HelpContents),
+        (window.import_action, standard.Open),
+    ):
+        bindings = QKeySequence.keyBindings(key)
+        assert not bindings or set(action.shortcuts()) >= {
+            b for b in bindings if b != QKeySequence("Ctrl+R")
+        }, action.text()
+
+
+def test_import_opens_in_the_folder_used_last(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from crisisdesk.ui.dialogs.import_dialog import choose_files
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    asked: list[str] = []
+
+    def pick(_parent: Any, _title: str, start: str, _filter: str) -> tuple[list[str], str]:
+        asked.append(start)
+        return [str(folder / "orders.csv")], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", pick)
+    settings = window._settings
+    assert choose_files(window, settings) == [folder / "orders.csv"]
+    choose_files(window, settings)
+    assert asked == [str(Path.home()), str(folder)]
+
+
+def test_status_messages_are_announced(window: MainWindow) -> None:
+    """Issue 15.12: a triage or sync confirmation in the status bar is spoken."""
+    from crisisdesk.ui import announce
+
+    window.show_message("Marked replied. Ctrl+Z undoes it.")
+    assert announce.announced[-1] == "Marked replied. Ctrl+Z undoes it."
