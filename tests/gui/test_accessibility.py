@@ -139,3 +139,20 @@ def test_every_dialog_is_named_for_a_screen_reader(
     assert dialog.accessibleName() or dialog.windowTitle()
     assert interactive_count(dialog) >= 2
     assert problems(dialog) == []
+
+
+def test_the_crisis_banner_is_named_and_announced_once(qtbot: Any) -> None:
+    """Issue 15.13: an alert appears where the owner may not be looking; it is spoken."""
+    from crisisdesk.ui import announce
+    from crisisdesk.ui.charts.alerts import CrisisBanner
+
+    banner = CrisisBanner()
+    qtbot.addWidget(banner)
+    banner.show()
+    banner.show_alerts([], "12 complaints in the last hour (usually 1).", plan=True)
+    assert announce.announced[-1] == "Crisis alert. 12 complaints in the last hour (usually 1)."
+    count = len(announce.announced)
+    banner.show_alerts([], "12 complaints in the last hour (usually 1).", plan=True)
+    assert len(announce.announced) == count  # the same alert is not repeated
+    assert banner.accessibleName() == "Crisis alert"
+    assert problems(banner) == []

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.settings import Settings
 from crisisdesk.store.alerts import StoredAlert
+from crisisdesk.ui.announce import announce
 from crisisdesk.ui.charts.thresholds import thresholds_from
 from crisisdesk.ui.icons import icon
 from crisisdesk.ui.tasks import TaskRunner
@@ -108,6 +109,8 @@ class CrisisBanner(QFrame):
 
     def show_alerts(self, alerts: list[StoredAlert], text: str, *, plan: bool) -> None:
         self.alerts = alerts
+        if text != self.text.text():  # said once, at once: the owner may be elsewhere (15.13)
+            announce(self, f"Crisis alert. {text}", urgent=True)
         self.text.setText(text)
         self.plan_button.setVisible(plan)
 
