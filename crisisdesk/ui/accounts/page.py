@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -43,6 +42,7 @@ from crisisdesk.ui.accounts.model import (
     platform_label,
     where_text,
 )
+from crisisdesk.ui.flow_layout import FlowLayout
 from crisisdesk.ui.sync import INTERVAL_CHOICES, SyncController, SyncOutcome, interval_text
 from crisisdesk.ui.tasks import TaskRunner
 
@@ -161,10 +161,9 @@ class AccountsPage(QWidget):
         self.sync_button.setDefaultAction(sync.sync_action)
         self.sync_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps at a large font or 200% (issue 15.8)
         for button in (self.add_button, self.test_button, self.token_button, self.remove_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
         buttons.addWidget(interval_label)
         buttons.addWidget(self.interval_combo)
         buttons.addWidget(self.sync_button)

@@ -33,6 +33,7 @@ from crisisdesk.store.mentions import MentionFilter
 from crisisdesk.store.search import build_fts_query
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui.debounce import Debounce
+from crisisdesk.ui.flow_layout import FlowLayout
 from crisisdesk.ui.format import platform_text, sentiment_text
 from crisisdesk.ui.icons import icon
 from crisisdesk.ui.inbox.filter_state import (  # re-exported: the bar's data lives there
@@ -105,8 +106,7 @@ class FilterBar(QWidget):
         self.search_error.hide()
 
         self.view_buttons = ViewButtons(self)  # each a Tab stop; a custom filter checks none
-        views = QHBoxLayout()
-        views.setSpacing(2)
+        views = FlowLayout(spacing=2)  # wraps too
         for view in SAVED_VIEWS:
             button = QToolButton(self)
             button.setObjectName(f"view_{view.key}")
@@ -147,7 +147,7 @@ class FilterBar(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addLayout(views)
-        controls = QHBoxLayout()
+        controls = FlowLayout()  # wraps at a large font or 200% instead of widening the window
         for control in (
             self.sentiment,
             self.complaints,
@@ -161,7 +161,6 @@ class FilterBar(QWidget):
             self.date_to,
         ):
             controls.addWidget(control)
-        controls.addStretch(1)
         controls.addWidget(self.clear)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)

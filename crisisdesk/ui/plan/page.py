@@ -142,6 +142,7 @@ class PlanPage(QWidget):
         )
         self.notes.installEventFilter(self)
         notes_label = QLabel("&Notes of the selected item (saved when you leave the box):", self)
+        notes_label.setWordWrap(True)  # fits a narrow window at a large font (issue 15.8)
         notes_label.setBuddy(self.notes)
         notes_box = QWidget(self)
         notes_layout = QVBoxLayout(notes_box)
