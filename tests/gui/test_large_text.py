@@ -74,3 +74,16 @@ def test_fitting_counts_the_frame(qtbot: Any, db: Any, db_path: Path) -> None:
     frame = window.frameGeometry()
     assert frame.width() <= max(room.width(), window.minimumSizeHint().width() + 50)
     assert window.height() < room.height() or window.minimumSizeHint().height() >= room.height()
+
+
+def test_the_navigation_grows_with_the_font(
+    qtbot: Any, db: Any, db_path: Path, large_font: None
+) -> None:
+    """Issue 15.11: icons stayed 18 px and "Accounts" was cut at 14 pt."""
+    window = MainWindow(db, db_path, Settings(DictStorage()), SyncTaskRunner(db_path))
+    qtbot.addWidget(window)
+    metrics = window.nav.fontMetrics()
+    assert window.nav.iconSize().height() >= metrics.height()
+    assert (
+        window.nav.width() >= metrics.horizontalAdvance("Accounts") + window.nav.iconSize().width()
+    )
