@@ -164,3 +164,23 @@ def test_status_messages_are_announced(window: MainWindow) -> None:
 
     window.show_message("Marked replied. Ctrl+Z undoes it.")
     assert announce.announced[-1] == "Marked replied. Ctrl+Z undoes it."
+
+
+def test_sorting_and_columns_are_in_the_view_menu(window: MainWindow, qtbot: Any) -> None:
+    """Issue 15.5: without a mouse on the header, View → Sort by and View → Columns."""
+    feature = window.inbox_feature
+    feature.sort_menu.aboutToShow.emit()
+    newest = next(a for a in feature.sort_menu.actions() if a.data() == "newest")
+    newest.trigger()
+    assert window.inbox.model.sort_key == "newest"
+    feature.sort_menu.aboutToShow.emit()
+    checked = [a.data() for a in feature.sort_menu.actions() if a.isChecked()]
+    assert checked == ["newest"]
+    feature.columns_menu.aboutToShow.emit()
+    author = next(a for a in feature.columns_menu.actions() if a.text() == "Author")
+    author.setChecked(False)
+    from crisisdesk.ui.inbox.model import COLUMN_INDEX
+
+    assert window.inbox.table.horizontalHeader().isSectionHidden(COLUMN_INDEX["author"])
+    titles = [a.text() for a in window.view_menu.actions()]
+    assert "&Sort by" in titles and "C&olumns" in titles
