@@ -172,7 +172,9 @@ class MainWindow(QMainWindow):
             tip="Import mentions from a CSV, JSON or NDJSON file (Ctrl+O)",
         )
         # standard keys, as the desktop defines them (issue 15.12); Quit has none on Windows
-        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or ["Ctrl+Q"]
+        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [
+            QKeySequence("Ctrl+Q")
+        ]
         self.quit_action = make_action(self, "&Quit", self.close, quit_keys)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.undo_action = self.undo_group.createUndoAction(self, "&Undo")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -24,7 +25,10 @@ from crisisdesk.ui.geometry import RememberGeometry
 
 def _media_key(sequence: QKeySequence) -> bool:
     """A keyboard's Open/Refresh/Help media key (a standard key's extra binding): not listed."""
-    return sequence.count() == 1 and sequence[0].key().value >= Qt.Key.Key_Back.value
+    if sequence.count() != 1:
+        return False
+    combination: Any = cast(Any, sequence)[0]  # QKeyCombination (the stubs lack __getitem__)
+    return bool(combination.key().value >= Qt.Key.Key_Back.value)
 
 
 def shortcut_rows(

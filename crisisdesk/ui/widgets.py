@@ -106,5 +106,6 @@ def name_field(field: QWidget, name: str) -> None:
     """Give *field* its accessible name; an editable combo box's typing field gets it too (the
     screen reader is in that field while the owner types)."""
     field.setAccessibleName(name)
-    if isinstance(field, QComboBox) and field.lineEdit() is not None:
-        field.lineEdit().setAccessibleName(name)
+    line = field.lineEdit() if isinstance(field, QComboBox) else None
+    if line is not None:
+        line.setAccessibleName(name)

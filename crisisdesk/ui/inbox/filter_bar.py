@@ -37,14 +37,20 @@ from crisisdesk.ui.flow_layout import FlowLayout
 from crisisdesk.ui.format import platform_text, sentiment_text
 from crisisdesk.ui.icons import icon
 from crisisdesk.ui.inbox.filter_state import (  # re-exported: the bar's data lives there
-    COMPLAINT,
+    COMPLAINT as COMPLAINT,
+)
+from crisisdesk.ui.inbox.filter_state import (
     PERIODS,
-    SAVED_VIEWS,
     STATUS_CHOICES,
     VIEWS_BY_KEY,
-    FilterState,
     _status_key,
     view_for,
+)
+from crisisdesk.ui.inbox.filter_state import (
+    SAVED_VIEWS as SAVED_VIEWS,
+)
+from crisisdesk.ui.inbox.filter_state import (
+    FilterState as FilterState,
 )
 from crisisdesk.ui.inbox.more_filters import MoreFilters
 from crisisdesk.ui.inbox.view_buttons import ViewButtons

@@ -32,7 +32,7 @@ class ViewButtons(QObject):
             assert isinstance(event, QKeyEvent)
             step = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}.get(Qt.Key(event.key()), 0)
             if step and not event.modifiers():
-                index = self._buttons.index(watched)  # type: ignore[arg-type]
+                index = self._buttons.index(watched)
                 target = self._buttons[(index + step) % len(self._buttons)]
                 target.setFocus(Qt.FocusReason.TabFocusReason)
                 return True
