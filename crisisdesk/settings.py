@@ -60,6 +60,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("inbox/columns_kept", str, "", "columns shown from the header menu, never hidden"),
     Setting("inbox/single_keys", bool, True, "single-letter triage keys in the list (WCAG 2.1.4)"),
     Setting("import/columns/*", str, "", "import column mapping (JSON) per set of column names"),
+    Setting("import/last_folder", str, "", "the folder File → Import opens in (the last one used)"),
     Setting("geometry/*", bytes, b"", "size and position of a dialog, keyed by dialog name"),
     Setting("sync/interval", int, 0, "minutes between automatic syncs; 0 = off (5, 15, 30, 60)"),
     Setting("settings/version", int, 0, "the last upgrade step run on these settings"),

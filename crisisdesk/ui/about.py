@@ -45,6 +45,7 @@ class AboutDialog(RememberGeometry, QDialog):
         self.components.setAccessibleName("Bundled components and their licences")
         self.components.setHorizontalHeaderLabels(["Component", "Licence", "Web site"])
         self.components.verticalHeader().hide()
+        self.components.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.components.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.components.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         for row, part in enumerate(shown.components):
@@ -58,7 +59,7 @@ class AboutDialog(RememberGeometry, QDialog):
         self.data_notes = WrapLabel(
             data_text or "The app ships no data learned from other people's texts.",
             self,
-            accessible_name="Data the app learned from",
+            description="Data the app learned from",
         )
         self.data_notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QStyle, QWidget
 
 from crisisdesk.settings import Settings
 
@@ -63,9 +63,27 @@ def fit_to_screen(widget: QWidget) -> None:
     if screen is None:
         return
     room = screen.availableGeometry()
-    width = max(min(widget.width(), room.width()), widget.minimumWidth())
-    height = max(min(widget.height(), room.height()), widget.minimumHeight())
+    frame_w, frame_h = frame_size(widget)
+    least = widget.minimumSize().expandedTo(widget.minimumSizeHint())
+    # the frame (title bar, borders) is part of what must fit; the layout's minimum wins
+    width = max(min(widget.width(), room.width() - frame_w), least.width())
+    height = max(min(widget.height(), room.height() - frame_h), least.height())
     if (width, height) != (widget.width(), widget.height()):
         widget.resize(width, height)
-    if not room.contains(widget.frameGeometry().topLeft()):
-        widget.move(room.topLeft())
+    frame = widget.frameGeometry()
+    if not room.contains(frame.topLeft()) or not room.contains(frame.bottomRight()):
+        x = max(room.left(), min(frame.left(), room.right() + 1 - width - frame_w))
+        y = max(room.top(), min(frame.top(), room.bottom() + 1 - height - frame_h))
+        widget.move(x, y)
+
+
+def frame_size(widget: QWidget) -> tuple[int, int]:
+    """The window frame's width and height: measured once shown, else the style's title bar
+    and borders (before the first show the window manager has not framed it yet)."""
+    outer, inner = widget.frameGeometry(), widget.geometry()
+    if outer.size() != inner.size():
+        return outer.width() - inner.width(), outer.height() - inner.height()
+    style = widget.style()
+    border = style.pixelMetric(QStyle.PixelMetric.PM_MdiSubWindowFrameWidth)
+    title = style.pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight)
+    return 2 * border, title + 2 * border

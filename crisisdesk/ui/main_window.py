@@ -37,6 +37,7 @@ from crisisdesk.settings import Settings
 from crisisdesk.store import overview
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui.accounts import attach_accounts
+from crisisdesk.ui.announce import announce
 from crisisdesk.ui.charts import attach_insight
 from crisisdesk.ui.composer import attach_composer
 from crisisdesk.ui.demo_loader import load_demo
@@ -45,9 +46,10 @@ from crisisdesk.ui.icons import icon
 from crisisdesk.ui.inbox.attach import Inbox
 from crisisdesk.ui.plan import attach_plan
 from crisisdesk.ui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
+from crisisdesk.ui.sync import SYNC_SHORTCUT
 from crisisdesk.ui.tasks import TaskRunner
 from crisisdesk.ui.welcome import WelcomePanel
-from crisisdesk.ui.window_api import MenuSections, StatusItems, make_action
+from crisisdesk.ui.window_api import MenuSections, StatusItems, make_action, standard_keys
 
 DEFAULT_SIZE = QSize(1280, 800)
 #: menu name → (title, its sections in order); features name a section, never a position.
@@ -124,8 +126,12 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Sections")
-        self.nav.setIconSize(QSize(18, 18))
-        self.nav.setFixedWidth(132)
+        # icons and width follow the font (14 pt cut "Accounts" and kept 18 px icons: 15.11)
+        side = max(18, self.fontMetrics().height())
+        self.nav.setIconSize(QSize(side, side))
+        self.nav.setFixedWidth(
+            max(132, self.fontMetrics().horizontalAdvance("Accounts") + 3 * side)
+        )
         self.pages = QStackedWidget(self)
         self.nav.currentRowChanged.connect(self._page_changed)
         shell = QWidget(self)
@@ -165,12 +171,16 @@ class MainWindow(QMainWindow):
             icon_name="import",
             tip="Import mentions from a CSV, JSON or NDJSON file (Ctrl+O)",
         )
-        self.quit_action = make_action(self, "&Quit", self.close, ["Ctrl+Q"])
+        # standard keys, as the desktop defines them (issue 15.12); Quit has none on Windows
+        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [
+            QKeySequence("Ctrl+Q")
+        ]
+        self.quit_action = make_action(self, "&Quit", self.close, quit_keys)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
         # say what Ctrl+Z / Ctrl+Y did (the command is next to the stack's index afterwards)
         self.undo_action.triggered.connect(lambda: self._said_undo("Undone", 0))
         self.redo_action.triggered.connect(lambda: self._said_undo("Redone", -1))
@@ -178,7 +188,7 @@ class MainWindow(QMainWindow):
             self,
             "&Refresh",
             self.reload,
-            [QKeySequence("F5")],
+            standard_keys(QKeySequence.StandardKey.Refresh, but=SYNC_SHORTCUT),
             icon_name="refresh",
             tip="Read the inbox again (F5)",
         )
@@ -292,6 +302,7 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
+        announce(self.statusBar(), text)  # "Marked replied", "Synced": spoken (issue 15.12)
 
     # --- pages --------------------------------------------------------------------------------
 
@@ -330,7 +341,7 @@ class MainWindow(QMainWindow):
         from crisisdesk.ui.dialogs.import_dialog import choose_files, run_import
 
         if files is None:
-            files = choose_files(self)
+            files = choose_files(self, self._settings)
         if files:
             run_import(
                 self, self._db_path, files, self._runner, self.reload, settings=self._settings

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, cast
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,6 +23,14 @@ from crisisdesk.settings import Settings
 from crisisdesk.ui.geometry import RememberGeometry
 
 
+def _media_key(sequence: QKeySequence) -> bool:
+    """A keyboard's Open/Refresh/Help media key (a standard key's extra binding): not listed."""
+    if sequence.count() != 1:
+        return False
+    combination: Any = cast(Any, sequence)[0]  # QKeyCombination (the stubs lack __getitem__)
+    return bool(combination.key().value >= Qt.Key.Key_Back.value)
+
+
 def shortcut_rows(
     menu_bar: QMenuBar, extra: Iterable[tuple[str, str]] = ()
 ) -> list[tuple[str, str]]:
@@ -33,7 +43,9 @@ def shortcut_rows(
             continue
         for action in menu.actions():
             keys = ", ".join(
-                k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
+                k.toString(QKeySequence.SequenceFormat.NativeText)
+                for k in action.shortcuts()
+                if not _media_key(k)
             )
             if keys:
                 rows.append((keys, action.text().replace("&", "").rstrip("…")))
@@ -54,6 +66,7 @@ class ShortcutsDialog(RememberGeometry, QDialog):
         table.setAccessibleName("Keyboard shortcuts")
         table.setHorizontalHeaderLabels(["Keys", "Does"])
         table.verticalHeader().hide()
+        table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, (keys, what) in enumerate(rows):
             table.setItem(row, 0, QTableWidgetItem(keys))

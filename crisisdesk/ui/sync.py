@@ -176,7 +176,7 @@ class SyncController(QObject):
 
         self.status_label = QLabel()
         self.status_label.setObjectName("syncStatus")
-        self.status_label.setAccessibleName("Sync status")
+        self.status_label.setAccessibleDescription("Sync status")
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setMaximumWidth(STATUS_MAX_WIDTH)
         self.status_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)

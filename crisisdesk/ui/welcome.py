@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crisisdesk.ui.flow_layout import FlowLayout
 from crisisdesk.ui.theme import scale_font
 from crisisdesk.ui.widgets import WrapLabel
 
@@ -53,7 +54,8 @@ class WelcomePanel(QWidget):
         text.setFont(scale_font(self.font(), 1.15))
         text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         # a fixed width lets the layout ask the wrapped label for its real height
-        text.setFixedWidth(text.fontMetrics().averageCharWidth() * 70)
+        # (52 characters: at 14 pt and 200 % the panel still fits the screen, issue 15.8)
+        text.setFixedWidth(text.fontMetrics().averageCharWidth() * 52)
 
         self.demo_button = QPushButton("Load demo data", self)
         self.demo_button.setObjectName("loadDemo")
@@ -82,20 +84,17 @@ class WelcomePanel(QWidget):
             name = QLabel(area, self)
             name.setFont(scale_font(self.font(), 1.0, bold=True))
             value = WrapLabel(purpose, self)
-            value.setMinimumWidth(value.fontMetrics().averageCharWidth() * 56)
+            value.setMinimumWidth(value.fontMetrics().averageCharWidth() * 40)
             name.setBuddy(value)
             areas.addRow(name, value)
         self.busy_label = QLabel("", self)
         self.busy_label.setObjectName("welcomeBusy")
         self.busy_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
 
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.demo_button)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.account_button)
+        buttons = FlowLayout()  # wraps at a large font or 200 % (issue 15.8)
+        for button in (self.demo_button, self.import_button, self.account_button):
+            buttons.addWidget(button)
         buttons.addWidget(self.plan_button)
-        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         layout.addWidget(title)

@@ -8,12 +8,16 @@ from the internet or a file is shown literally, never as markup.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
     QLabel,
     QLayout,
+    QLineEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,14 +30,16 @@ class WrapLabel(QLabel):
     """Plain text that wraps to the width it is given."""
 
     def __init__(
-        self, text: str = "", parent: QWidget | None = None, *, accessible_name: str = ""
+        self, text: str = "", parent: QWidget | None = None, *, description: str = ""
     ) -> None:
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
         self.setText(text)
-        if accessible_name:
-            self.setAccessibleName(accessible_name)
+        # what the text is (a screen reader says it after the text); never the accessible
+        # name, which would replace the text for a screen reader (issue 15.2)
+        if description:
+            self.setAccessibleDescription(description)
 
 
 class HelpBox(QFrame):
@@ -43,7 +49,7 @@ class HelpBox(QFrame):
         super().__init__(parent)
         self.setObjectName("helpBox")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.label = WrapLabel(text, self, accessible_name="Help")
+        self.label = WrapLabel(text, self, description="Help")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
@@ -74,3 +80,32 @@ def column(parent: QWidget, *items: ColumnItem) -> QVBoxLayout:
         else:
             layout.addWidget(target, stretch)
     return layout
+
+
+def hidden_buddy(parent: QWidget, field: QWidget, name: str) -> QLabel:
+    """A label a screen reader names *field* by (Qt on Linux names combo boxes and spin boxes by
+    their labels, through the labelled-by relation) where the value already says it on screen."""
+    label = QLabel(name, parent)
+    label.setBuddy(field)
+    label.hide()
+    return label
+
+
+def name_clear_button(edit: QLineEdit, name: str) -> None:
+    """Name the clear button ``setClearButtonEnabled`` adds (Qt leaves it without a name)."""
+    for action in edit.findChildren(QAction):
+        if action.objectName() == "_q_qlineeditclearaction":
+            action.setText(name)
+            action.setToolTip(name)
+    for button in edit.findChildren(QToolButton):  # the buttons do not follow the action's text
+        action = button.defaultAction()
+        button.setAccessibleName(action.text() if action is not None else "")
+
+
+def name_field(field: QWidget, name: str) -> None:
+    """Give *field* its accessible name; an editable combo box's typing field gets it too (the
+    screen reader is in that field while the owner types)."""
+    field.setAccessibleName(name)
+    line = field.lineEdit() if isinstance(field, QComboBox) else None
+    if line is not None:
+        line.setAccessibleName(name)

@@ -94,7 +94,15 @@ def make_action(
 ) -> QAction:
     """A menu/toolbar action: text, what it does, its keys, icon and tooltip in one call."""
     action = QAction(text, parent)
-    keys = [QKeySequence(k) for k in shortcuts]
+    keys = [
+        key
+        for k in shortcuts
+        for key in (
+            QKeySequence.keyBindings(k)  # every binding the platform has, not just the first
+            if isinstance(k, QKeySequence.StandardKey)
+            else [QKeySequence(k)]
+        )
+    ]
     if keys:
         action.setShortcuts(keys)
     if icon_name:
@@ -104,3 +112,10 @@ def make_action(
         action.setStatusTip(tip)
     action.triggered.connect(lambda _checked=False: slot())
     return action
+
+
+def standard_keys(key: QKeySequence.StandardKey, *, but: str = "") -> list[QKeySequence]:
+    """The platform's bindings for *key*, less one the app uses for something else (on a Mac
+    Refresh is Ctrl+R, which is Sync now here)."""
+    taken = QKeySequence(but)
+    return [k for k in QKeySequence.keyBindings(key) if not but or k != taken]

@@ -303,8 +303,10 @@ def test_every_composer_widget_has_an_accessible_name(
     window = open_window(qtbot, db, db_path)
     pane = select(window, mastodon_mention)
     for widget in (pane.editor, pane.template_combo, pane.channel_combo, pane.findings,
-                   pane.counter, pane.score_label, pane.waiting_label):  # fmt: skip
+                   ):  # fmt: skip
         assert widget.accessibleName(), widget
+    for label in (pane.counter, pane.score_label, pane.waiting_label):
+        assert label.accessibleDescription() and not label.accessibleName(), label
 
 
 Check = Callable[[], None]

@@ -9,12 +9,13 @@ from crisisdesk.ui.widgets import HelpBox, WrapLabel, column, ok_cancel_buttons
 
 
 def test_wrap_label_shows_markup_literally_and_wraps(qtbot) -> None:
-    label = WrapLabel("<b>FREE</b> &amp; more", accessible_name="Note")
+    label = WrapLabel("<b>FREE</b> &amp; more", description="Note")
     qtbot.addWidget(label)
     assert label.textFormat() == Qt.TextFormat.PlainText
     assert label.wordWrap()
     assert label.text() == "<b>FREE</b> &amp; more"
-    assert label.accessibleName() == "Note"
+    # the text is what a screen reader reads; what it is comes after (issue 15.2)
+    assert label.accessibleName() == "" and label.accessibleDescription() == "Note"
 
 
 def test_ok_cancel_row_accepts_and_rejects(qtbot) -> None:

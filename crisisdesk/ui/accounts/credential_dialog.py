@@ -9,6 +9,7 @@ whether the credential works before anything is saved; it is optional.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ from crisisdesk.sources.platforms.registry import PlatformInfo, encode_secret
 from crisisdesk.store.accounts import OFFLINE_TEXT, Account
 from crisisdesk.ui import errors
 from crisisdesk.ui.accounts.help_texts import keyring_problem_text
+from crisisdesk.ui.announce import announce
 from crisisdesk.ui.geometry import RememberGeometry
 from crisisdesk.ui.tasks import TaskContext, TaskHandle, TaskRunner
 
@@ -51,7 +53,7 @@ def mark_invalid(widget: QWidget, invalid: bool) -> None:
 
 
 def plain_label(
-    parent: QWidget, object_name: str, accessible_name: str, *, selectable: bool = True
+    parent: QWidget, object_name: str, description: str, *, selectable: bool = True
 ) -> QLabel:
     """An empty wrapping label for plain text (messages may quote what a platform said)."""
     label = QLabel(parent)
@@ -60,7 +62,7 @@ def plain_label(
     label.setWordWrap(True)
     if selectable:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setAccessibleName(accessible_name)
+    label.setAccessibleDescription(description)  # the text stays the name
     return label
 
 
@@ -138,6 +140,26 @@ class CredentialDialog(RememberGeometry, QDialog):
         layout.addStretch(1)
         layout.addWidget(self.status_box)
         layout.addWidget(self.buttons)
+        self.order_tabs()
+        first = self.tab_chain()
+        if first:
+            first[0].setFocus(Qt.FocusReason.OtherFocusReason)  # the dialog opens on a field
+
+    def tab_chain(self) -> list[QWidget]:
+        """The form's fields top to bottom (what Tab visits before Test, Save and Cancel)."""
+        chain = []
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                chain.append(widget)
+        return chain
+
+    def order_tabs(self) -> None:
+        """Fields first, then Test, Save, Cancel (the buttons are made before the fields)."""
+        chain = [*self.tab_chain(), self.test_button, self.save_button, self.cancel_button]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     # --- to override ---------------------------------------------------------------------------
 
@@ -180,6 +202,7 @@ class CredentialDialog(RememberGeometry, QDialog):
                 position: Any = self.form.getWidgetPosition(before)
                 self.form.insertRow(int(position[0]), label + ":", edit)
             self.secret_edits[secret_field.key] = edit
+        self.order_tabs()
 
     def secret_values(self) -> dict[str, str]:
         return {key: edit.text() for key, edit in self.secret_edits.items()}
@@ -262,6 +285,7 @@ class CredentialDialog(RememberGeometry, QDialog):
         size = self.fontMetrics().height() + 4
         self.status_icon.setPixmap(self.style().standardIcon(pixmap).pixmap(size, size))
         self.status_box.setVisible(bool(text))
+        announce(self.message_label, text, urgent=problem)  # it appears below the fields
 
     @property
     def message(self) -> str:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -43,6 +42,7 @@ from crisisdesk.ui.accounts.model import (
     platform_label,
     where_text,
 )
+from crisisdesk.ui.flow_layout import FlowLayout
 from crisisdesk.ui.sync import INTERVAL_CHOICES, SyncController, SyncOutcome, interval_text
 from crisisdesk.ui.tasks import TaskRunner
 
@@ -161,10 +161,9 @@ class AccountsPage(QWidget):
         self.sync_button.setDefaultAction(sync.sync_action)
         self.sync_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps at a large font or 200% (issue 15.8)
         for button in (self.add_button, self.test_button, self.token_button, self.remove_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
         buttons.addWidget(interval_label)
         buttons.addWidget(self.interval_combo)
         buttons.addWidget(self.sync_button)
@@ -177,6 +176,9 @@ class AccountsPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves the table (arrows move in it); moving cell by cell trapped the keyboard and
+        # cleared the selection (issue 15.3)
+        self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
@@ -196,14 +198,14 @@ class AccountsPage(QWidget):
         self.empty_label.hide()
         self.detail_label = QLabel(self)
         self.detail_label.setObjectName("accountDetail")
-        self.detail_label.setAccessibleName("Selected account")
+        self.detail_label.setAccessibleDescription("Selected account")
         self.detail_label.setTextFormat(Qt.TextFormat.PlainText)  # platform error texts
         self.detail_label.setWordWrap(True)
         self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.message_label = QLabel(self)
         self.message_label.setObjectName("accountsMessage")
-        self.message_label.setAccessibleName("Result")
+        self.message_label.setAccessibleDescription("Result")
         self.message_label.setTextFormat(Qt.TextFormat.PlainText)
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

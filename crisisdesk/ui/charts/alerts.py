@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.settings import Settings
 from crisisdesk.store.alerts import StoredAlert
+from crisisdesk.ui.announce import announce
 from crisisdesk.ui.charts.thresholds import thresholds_from
 from crisisdesk.ui.icons import icon
 from crisisdesk.ui.tasks import TaskRunner
@@ -85,7 +86,7 @@ class CrisisBanner(QFrame):
         mark = QLabel(self)
         mark.setPixmap(icon("alert").pixmap(20, 20))
         mark.setAccessibleName("Alert")
-        self.text = WrapLabel(parent=self, accessible_name="Crisis alert text")
+        self.text = WrapLabel(parent=self, description="Crisis alert text")
         self.text.setObjectName("crisisBannerText")
         self.plan_button = QPushButton("Open crisis &plan", self)
         self.plan_button.setAccessibleName("Open the crisis plan")
@@ -108,6 +109,8 @@ class CrisisBanner(QFrame):
 
     def show_alerts(self, alerts: list[StoredAlert], text: str, *, plan: bool) -> None:
         self.alerts = alerts
+        if text != self.text.text():  # said once, at once: the owner may be elsewhere (15.13)
+            announce(self, f"Crisis alert. {text}", urgent=True)
         self.text.setText(text)
         self.plan_button.setVisible(plan)
 

@@ -87,7 +87,7 @@ class ChartsPage(QWidget):
         self.refresh_button = QPushButton("&Refresh", self)
         self.refresh_button.setAccessibleName("Refresh the charts")
         self.refresh_button.clicked.connect(self.refresh)
-        self.status = WrapLabel(parent=self, accessible_name="What the charts show")
+        self.status = WrapLabel(parent=self, description="What the charts show")
         self.status.setObjectName("chartStatus")
 
         top = QHBoxLayout()

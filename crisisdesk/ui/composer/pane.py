@@ -115,12 +115,12 @@ class ComposerPane(SendingMixin, QWidget):
     # --- building -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.to_label = WrapLabel(accessible_name="Replying to")
+        self.to_label = WrapLabel(description="Replying to")
         font = self.to_label.font()
         font.setBold(True)
         self.to_label.setFont(font)
-        self.waiting_label = WrapLabel(accessible_name="Customer waiting time")
-        self.route_note = WrapLabel(accessible_name="How this reply is sent")
+        self.waiting_label = WrapLabel(description="Customer waiting time")
+        self.route_note = WrapLabel(description="How this reply is sent")
         self.route_note.setObjectName("routeNote")
 
         self.template_combo = QComboBox(self)
@@ -157,10 +157,10 @@ class ComposerPane(SendingMixin, QWidget):
         editor_label.setBuddy(self.editor)
 
         self.counter = QLabel(self)
-        self.counter.setAccessibleName("Characters used")
+        self.counter.setAccessibleDescription("Characters used")
         self.score_label = QLabel(self)
-        self.score_label.setAccessibleName("Tone score")
-        self.strengths_label = WrapLabel(accessible_name="What the reply does well")
+        self.score_label.setAccessibleDescription("Tone score")
+        self.strengths_label = WrapLabel(description="What the reply does well")
         meter = QHBoxLayout()
         meter.addWidget(self.score_label)
         meter.addStretch(1)
@@ -169,10 +169,10 @@ class ComposerPane(SendingMixin, QWidget):
         self.findings = FindingsList(self)
         self.findings.activated.connect(self.apply_finding)
 
-        self.error_label = WrapLabel(accessible_name="Why the reply was not sent")
+        self.error_label = WrapLabel(description="Why the reply was not sent")
         self.error_label.setObjectName("sendError")
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.done_label = WrapLabel(accessible_name="Reply result")
+        self.done_label = WrapLabel(description="Reply result")
 
         self.send_button = QPushButton("&Send", self)
         self.send_button.setObjectName("sendButton")
@@ -408,7 +408,9 @@ class ComposerPane(SendingMixin, QWidget):
         self.counter.setText(f"{used:,} / {limit:,}" if limit else f"{used:,} characters")
         over = bool(limit) and used > (limit or 0)
         self.counter.setProperty("over", over)
-        self.counter.setAccessibleDescription("Too long for the platform" if over else "")
+        self.counter.setAccessibleDescription(
+            "Characters used: too long for the platform" if over else "Characters used"
+        )
 
     def run_check(self) -> None:
         """The tone check of the text as it is now (the debounce calls this)."""

@@ -45,7 +45,7 @@ from crisisdesk.store.templates import Template
 from crisisdesk.ui.business_details import BusinessDetailsBox, business_values
 from crisisdesk.ui.geometry import RememberGeometry
 from crisisdesk.ui.tasks import TaskContext, TaskRunner
-from crisisdesk.ui.widgets import WrapLabel
+from crisisdesk.ui.widgets import WrapLabel, hidden_buddy, name_field
 
 ALL_CATEGORIES = "All categories"
 _ID = Qt.ItemDataRole.UserRole
@@ -107,13 +107,13 @@ class TemplatesDialog(RememberGeometry, QDialog):
     # --- building ------------------------------------------------------------------------------
 
     def _build(self, choosing: bool) -> None:
-        self.error_label = WrapLabel(accessible_name="Template error")
+        self.error_label = WrapLabel(description="Template error")
         # the same warning colours as the inbox's search error (and words, not only colour)
         self.error_label.setStyleSheet(
             "QLabel { background: #fde2e1; color: #8a1c14; border-radius: 3px; padding: 6px; }"
         )
         self.error_label.hide()
-        self.status_label = WrapLabel(accessible_name="Template library status")
+        self.status_label = WrapLabel(description="Template library status")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search templates")
         self.search.setAccessibleName("Search templates")
@@ -121,6 +121,7 @@ class TemplatesDialog(RememberGeometry, QDialog):
         self.search.textChanged.connect(self._show_list)
         self.category_filter = QComboBox()
         self.category_filter.setAccessibleName("Category filter")
+        hidden_buddy(self, self.category_filter, "Category filter")
         self.category_filter.currentIndexChanged.connect(self._show_list)
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Templates")
@@ -155,9 +156,9 @@ class TemplatesDialog(RememberGeometry, QDialog):
         self.category_edit.editTextChanged.connect(self._edited)
         self.variables_label = WrapLabel(
             "Variables: " + ", ".join(f"{{{k}}} {v}" for k, v in VARIABLES.items()) + ".",
-            accessible_name="Template variables",
+            description="Template variables",
         )
-        self.tone_label = WrapLabel(accessible_name="Tone check of the template")
+        self.tone_label = WrapLabel(description="Tone check of the template")
         self.save_button = self._button("&Save", "Save template", self.save)
         self.save_button.setEnabled(False)
         form = QFormLayout()
@@ -166,7 +167,7 @@ class TemplatesDialog(RememberGeometry, QDialog):
             ("&Category", self.category_edit, "Template category"),
             ("&Text", self.body_edit, "Template text"),
         ):
-            field.setAccessibleName(name)
+            name_field(field, name)
             label = QLabel(text)
             label.setBuddy(field)
             form.addRow(label, field)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QDialog, QWidget
 
 from crisisdesk.ui.format import these_mentions
-from crisisdesk.ui.widgets import WrapLabel, column, ok_cancel_buttons
+from crisisdesk.ui.widgets import WrapLabel, column, name_field, ok_cancel_buttons
 
 MAX_NAME_LENGTH = 60
 
@@ -32,7 +32,7 @@ class AssignDialog(QDialog):
         self.name_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.name_box.addItems(previous_names)
         self.name_box.setCurrentText(current or "")
-        self.name_box.setAccessibleName("Person's name")
+        name_field(self.name_box, "Person's name")
         line = self.name_box.lineEdit()
         assert line is not None  # editable combo boxes always have one
         line.setMaxLength(MAX_NAME_LENGTH)

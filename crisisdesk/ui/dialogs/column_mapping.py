@@ -80,7 +80,7 @@ class ColumnMappingDialog(QDialog):
             combo.currentIndexChanged.connect(self._update_ok)
             form.addRow(label, combo)
             self.combos[field] = combo
-        self.problem = WrapLabel(accessible_name="Column problem")
+        self.problem = WrapLabel(description="Column problem")
         buttons = ok_cancel_buttons(self)
         self.ok_button = buttons.button(buttons.StandardButton.Ok)
         self.ok_button.setText("Import")

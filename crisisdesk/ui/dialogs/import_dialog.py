@@ -44,11 +44,14 @@ MAX_LISTED_PROBLEMS = 5000
 IMPORT_FILTER = "Mention files (*.csv *.json *.ndjson *.jsonl);;All files (*)"
 
 
-def choose_files(parent: QWidget | None) -> list[Path]:
-    """File → Import: the files the user picks (none when they cancel)."""
-    names, _ = QFileDialog.getOpenFileNames(
-        parent, "Import mentions", str(Path.home()), IMPORT_FILTER
-    )
+def choose_files(parent: QWidget | None, settings: Settings | None = None) -> list[Path]:
+    """File → Import: the files the user picks (none when they cancel); it opens in the folder
+    used last time (issue 15.12), else the home folder."""
+    last = str(settings.get("import/last_folder")) if settings is not None else ""
+    start = last if last and Path(last).is_dir() else str(Path.home())
+    names, _ = QFileDialog.getOpenFileNames(parent, "Import mentions", start, IMPORT_FILTER)
+    if names and settings is not None:
+        settings.set("import/last_folder", str(Path(names[0]).parent))
     return [Path(name) for name in names]
 
 
@@ -155,7 +158,7 @@ class ImportSummaryDialog(QDialog):
             headline += f" {failed} file{'s' if failed > 1 else ''} not imported."
         if any(o.cancelled for o in outcomes):
             self.setWindowTitle("Import cancelled")
-        self.headline = WrapLabel(headline, accessible_name="Import result")
+        self.headline = WrapLabel(headline, description="Import result")
 
         # file names, column names and reasons come from the user's file: plain text only
         self.files_view = QPlainTextEdit()

@@ -69,7 +69,7 @@ class LabelPicker(QDialog):
         self.add_button.setAccessibleName("Add new label")
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self.add_new)
-        self.error_label = WrapLabel(accessible_name="Label error")
+        self.error_label = WrapLabel(description="Label error")
         self.error_label.hide()
         new_row = QHBoxLayout()
         new_row.addWidget(self.new_edit, 1)

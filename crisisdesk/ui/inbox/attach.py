@@ -28,6 +28,7 @@ from crisisdesk.ui.inbox.filter_bar import SAVED_VIEWS, FilterState
 from crisisdesk.ui.inbox.page import InboxPage
 from crisisdesk.ui.inbox.single_keys import SingleKeys
 from crisisdesk.ui.inbox.triage import TriageController
+from crisisdesk.ui.inbox.view_menu import attach_view_menu
 from crisisdesk.ui.priority_refresh import PriorityRefresh
 from crisisdesk.ui.tasks import TaskRunner
 from crisisdesk.ui.window_api import make_action
@@ -122,6 +123,7 @@ class Inbox(QObject):
             self.view_actions[view.key] = action
             window.add_menu_action("View", action, "views")
         self.page.filter_bar.viewChanged.connect(self._sync_view_actions)
+        self.sort_menu, self.columns_menu = attach_view_menu(window, self.page)
         self._sync_view_actions(self.page.filter_bar.current_view())
 
     def _add_triage(self) -> None:

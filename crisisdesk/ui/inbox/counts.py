@@ -53,7 +53,7 @@ class InboxCounts(QObject):
     def _label(parent: QWidget, name: str, accessible: str) -> QLabel:
         label = QLabel(parent)
         label.setObjectName(name)
-        label.setAccessibleName(accessible)
+        label.setAccessibleDescription(accessible)
         label.setTextFormat(Qt.TextFormat.PlainText)
         return label
 

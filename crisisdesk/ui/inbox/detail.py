@@ -107,7 +107,6 @@ def _heading(text: str) -> QLabel:
     font = label.font()
     font.setBold(True)
     label.setFont(font)
-    label.setAccessibleName(text)
     return label
 
 
@@ -115,7 +114,7 @@ def _value_label(name: str) -> QLabel:
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
-    label.setAccessibleName(name)
+    label.setAccessibleDescription(name)  # the value is the text a screen reader reads
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     # a very long name must not force the pane wider; it wraps or is cut instead
     label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

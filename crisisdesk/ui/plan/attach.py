@@ -55,7 +55,7 @@ class PlanFeature(QObject):
         self.page.undo_stack = window.add_page("plan", "Plan", self.page, "plan", "Ctrl+4")
         self.progress_label = QLabel(window)
         self.progress_label.setObjectName("planProgress")
-        self.progress_label.setAccessibleName("Active plan progress")
+        self.progress_label.setAccessibleDescription("Active plan progress")
         self.progress_label.hide()
         window.add_status_item(self.progress_label, order=50)
         self.page.progressChanged.connect(self._show_progress)

@@ -1,0 +1,99 @@
+"""A layout that puts its items in a row and wraps onto the next row when the width runs out
+(Qt's flow layout example). The inbox filter row needed 765 px on one line, which pushed the
+window off a screen at 200% scaling or with a large font (issue 15.8); now it wraps."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
+from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QStyle, QWidget
+
+
+class FlowLayout(QLayout):
+    """Items left to right, wrapping; its minimum width is that of the widest item."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = -1) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._spacing = spacing
+        self.setContentsMargins(QMargins(0, 0, 0, 0))
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        width = sum(i.sizeHint().width() for i in self._visible()) + self._gap() * max(
+            0, len(self._visible()) - 1
+        )
+        height = max((i.sizeHint().height() for i in self._visible()), default=0)
+        return QSize(width, height)
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._visible():
+            size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _visible(self) -> list[QLayoutItem]:
+        shown = []
+        for item in self._items:
+            widget = item.widget()
+            if widget is None or not widget.isHidden():
+                shown.append(item)
+        return shown
+
+    def _gap(self) -> int:
+        if self._spacing >= 0:
+            return self._spacing
+        parent = self.parentWidget()
+        if parent is None:
+            return 6
+        style = parent.style()
+        for gap in (
+            style.layoutSpacing(
+                QSizePolicy.ControlType.PushButton,
+                QSizePolicy.ControlType.PushButton,
+                Qt.Orientation.Horizontal,
+            ),
+            style.pixelMetric(QStyle.PixelMetric.PM_LayoutHorizontalSpacing),
+        ):
+            if gap >= 0:
+                return gap
+        return 6
+
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        margins = self.contentsMargins()
+        area = rect.marginsRemoved(margins)
+        x, y, row_height = area.x(), area.y(), 0
+        gap = max(self._gap(), 0)
+        for item in self._visible():
+            hint = item.sizeHint()
+            if x + hint.width() > area.right() + 1 and row_height > 0:
+                x, y, row_height = area.x(), y + row_height + gap, 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + gap
+            row_height = max(row_height, hint.height())
+        return y + row_height - rect.y() + margins.bottom()
