@@ -23,6 +23,7 @@ def age_hours(created_at: str, now: datetime) -> float:
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     try:
+        # the stored form ("2026-11-23T15:04:05Z"); fromisoformat is ~30x faster than strptime
         created = datetime.fromisoformat(created_at)
     except (TypeError, ValueError):
         return 0.0
@@ -39,13 +40,4 @@ def waiting_hours(created_at: str, status: str, now: datetime) -> float | None:
     """
     if status not in UNANSWERED:
         return None
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
-    try:
-        # the stored form ("2026-11-23T15:04:05Z"); fromisoformat is ~30x faster than strptime
-        created = datetime.fromisoformat(created_at)
-    except (TypeError, ValueError):
-        return 0.0
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=UTC)
-    return hours_since(created, now)
+    return age_hours(created_at, now)

@@ -7,10 +7,11 @@ from the internet or a file is shown literally, never as markup.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -109,3 +110,13 @@ def name_field(field: QWidget, name: str) -> None:
     line = field.lineEdit() if isinstance(field, QComboBox) else None
     if line is not None:
         line.setAccessibleName(name)
+
+
+def date_edit(parent: QWidget, name: str) -> QDateEdit:
+    """A calendar date field named *name* for screen readers, showing today, ISO order."""
+    edit = QDateEdit(parent)
+    edit.setAccessibleName(name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDate(QDate.currentDate())
+    return edit

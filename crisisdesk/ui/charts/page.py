@@ -30,7 +30,7 @@ from crisisdesk.timeutil import now_utc
 from crisisdesk.ui import errors
 from crisisdesk.ui.charts.thresholds import thresholds_from
 from crisisdesk.ui.tasks import TaskRunner
-from crisisdesk.ui.widgets import WrapLabel
+from crisisdesk.ui.widgets import WrapLabel, date_edit
 
 if TYPE_CHECKING:
     from crisisdesk.services.insight import ChartData
@@ -116,12 +116,7 @@ class ChartsPage(QWidget):
         self.date_to.dateChanged.connect(lambda _d: self.refresh())
 
     def _date_edit(self, name: str) -> QDateEdit:
-        edit = QDateEdit(self)
-        edit.setAccessibleName(name)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setDate(QDate.currentDate())
-        return edit
+        return date_edit(self, name)
 
     # --- range --------------------------------------------------------------------------
 

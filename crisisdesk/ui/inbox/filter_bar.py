@@ -54,7 +54,7 @@ from crisisdesk.ui.inbox.filter_state import (
 )
 from crisisdesk.ui.inbox.more_filters import MoreFilters
 from crisisdesk.ui.inbox.view_buttons import ViewButtons
-from crisisdesk.ui.widgets import WrapLabel, hidden_buddy, name_clear_button
+from crisisdesk.ui.widgets import WrapLabel, date_edit, hidden_buddy, name_clear_button
 
 log = logging.getLogger(__name__)
 
@@ -191,11 +191,7 @@ class FilterBar(QWidget):
         return combo
 
     def _date_edit(self, name: str) -> QDateEdit:
-        edit = QDateEdit(self)
-        edit.setAccessibleName(name)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setDate(QDate.currentDate())
+        edit = date_edit(self, name)
         edit.dateChanged.connect(self._controls_changed)
         return edit
 
