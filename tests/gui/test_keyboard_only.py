@@ -76,8 +76,10 @@ def test_left_and_right_move_between_the_view_buttons(window: MainWindow, qtbot:
 
 @pytest.mark.parametrize("name", DIALOGS)
 def test_tab_reaches_every_control_of_each_dialog(
-    qtbot: Any, db: Any, db_path: Path, name: str
+    qtbot: Any, db: Any, db_path: Path, name: str, memory_keyring: Any
 ) -> None:
+    # a working keyring, whatever this machine has (without one, Add account disables its
+    # fields and says why: nothing to tab to)
     dialog = _dialogs(db, db_path)[name]()
     qtbot.addWidget(dialog)
     dialog.show()
