@@ -74,7 +74,17 @@ def test_left_and_right_move_between_the_view_buttons(window: MainWindow, qtbot:
     assert window.inbox.filter_bar.current_view() == last.property("viewKey")
 
 
-@pytest.mark.parametrize("name", DIALOGS)
+#: a known gap of issue 15, kept visible: with a working keyring (Save shown), Tab in Add
+#: account reaches the buttons and then goes Save, Cancel, Save... instead of back to Platform
+_ADD_ACCOUNT_TAB_LOOP = pytest.mark.xfail(
+    strict=True, reason="Add account: Tab loops between Save and Cancel (issue 15, open)"
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(d, marks=_ADD_ACCOUNT_TAB_LOOP) if d == "add account" else d for d in DIALOGS],
+)
 def test_tab_reaches_every_control_of_each_dialog(
     qtbot: Any, db: Any, db_path: Path, name: str, memory_keyring: Any
 ) -> None:
