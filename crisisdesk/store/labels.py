@@ -7,7 +7,6 @@ audit log keeps the record of it.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 import sqlite_utils
@@ -15,6 +14,7 @@ import sqlite_utils
 from crisisdesk.errors import CrisisdeskError
 from crisisdesk.store import events
 from crisisdesk.store.transactions import immediate
+from crisisdesk.store.typed_text import has_invisible_characters, one_line
 
 MAX_LABEL_LENGTH = 40
 # the labels table compares names with COLLATE NOCASE, which folds ASCII letters only
@@ -27,7 +27,7 @@ def _key(name: str) -> str:
 
 def clean_name(name: str) -> str:
     """The label as stored: trimmed, inner whitespace collapsed. Raises on unusable names."""
-    cleaned = " ".join(str(name).split())
+    cleaned = one_line(name)
     if not cleaned:
         raise CrisisdeskError("A label needs at least one letter or digit.", hint="Type a name.")
     if len(cleaned) > MAX_LABEL_LENGTH:
@@ -35,7 +35,7 @@ def clean_name(name: str) -> str:
             f"That label is too long ({len(cleaned)} characters).",
             hint=f"Keep labels under {MAX_LABEL_LENGTH + 1} characters.",
         )
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in cleaned):
+    if has_invisible_characters(cleaned):
         raise CrisisdeskError(
             "That label contains invisible control characters.", hint="Retype it by hand."
         )

@@ -23,6 +23,7 @@ import sqlite_utils
 from crisisdesk.domain import PlanEntryKind, PlanSectionRole
 from crisisdesk.errors import CrisisdeskError
 from crisisdesk.store.transactions import immediate
+from crisisdesk.store.typed_text import one_line
 from crisisdesk.timeutil import normalise, now_iso, parse_iso
 
 MAX_NAME_LENGTH = 80
@@ -105,7 +106,7 @@ class PlanDoc:
 
 
 def clean_name(name: str) -> str:
-    cleaned = " ".join(name.split())
+    cleaned = one_line(name)
     if not cleaned:
         raise PlanError("A plan needs a name.", hint='For example "Product recall".')
     if len(cleaned) > MAX_NAME_LENGTH:

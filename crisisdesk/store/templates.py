@@ -35,6 +35,7 @@ from crisisdesk import paths
 from crisisdesk.errors import CrisisdeskError
 from crisisdesk.store import events, meta
 from crisisdesk.store.transactions import immediate
+from crisisdesk.store.typed_text import has_invisible_characters, one_line
 from crisisdesk.timeutil import now_iso
 
 __all__ = [
@@ -87,7 +88,7 @@ def _fold(text: str) -> str:
 
 
 def _clean_line(value: str, what: str, most: int, *, required: bool) -> str:
-    cleaned = " ".join(str(value).split())
+    cleaned = one_line(value)
     if required and not cleaned:
         raise CrisisdeskError(f"The template needs a {what}.", hint=f"Type a {what}.")
     if len(cleaned) > most:
@@ -95,7 +96,7 @@ def _clean_line(value: str, what: str, most: int, *, required: bool) -> str:
             f"That {what} is too long ({len(cleaned)} characters).",
             hint=f"Keep it under {most + 1} characters.",
         )
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in cleaned):
+    if has_invisible_characters(cleaned):
         raise CrisisdeskError(
             f"The {what} contains invisible control characters.", hint="Retype it by hand."
         )

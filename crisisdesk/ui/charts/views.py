@@ -31,6 +31,7 @@ from crisisdesk.errors import CrisisdeskError
 from crisisdesk.export import figures
 from crisisdesk.services.insight import ChartData
 from crisisdesk.ui.format import count_text
+from crisisdesk.ui.theme import is_dark
 
 EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg)"
 
@@ -38,7 +39,7 @@ EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg)"
 def theme_from_palette(palette: QPalette) -> figures.Theme:
     """The chart colours for the window's palette: the dark set on a dark window."""
     window = palette.color(QPalette.ColorRole.Window)
-    base = figures.DARK if window.lightness() < 128 else figures.PRINT
+    base = figures.DARK if is_dark(palette) else figures.PRINT
     return figures.Theme(
         background=window.name(),
         text=palette.color(QPalette.ColorRole.WindowText).name(),
