@@ -15,7 +15,7 @@ from PySide6.QtSvg import QSvgRenderer
 from crisisdesk import paths
 from crisisdesk.ui import theme
 
-_icons: dict[tuple[str, str], QIcon] = {}
+_icons: dict[tuple[str, int], QIcon] = {}
 #: how faint a disabled icon is drawn (as Qt's own generated disabled icons)
 _DISABLED_OPACITY = 0.4
 
@@ -59,11 +59,12 @@ class _SvgEngine(QIconEngine):
 def icon(name: str) -> QIcon:
     """An icon from crisisdesk/resources/icons in the current scheme's colours (cached; needs a
     QGuiApplication)."""
-    scheme = ",".join(theme.icon_colours().values())
-    found = _icons.get((name, scheme))
+    # the palette's cache key, not its colours: the inbox's badge delegate asks on every paint
+    key = (name, theme.palette().cacheKey())
+    found = _icons.get(key)
     if found is None:
         found = _load(name)
-        _icons[(name, scheme)] = found
+        _icons[key] = found
     return found
 
 
