@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -116,17 +115,28 @@ class CredentialDialog(RememberGeometry, QDialog):
         status_row.addWidget(self.message_label, 1)
         self.status_box.hide()
 
-        self.buttons = QDialogButtonBox(self)
-        self.test_button = QPushButton("Test", self)
+        # A plain row, not a QDialogButtonBox: the box makes itself a Tab stop (its focus proxy is
+        # its first button) at the place in the focus chain where it was made, before the fields;
+        # with the buttons ordered after the fields, Tab from Cancel went back through the box to
+        # its first button (Cancel -> Save -> Cancel...), and the box re-chains its buttons
+        # whenever one is shown or hidden (Save, after the keyring check).
+        self.buttons = QWidget(self)
+        self.buttons.setObjectName("dialogButtons")
+        self.test_button = QPushButton("Test", self.buttons)
         self.test_button.setObjectName("testCredential")
         self.test_button.setToolTip("Ask the platform whether this works, without saving anything")
-        self.buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.save_button = QPushButton("Save", self)
+        self.save_button = QPushButton("Save", self.buttons)
         self.save_button.setObjectName("save")
         self.save_button.setDefault(True)
-        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.rejected.connect(self.reject)
+        self.cancel_button = QPushButton("Cancel", self.buttons)
+        self.cancel_button.setObjectName("cancel")
+        row = QHBoxLayout(self.buttons)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.test_button)
+        row.addStretch(1)
+        row.addWidget(self.save_button)
+        row.addWidget(self.cancel_button)
+        self.cancel_button.clicked.connect(self.reject)
         self.test_button.clicked.connect(self.test_credential)
         self.save_button.clicked.connect(self.save)
 
