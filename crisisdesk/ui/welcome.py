@@ -6,9 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -95,7 +97,19 @@ class WelcomePanel(QWidget):
         for button in (self.demo_button, self.import_button, self.account_button):
             buttons.addWidget(button)
         buttons.addWidget(self.plan_button)
-        layout = QVBoxLayout(self)
+        # in a scroll area: at 14 pt and 200 % the panel is taller than the screen, and the
+        # window may not be (issue 15.8); the buttons scroll into view as Tab reaches them
+        content = QWidget(self)
+        content.setObjectName("welcomeContent")
+        scroll = QScrollArea(self)
+        scroll.setObjectName("welcomeScroll")
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setWidgetResizable(True)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(content)
         layout.addStretch(2)
         layout.addWidget(title)
         layout.addSpacing(12)
@@ -114,6 +128,7 @@ class WelcomePanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.busy_label)
         layout.addStretch(3)
+        scroll.setWidget(content)
 
     def set_busy(self, text: str) -> None:
         """While demo data loads: say so and keep the buttons from being pressed twice."""

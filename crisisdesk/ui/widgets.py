@@ -7,7 +7,7 @@ from the internet or a file is shown literally, never as markup.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -41,6 +42,26 @@ class WrapLabel(QLabel):
         # name, which would replace the text for a screen reader (issue 15.2)
         if description:
             self.setAccessibleDescription(description)
+
+
+class PageStack(QStackedWidget):
+    """A stack as small as the page it shows. A plain QStackedWidget is as large as its largest
+    page, shown or not: the hidden welcome panel made the main window 466 px tall at 14 pt and
+    200 %, where the screen has 450 (issue 15.8)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        if page is None:
+            return super().minimumSizeHint()
+        return page.minimumSizeHint().expandedTo(page.minimumSize())
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return super().sizeHint() if page is None else page.sizeHint()
 
 
 class HelpBox(QFrame):
