@@ -168,3 +168,41 @@ def test_a_flow_row_gives_what_is_left_to_an_item_that_expands(qtbot: Any) -> No
     flow.setGeometry(QRect(0, 0, wide, 100))
     assert edit.width() == edit.sizeHint().width() + 200 - 4
     assert button.geometry().right() == wide - 1
+
+
+def test_columns_saved_with_a_smaller_font_are_widened_to_their_titles(
+    qtbot: Any, db: Any, db_path: Path
+) -> None:
+    """Issue 15.11: the header state keeps pixel widths; at 14 pt titles were cut."""
+    from PySide6.QtWidgets import QHeaderView
+
+    from crisisdesk.ui.inbox.column_fit import title_width
+    from crisisdesk.ui.inbox.model import COLUMN_INDEX, COLUMNS
+
+    insert_mentions(db, [mention_row(priority=p) for p in range(3)])
+    settings = Settings(DictStorage())
+    small = MainWindow(db, db_path, settings, SyncTaskRunner(db_path))
+    qtbot.addWidget(small)
+    header = small.inbox.table.horizontalHeader()
+    header.resizeSection(COLUMN_INDEX["author"], 400)  # the owner's own width stays
+    small.inbox.save_settings()
+    saved = {i: header.sectionSize(i) for i in range(len(COLUMNS))}
+    before = QApplication.font()
+    font = QFont(before)
+    font.setPointSize(before.pointSize() * 2)
+    QApplication.setFont(font)
+    try:
+        large = MainWindow(db, db_path, settings, SyncTaskRunner(db_path))
+        qtbot.addWidget(large)
+        header = large.inbox.table.horizontalHeader()
+        fixed = [
+            i
+            for i in range(len(COLUMNS))
+            if header.sectionResizeMode(i) != QHeaderView.ResizeMode.Stretch
+        ]
+        assert any(saved[i] < title_width(header, i) for i in fixed)  # the case at hand
+        cut = [COLUMNS[i].key for i in fixed if header.sectionSize(i) < title_width(header, i)]
+        assert cut == []
+        assert header.sectionSize(COLUMN_INDEX["author"]) == 400
+    finally:
+        QApplication.setFont(before)
