@@ -37,6 +37,7 @@ from crisisdesk.ui import errors
 from crisisdesk.ui.accounts.help_texts import keyring_problem_text
 from crisisdesk.ui.announce import announce
 from crisisdesk.ui.geometry import RememberGeometry
+from crisisdesk.ui.status_frame import StatusFrame
 from crisisdesk.ui.tasks import TaskContext, TaskHandle, TaskRunner
 
 if TYPE_CHECKING:
@@ -107,8 +108,10 @@ class CredentialDialog(RememberGeometry, QDialog):
         # the Test/Save result: its own framed status line with an icon, apart from the help
         self.message_label = plain_label(self, "dialogMessage", "Result")
         self.status_icon = QLabel(self)
-        self.status_box = QFrame(self)
+        # read as a status (an alert while it reports a problem), not as a plain frame
+        self.status_box = StatusFrame(self)
         self.status_box.setObjectName("resultBox")
+        self.status_box.setAccessibleName("Result")
         self.status_box.setFrameShape(QFrame.Shape.StyledPanel)
         status_row = QHBoxLayout(self.status_box)
         status_row.addWidget(self.status_icon, 0, Qt.AlignmentFlag.AlignTop)
@@ -286,6 +289,7 @@ class CredentialDialog(RememberGeometry, QDialog):
         problem = severity is Severity.ERROR
         self.message_label.setText(text)
         self.message_label.setProperty("problem", problem)
+        self.status_box.set_problem(problem)
         mark_invalid(self.message_label, problem)
         pixmap = (
             QStyle.StandardPixmap.SP_MessageBoxWarning
