@@ -6,18 +6,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.ui.flow_layout import FlowLayout
 from crisisdesk.ui.theme import scale_font
-from crisisdesk.ui.widgets import WrapLabel
+from crisisdesk.ui.widgets import WrapLabel, scrolling
 
 WELCOME_TITLE = "Welcome to crisisdesk"
 WELCOME_TEXT = (
@@ -101,14 +99,6 @@ class WelcomePanel(QWidget):
         # window may not be (issue 15.8); the buttons scroll into view as Tab reaches them
         content = QWidget(self)
         content.setObjectName("welcomeContent")
-        scroll = QScrollArea(self)
-        scroll.setObjectName("welcomeScroll")
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        scroll.setWidgetResizable(True)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
         layout = QVBoxLayout(content)
         layout.addStretch(2)
         layout.addWidget(title)
@@ -128,7 +118,9 @@ class WelcomePanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.busy_label)
         layout.addStretch(3)
-        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling(content, "welcomeScroll"))
 
     def set_busy(self, text: str) -> None:
         """While demo data loads: say so and keep the buttons from being pressed twice."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QScrollArea,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -62,6 +63,19 @@ class PageStack(QStackedWidget):
     def sizeHint(self) -> QSize:
         page = self.currentWidget()
         return super().sizeHint() if page is None else page.sizeHint()
+
+
+def scrolling(page: QWidget, name: str) -> QScrollArea:
+    """*page* in a frameless scroll area (no Tab stop of its own). In a window too short for it
+    (a large font, 200 %) it scrolls: without one, rows that wrap got less height than they
+    need and overlapped (issue 15.8). Tab scrolls the focused control into view."""
+    scroll = QScrollArea(page.parentWidget())
+    scroll.setObjectName(name)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(page)
+    return scroll
 
 
 class HelpBox(QFrame):

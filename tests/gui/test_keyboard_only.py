@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from crisisdesk.ui.main_window import MainWindow
 from tests.gui.test_accessibility import DIALOGS, _dialogs
 from tests.gui.test_accessibility import window as window  # the same window fixture
-from tests.helpers.a11y import tab_stops, tab_through
+from tests.helpers.a11y import shift_tab, tab_stops, tab_through
 
 
 def _describe(widgets: list[QWidget]) -> list[str]:
@@ -52,7 +52,7 @@ def test_tab_leaves_the_accounts_table_and_keeps_its_selection(
     assert window.accounts_page.remove_button.isEnabled()
     qtbot.keyClick(table, Qt.Key.Key_Tab)
     assert not table.hasFocus()
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    shift_tab(qtbot, QApplication.focusWidget())
     assert table.hasFocus()
     assert table.selectionModel().selectedRows()
     assert window.accounts_page.remove_button.isEnabled()
@@ -124,7 +124,7 @@ def _shift_tab_through(qtbot: Any, presses: int) -> list[QWidget]:
     seen = []
     for _ in range(presses):
         current = QApplication.focusWidget()
-        qtbot.keyClick(current, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+        shift_tab(qtbot, current)
         seen.append(QApplication.focusWidget())
     return seen
 
