@@ -206,3 +206,27 @@ def test_columns_saved_with_a_smaller_font_are_widened_to_their_titles(
         assert header.sectionSize(COLUMN_INDEX["author"]) == 400
     finally:
         QApplication.setFont(before)
+
+
+def test_at_200_percent_with_14pt_nothing_is_cut_or_overlaps(
+    qtbot: Any, db: Any, db_path: Path, large_font: None
+) -> None:
+    """The composer's heading and template row were cut at its scroll area's edge, and the
+    Accounts page's wrapped buttons overlapped its text, when the window was this small."""
+    insert_mentions(db, [mention_row(priority=90, complaint=True, label="negative")])
+    window = MainWindow(db, db_path, Settings(DictStorage()), SyncTaskRunner(db_path))
+    qtbot.addWidget(window)
+    window.resize(ROOM_AT_200[0], ROOM_AT_200[1] - TITLE_BAR)
+    window.show()
+    qtbot.waitExposed(window)
+    window.inbox.table.selectRow(0)
+    qtbot.waitUntil(lambda: window.composer.pane.mention_id is not None)
+    QApplication.processEvents()
+    pane = window.composer.pane
+    assert pane.width() >= pane.minimumSizeHint().width()
+    assert pane.parentWidget().width() >= pane.width()  # the scroll area's viewport
+    window.show_page("accounts")
+    QApplication.processEvents()
+    page = window.accounts_page
+    shown = [w for w in page.findChildren(QWidget) if w.parent() is page and w.isVisible()]
+    assert _overlapping(shown) == []
