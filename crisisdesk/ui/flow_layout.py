@@ -84,16 +84,40 @@ class FlowLayout(QLayout):
         return 6
 
     def _arrange(self, rect: QRect, *, move: bool) -> int:
+        """Place the items row by row (when *move*); the height they take at *rect*'s width.
+        What is left of a row goes to its items that expand horizontally (the search box)."""
         margins = self.contentsMargins()
         area = rect.marginsRemoved(margins)
-        x, y, row_height = area.x(), area.y(), 0
         gap = max(self._gap(), 0)
+        rows: list[list[QLayoutItem]] = [[]]
+        x = area.x()
         for item in self._visible():
-            hint = item.sizeHint()
-            if x + hint.width() > area.right() + 1 and row_height > 0:
-                x, y, row_height = area.x(), y + row_height + gap, 0
+            width = item.sizeHint().width()
+            if x + width > area.right() + 1 and rows[-1]:
+                rows.append([])
+                x = area.x()
+            rows[-1].append(item)
+            x += width + gap
+        y = area.y()
+        for row in rows:
+            row_height = max((item.sizeHint().height() for item in row), default=0)
             if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
+                self._place(row, area, y, gap)
+            y += row_height + gap
+        if rows[0]:
+            y -= gap
+        return y - rect.y() + margins.bottom()
+
+    @staticmethod
+    def _place(row: list[QLayoutItem], area: QRect, y: int, gap: int) -> None:
+        used = sum(item.sizeHint().width() for item in row) + gap * (len(row) - 1)
+        growing = [i for i in row if i.expandingDirections() & Qt.Orientation.Horizontal]
+        extra = max(0, area.width() - used)
+        x = area.x()
+        for item in row:
+            hint = item.sizeHint()
+            if item in growing:
+                share = extra // len(growing)
+                hint.setWidth(hint.width() + share)
+            item.setGeometry(QRect(QPoint(x, y), hint))
             x += hint.width() + gap
-            row_height = max(row_height, hint.height())
-        return y + row_height - rect.y() + margins.bottom()

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QStackedWidget,
     QToolBar,
     QWidget,
 )
@@ -49,6 +48,7 @@ from crisisdesk.ui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from crisisdesk.ui.sync import SYNC_SHORTCUT
 from crisisdesk.ui.tasks import TaskRunner
 from crisisdesk.ui.welcome import WelcomePanel
+from crisisdesk.ui.widgets import PageStack
 from crisisdesk.ui.window_api import MenuSections, StatusItems, make_action, standard_keys
 
 DEFAULT_SIZE = QSize(1280, 800)
@@ -129,10 +129,13 @@ class MainWindow(QMainWindow):
         # icons and width follow the font (14 pt cut "Accounts" and kept 18 px icons: 15.11)
         side = max(18, self.fontMetrics().height())
         self.nav.setIconSize(QSize(side, side))
+        # the text, the icon, and the style sheet's item padding, margins, focus border and the
+        # list's right border (3 * side fell short at 14 pt and 200 %: a horizontal scroll bar)
         self.nav.setFixedWidth(
-            max(132, self.fontMetrics().horizontalAdvance("Accounts") + 3 * side)
+            max(132, self.fontMetrics().horizontalAdvance("Accounts") + side + 64)
         )
-        self.pages = QStackedWidget(self)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pages = PageStack(self)
         self.nav.currentRowChanged.connect(self._page_changed)
         shell = QWidget(self)
         shell_layout = QHBoxLayout(shell)
@@ -145,7 +148,7 @@ class MainWindow(QMainWindow):
         self.welcome.importRequested.connect(self.import_files)
         self.welcome.connectAccountRequested.connect(lambda: self.show_page("accounts"))
         self.welcome.planRequested.connect(lambda: self.show_page("plan"))
-        self.central = QStackedWidget(self)
+        self.central = PageStack(self)
         self.central.addWidget(shell)
         self.central.addWidget(self.welcome)
         self._shell = shell

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.ui.flow_layout import FlowLayout
 from crisisdesk.ui.theme import scale_font
-from crisisdesk.ui.widgets import WrapLabel
+from crisisdesk.ui.widgets import WrapLabel, scrolling
 
 WELCOME_TITLE = "Welcome to crisisdesk"
 WELCOME_TEXT = (
@@ -95,7 +95,11 @@ class WelcomePanel(QWidget):
         for button in (self.demo_button, self.import_button, self.account_button):
             buttons.addWidget(button)
         buttons.addWidget(self.plan_button)
-        layout = QVBoxLayout(self)
+        # in a scroll area: at 14 pt and 200 % the panel is taller than the screen, and the
+        # window may not be (issue 15.8); the buttons scroll into view as Tab reaches them
+        content = QWidget(self)
+        content.setObjectName("welcomeContent")
+        layout = QVBoxLayout(content)
         layout.addStretch(2)
         layout.addWidget(title)
         layout.addSpacing(12)
@@ -114,6 +118,9 @@ class WelcomePanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.busy_label)
         layout.addStretch(3)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling(content, "welcomeScroll"))
 
     def set_busy(self, text: str) -> None:
         """While demo data loads: say so and keep the buttons from being pressed twice."""

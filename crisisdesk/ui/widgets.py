@@ -7,7 +7,7 @@ from the internet or a file is shown literally, never as markup.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QScrollArea,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -41,6 +43,39 @@ class WrapLabel(QLabel):
         # name, which would replace the text for a screen reader (issue 15.2)
         if description:
             self.setAccessibleDescription(description)
+
+
+class PageStack(QStackedWidget):
+    """A stack as small as the page it shows. A plain QStackedWidget is as large as its largest
+    page, shown or not: the hidden welcome panel made the main window 466 px tall at 14 pt and
+    200 %, where the screen has 450 (issue 15.8)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        if page is None:
+            return super().minimumSizeHint()
+        return page.minimumSizeHint().expandedTo(page.minimumSize())
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return super().sizeHint() if page is None else page.sizeHint()
+
+
+def scrolling(page: QWidget, name: str) -> QScrollArea:
+    """*page* in a frameless scroll area (no Tab stop of its own). In a window too short for it
+    (a large font, 200 %) it scrolls: without one, rows that wrap got less height than they
+    need and overlapped (issue 15.8). Tab scrolls the focused control into view."""
+    scroll = QScrollArea(page.parentWidget())
+    scroll.setObjectName(name)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(page)
+    return scroll
 
 
 class HelpBox(QFrame):

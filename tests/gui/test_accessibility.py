@@ -141,6 +141,36 @@ def test_every_dialog_is_named_for_a_screen_reader(
     assert problems(dialog) == []
 
 
+def test_the_add_account_result_is_read_as_a_status_and_a_problem_as_an_alert(
+    qtbot: Any, db: Any, db_path: Path, memory_keyring: Any
+) -> None:
+    """Issue 15.9: the result box was a plain frame to a screen reader (heard only once, when
+    announced); now it is a status bar, and an alert while it reports a problem."""
+    from PySide6.QtGui import QAccessible
+
+    dialog = _dialogs(db, db_path)["add account"]()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    box = QAccessible.queryAccessibleInterface(dialog.status_box)
+    name = QAccessible.Text.Name
+    dialog.show_message("It works: signed in as @maple.")
+    assert box.role() == QAccessible.Role.StatusBar
+    assert box.text(name) == "Result"
+    assert [box.child(i).text(name) for i in range(box.childCount())][-1] == (
+        "It works: signed in as @maple."
+    )
+    dialog.show_message("The check failed. The token was refused.", Severity.ERROR)
+    assert box.role() == QAccessible.Role.AlertMessage
+    assert not box.state().invisible
+    parent = QAccessible.queryAccessibleInterface(dialog)
+    assert any(  # a screen reader's review of the dialog finds it
+        parent.child(i).role() == QAccessible.Role.AlertMessage for i in range(parent.childCount())
+    )
+    dialog.show_message("Checking with Mastodon…")
+    assert box.role() == QAccessible.Role.StatusBar
+
+
 def test_the_crisis_banner_is_named_and_announced_once(qtbot: Any) -> None:
     """Issue 15.13: an alert appears where the owner may not be looking; it is spoken."""
     from crisisdesk.ui import announce

@@ -180,6 +180,34 @@ def test_a_new_alert_shows_the_banner_once(qtbot: Any, window: MainWindow, db: A
     assert all(a.acknowledged_at for a in stored)
 
 
+# a tray icon made where the platform has no tray (offscreen) warns about a missing signal
+@pytest.mark.qt_log_ignore("systemTrayWindowChanged")
+@pytest.mark.parametrize("tray", [True, False], ids=["tray", "no tray"])
+def test_a_new_alert_is_announced_with_or_without_a_system_tray(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tray: bool
+) -> None:
+    """Issue 15.13: an alert reaches a screen reader whether or not the desktop has a tray,
+    and the tray icon says what the alert is (a screen reader reads its tooltip)."""
+    from crisisdesk.ui import announce
+    from crisisdesk.ui.charts import alerts
+
+    monkeypatch.setattr(alerts, "tray_available", lambda: tray)  # offscreen has no tray
+    watcher = window.insight.watcher
+    with qtbot.waitSignal(watcher.announced):
+        window.reload()
+    text = window.insight.banner.text.text()
+    assert announce.announced[-1] == " ".join(f"Crisis alert. {text}".split())
+    if tray:
+        assert watcher.tray is not None and watcher.tray.isVisible()
+        assert not watcher.tray.icon().isNull()
+        assert watcher.tray.toolTip() == f"crisisdesk — {text}"
+        assert watcher.tray_message == (alerts.TRAY_TITLE, text)
+    else:
+        assert watcher.tray is None and watcher.tray_message is None
+    window.close()  # the tray icon goes with the window
+    assert watcher.tray is None or not watcher.tray.isVisible()
+
+
 def test_show_these_mentions_selects_the_drivers(qtbot: Any, window: MainWindow) -> None:
     insight = window.insight
     with qtbot.waitSignal(insight.watcher.announced):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from crisisdesk.ui.main_window import MainWindow
 from tests.gui.test_accessibility import DIALOGS, _dialogs
 from tests.gui.test_accessibility import window as window  # the same window fixture
-from tests.helpers.a11y import tab_stops, tab_through
+from tests.helpers.a11y import shift_tab, tab_stops, tab_through
 
 
 def _describe(widgets: list[QWidget]) -> list[str]:
@@ -52,7 +52,7 @@ def test_tab_leaves_the_accounts_table_and_keeps_its_selection(
     assert window.accounts_page.remove_button.isEnabled()
     qtbot.keyClick(table, Qt.Key.Key_Tab)
     assert not table.hasFocus()
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    shift_tab(qtbot, QApplication.focusWidget())
     assert table.hasFocus()
     assert table.selectionModel().selectedRows()
     assert window.accounts_page.remove_button.isEnabled()
@@ -74,17 +74,7 @@ def test_left_and_right_move_between_the_view_buttons(window: MainWindow, qtbot:
     assert window.inbox.filter_bar.current_view() == last.property("viewKey")
 
 
-#: a known gap of issue 15, kept visible: with a working keyring (Save shown), Tab in Add
-#: account reaches the buttons and then goes Save, Cancel, Save... instead of back to Platform
-_ADD_ACCOUNT_TAB_LOOP = pytest.mark.xfail(
-    strict=True, reason="Add account: Tab loops between Save and Cancel (issue 15, open)"
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(d, marks=_ADD_ACCOUNT_TAB_LOOP) if d == "add account" else d for d in DIALOGS],
-)
+@pytest.mark.parametrize("name", DIALOGS)
 def test_tab_reaches_every_control_of_each_dialog(
     qtbot: Any, db: Any, db_path: Path, name: str, memory_keyring: Any
 ) -> None:
@@ -128,6 +118,38 @@ def test_add_account_opens_on_its_first_field_and_tabs_fields_then_buttons(
     assert order.index(dialog.secret_edits["app_password"]) < order.index(dialog.test_button)
     dialog.show_message("The token was refused.", Severity.ERROR)
     assert announce.announced[-1] == "The token was refused."
+
+
+def _shift_tab_through(qtbot: Any, presses: int) -> list[QWidget]:
+    seen = []
+    for _ in range(presses):
+        current = QApplication.focusWidget()
+        shift_tab(qtbot, current)
+        seen.append(QApplication.focusWidget())
+    return seen
+
+
+def test_add_account_tab_and_shift_tab_go_round_fields_then_buttons(
+    qtbot: Any, db: Any, db_path: Path, memory_keyring: Any
+) -> None:
+    """Issue 15.9: with a working keyring (Save shown), Tab went Test, Save, Cancel, Save,
+    Cancel... and never back to the fields: the button box was a Tab stop of its own (its focus
+    proxy, its first button) left before the fields in the focus chain."""
+    dialog = _dialogs(db, db_path)["add account"]()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    # the keyring's answer can come after the dialog is shown: Save hidden, then shown
+    dialog._keyring_checked(False)
+    dialog._keyring_checked(True)
+    assert dialog.save_button.isVisible()
+    fields = [w for w in dialog.tab_chain() if w.isVisible()]
+    ring = [*fields, dialog.test_button, dialog.save_button, dialog.cancel_button]
+    assert QApplication.focusWidget() is ring[0]
+    forward = tab_through(qtbot, dialog, 2 * len(ring))
+    assert _describe(forward) == _describe([*ring[1:], *ring, ring[0]])
+    backward = _shift_tab_through(qtbot, 2 * len(ring))
+    assert _describe(backward) == _describe(2 * ring[::-1])
 
 
 def test_menus_use_the_platforms_standard_keys(window: MainWindow) -> None:

@@ -220,3 +220,30 @@ def test_a_triage_key_on_another_page_changes_nothing_and_works_again_on_the_inb
     assert _statuses(db, [a]) == ["resolved"]
     _key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _statuses(db, [a]) == ["new"]
+
+
+@pytest.mark.parametrize("key", ["F", "A", "L"])
+def test_closed_triage_dialogs_are_deleted(window, qtbot, key):
+    """Issue 15.12: every closed Follow-up (Assign, Labels) dialog stayed, hidden, in the
+    window and in the accessibility tree (two copies after two uses)."""
+    from PySide6.QtWidgets import QDialog
+
+    from crisisdesk.ui.dialogs.follow_up_dialog import FollowUpDialog
+    from crisisdesk.ui.dialogs.label_picker import LabelPicker
+
+    cls = {"F": FollowUpDialog, "A": AssignDialog, "L": LabelPicker}[key]
+    closed = []
+
+    def close(dialog):
+        closed.append(dialog.objectName())
+        dialog.reject()
+
+    for n in range(2):
+        when_modal(cls, close)
+        _key(qtbot, window, getattr(Qt.Key, f"Key_{key}"))
+        qtbot.waitUntil(lambda n=n: len(closed) == n + 1)
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        window.inbox.focus_list()
+    qtbot.waitUntil(lambda: window.findChildren(cls) == [])
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog)]

@@ -138,3 +138,14 @@ def tab_through(qtbot: object, root: QWidget, presses: int) -> list[QWidget]:
         if focused is not None:
             seen.append(focused)
     return seen
+
+
+def shift_tab(qtbot: object, widget: QWidget) -> None:
+    """Shift+Tab as a person presses it, letting go of Shift afterwards: QTest's click leaves
+    the application's modifier state at Shift, and a later test's click on a list then extends
+    a selection instead of making one."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    qtbot.keyClick(widget, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)  # type: ignore[attr-defined]
+    qtbot.keyRelease(QApplication.focusWidget() or widget, Qt.Key.Key_Shift)  # type: ignore[attr-defined]

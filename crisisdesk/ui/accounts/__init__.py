@@ -13,6 +13,7 @@ from crisisdesk.settings import Settings
 from crisisdesk.ui.accounts.page import AccountsPage
 from crisisdesk.ui.sync import SyncController
 from crisisdesk.ui.tasks import TaskRunner
+from crisisdesk.ui.widgets import scrolling
 
 if TYPE_CHECKING:
     from crisisdesk.services.sync import AccountSyncResult
@@ -32,7 +33,10 @@ def attach_accounts(
     sync = SyncController(runner, settings, client_factory=client_factory, parent=window)
     page = AccountsPage(runner, settings, sync, client_factory=client_factory, parent=window)
     # Ctrl+Shift+A: Ctrl+1..4 are the inbox's saved views
-    window.add_page("accounts", "Accounts", page, "accounts", "Ctrl+Shift+A")
+    # it scrolls in a short window (14 pt at 200 %): its wrapped buttons overlapped the text
+    window.add_page(
+        "accounts", "Accounts", scrolling(page, "accountsScroll"), "accounts", "Ctrl+Shift+A"
+    )
     window.add_menu_action("File", sync.sync_action, "mentions", toolbar=True)
     window.add_menu_action("File", sync.stop_action, "mentions")
     for widget in sync.widgets():

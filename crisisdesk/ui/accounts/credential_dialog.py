@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -38,6 +37,7 @@ from crisisdesk.ui import errors
 from crisisdesk.ui.accounts.help_texts import keyring_problem_text
 from crisisdesk.ui.announce import announce
 from crisisdesk.ui.geometry import RememberGeometry
+from crisisdesk.ui.status_frame import StatusFrame
 from crisisdesk.ui.tasks import TaskContext, TaskHandle, TaskRunner
 
 if TYPE_CHECKING:
@@ -108,25 +108,38 @@ class CredentialDialog(RememberGeometry, QDialog):
         # the Test/Save result: its own framed status line with an icon, apart from the help
         self.message_label = plain_label(self, "dialogMessage", "Result")
         self.status_icon = QLabel(self)
-        self.status_box = QFrame(self)
+        # read as a status (an alert while it reports a problem), not as a plain frame
+        self.status_box = StatusFrame(self)
         self.status_box.setObjectName("resultBox")
+        self.status_box.setAccessibleName("Result")
         self.status_box.setFrameShape(QFrame.Shape.StyledPanel)
         status_row = QHBoxLayout(self.status_box)
         status_row.addWidget(self.status_icon, 0, Qt.AlignmentFlag.AlignTop)
         status_row.addWidget(self.message_label, 1)
         self.status_box.hide()
 
-        self.buttons = QDialogButtonBox(self)
-        self.test_button = QPushButton("Test", self)
+        # A plain row, not a QDialogButtonBox: the box makes itself a Tab stop (its focus proxy is
+        # its first button) at the place in the focus chain where it was made, before the fields;
+        # with the buttons ordered after the fields, Tab from Cancel went back through the box to
+        # its first button (Cancel -> Save -> Cancel...), and the box re-chains its buttons
+        # whenever one is shown or hidden (Save, after the keyring check).
+        self.buttons = QWidget(self)
+        self.buttons.setObjectName("dialogButtons")
+        self.test_button = QPushButton("Test", self.buttons)
         self.test_button.setObjectName("testCredential")
         self.test_button.setToolTip("Ask the platform whether this works, without saving anything")
-        self.buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.save_button = QPushButton("Save", self)
+        self.save_button = QPushButton("Save", self.buttons)
         self.save_button.setObjectName("save")
         self.save_button.setDefault(True)
-        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.rejected.connect(self.reject)
+        self.cancel_button = QPushButton("Cancel", self.buttons)
+        self.cancel_button.setObjectName("cancel")
+        row = QHBoxLayout(self.buttons)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.test_button)
+        row.addStretch(1)
+        row.addWidget(self.save_button)
+        row.addWidget(self.cancel_button)
+        self.cancel_button.clicked.connect(self.reject)
         self.test_button.clicked.connect(self.test_credential)
         self.save_button.clicked.connect(self.save)
 
@@ -276,6 +289,7 @@ class CredentialDialog(RememberGeometry, QDialog):
         problem = severity is Severity.ERROR
         self.message_label.setText(text)
         self.message_label.setProperty("problem", problem)
+        self.status_box.set_problem(problem)
         mark_invalid(self.message_label, problem)
         pixmap = (
             QStyle.StandardPixmap.SP_MessageBoxWarning

@@ -34,6 +34,8 @@ from crisisdesk.ui.widgets import WrapLabel
 
 #: several reloads in a row (one per synced account) make one check
 CHECK_DEBOUNCE_MS = 1500
+#: the title of the tray notification (its text is the banner's sentence)
+TRAY_TITLE = "crisisdesk: possible crisis"
 _TITLES = {
     "complaints": "Complaints",
     "negative_share": "Share of negative mentions",
@@ -66,6 +68,11 @@ def alert_text(alerts: list[StoredAlert], tz: tzinfo | None = None) -> str:
     if len(alerts) > 1:
         text += f" (and {len(alerts) - 1} more alert{'s' if len(alerts) > 2 else ''})"
     return text
+
+
+def tray_available() -> bool:
+    """Whether the desktop has a system tray (many Linux desktops, and Xvfb, have none)."""
+    return QSystemTrayIcon.isSystemTrayAvailable()
 
 
 class CrisisBanner(QFrame):
@@ -145,6 +152,8 @@ class AlertWatcher(QObject):
         self._has_plan = has_plan
         self._tz = tz
         self.tray: QSystemTrayIcon | None = None
+        #: the last tray notification (title, text), for tests and debugging
+        self.tray_message: tuple[str, str] | None = None
         self.debounce = QTimer(self)
         self.debounce.setObjectName("alertCheckDebounce")
         self.debounce.setSingleShot(True)
@@ -175,16 +184,18 @@ class AlertWatcher(QObject):
         self.announced.emit(alerts)
 
     def _notify_tray(self, text: str) -> None:
-        if not self._settings.get("insight/tray") or not QSystemTrayIcon.isSystemTrayAvailable():
+        """A tray notification too, where there is a tray. Without one the banner and the
+        announcement (:meth:`CrisisBanner.show_alerts`) still tell the owner."""
+        if not self._settings.get("insight/tray") or not tray_available():
             return
         if self.tray is None:
             self.tray = QSystemTrayIcon(QIcon(icon("crisisdesk")), self)
-            self.tray.setToolTip("crisisdesk")
             self.tray.messageClicked.connect(lambda: self._banner.window().activateWindow())
+        # the tooltip is what a screen reader reads on the tray icon: the alert, not only a name
+        self.tray.setToolTip(f"crisisdesk — {text}")
         self.tray.show()
-        self.tray.showMessage(
-            "crisisdesk: possible crisis", text, QSystemTrayIcon.MessageIcon.Warning, 15_000
-        )
+        self.tray_message = (TRAY_TITLE, text)
+        self.tray.showMessage(TRAY_TITLE, text, QSystemTrayIcon.MessageIcon.Warning, 15_000)
 
     def stop(self) -> None:
         self.debounce.stop()
@@ -192,4 +203,4 @@ class AlertWatcher(QObject):
             self.tray.hide()
 
 
-__all__ = ["AlertWatcher", "CrisisBanner", "alert_text"]
+__all__ = ["AlertWatcher", "CrisisBanner", "alert_text", "tray_available"]

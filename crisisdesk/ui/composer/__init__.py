@@ -129,6 +129,10 @@ class Composer(QObject):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.pane)
+        # never narrower than the pane's widest part (the pane wraps down to it): at 14 pt and
+        # 200 % the heading and the template row were cut at the scroll area's edge
+        chrome = scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth() + 4
+        scroll.setMinimumWidth(self.pane.minimumSizeHint().width() + chrome)
         self.right.addWidget(scroll)
         detail.show()
         splitter.setSizes(sizes)

@@ -48,6 +48,7 @@ from crisisdesk.ui.composer.highlight import finding_selections
 from crisisdesk.ui.composer.sending import SendingMixin
 from crisisdesk.ui.composer.templates_dialog import TemplatesDialog
 from crisisdesk.ui.debounce import Debounce
+from crisisdesk.ui.flow_layout import FlowLayout
 from crisisdesk.ui.format import duration_text, local_time_text, platform_text
 from crisisdesk.ui.tasks import TaskRunner
 from crisisdesk.ui.widgets import WrapLabel
@@ -136,10 +137,12 @@ class ComposerPane(SendingMixin, QWidget):
             "Find, edit and create templates; your business name, contact and signature"
         )
         self.templates_button.clicked.connect(self.open_templates)
-        template_row = QHBoxLayout()
-        template_row.addWidget(self.template_combo, 1)
+        template_row = FlowLayout()  # the button goes under the choice in a narrow pane
+        self.template_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        template_row.addWidget(self.template_combo)
         template_row.addWidget(self.templates_button)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: label above
         template_label = QLabel("&Template:", self)
         template_label.setBuddy(self.template_combo)
         form.addRow(template_label, template_row)
@@ -186,10 +189,12 @@ class ComposerPane(SendingMixin, QWidget):
         self.sign_in_button.clicked.connect(self._ask_sign_in)
         self.follow_up_button = QPushButton("Set a &follow-up…", self)
         self.follow_up_button.clicked.connect(self.followUpRequested)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps in a narrow pane (14 pt, 200 %) instead of being cut
         buttons.addWidget(self.sign_in_button)
         buttons.addWidget(self.follow_up_button)
-        buttons.addStretch(1)
+        gap = QWidget(self)  # takes what a row leaves: Copy and Send stay on the right
+        gap.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        buttons.addWidget(gap)
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.send_button)
 

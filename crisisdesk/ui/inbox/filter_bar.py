@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -59,6 +58,9 @@ from crisisdesk.ui.widgets import WrapLabel, date_edit, hidden_buddy, name_clear
 log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 250
+#: the search box keeps room for this many characters of typed text, beside its search icon and
+#: clear button; the saved views wrap around it (at 200 % it was squeezed to "S…": issue 15.8)
+SEARCH_MIN_CHARS = 12
 
 
 class _SearchEdit(QLineEdit):
@@ -100,6 +102,9 @@ class FilterBar(QWidget):
             "Search"
         )
         name_clear_button(self.search, "Clear the search")
+        metrics = self.search.fontMetrics()
+        icons = 2 * (metrics.height() + 12)  # the leading icon and the clear button, with margins
+        self.search.setMinimumWidth(SEARCH_MIN_CHARS * metrics.averageCharWidth() + icons)
         self.search.leaveRequested.connect(self.leaveSearch)
 
         search_later = Debounce(self, "searchDebounce", SEARCH_DEBOUNCE_MS, self._apply_search)
@@ -112,7 +117,11 @@ class FilterBar(QWidget):
         self.search_error.hide()
 
         self.view_buttons = ViewButtons(self)  # each a Tab stop; a custom filter checks none
-        views = FlowLayout(spacing=2)  # wraps too
+        # the search box and the views wrap as one row: the search box keeps SEARCH_MIN_CHARS
+        # and takes what a row leaves (an HBox beside a nested flow squeezed it to "S…" and let
+        # a third row of views overlap the filters at 200 %)
+        top = FlowLayout(spacing=4)
+        top.addWidget(self.search)
         for view in SAVED_VIEWS:
             button = QToolButton(self)
             button.setObjectName(f"view_{view.key}")
@@ -123,7 +132,7 @@ class FilterBar(QWidget):
             button.setProperty("viewKey", view.key)
             button.clicked.connect(lambda _checked, key=view.key: self.apply_view(key))
             self.view_buttons.addButton(button)
-            views.addWidget(button)
+            top.addWidget(button)
 
         self.sentiment = self._combo("Sentiment", [(None, "Any sentiment")] + [
             (s.value, sentiment_text(s)) for s in Sentiment
@@ -150,9 +159,6 @@ class FilterBar(QWidget):
         self.clear.setToolTip("Show every mention (the All view)")
         self.clear.clicked.connect(lambda: self.apply_view("all"))
 
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addLayout(views)
         controls = FlowLayout()  # wraps at a large font or 200% instead of widening the window
         for control in (
             self.sentiment,

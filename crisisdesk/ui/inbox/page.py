@@ -40,7 +40,12 @@ from crisisdesk.store import assignees, mentions, overview, suggest
 from crisisdesk.store import labels as store_labels
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui import errors
-from crisisdesk.ui.inbox.column_fit import AUTHOR_MIN_CHARS, TEXT_MIN_CHARS
+from crisisdesk.ui.inbox.column_fit import (
+    AUTHOR_MIN_CHARS,
+    TEXT_MIN_CHARS,
+    title_width,
+    widen_cut_titles,
+)
 from crisisdesk.ui.inbox.delegates import SentimentDelegate, sentiment_column_width
 from crisisdesk.ui.inbox.filter_bar import FilterBar, FilterState
 from crisisdesk.ui.inbox.model import AUTO_HIDE_ORDER, COLUMN_INDEX, COLUMNS, InboxModel
@@ -182,9 +187,8 @@ class InboxPage(QWidget):
         """Column widths that fit their widest usual content in the current font."""
         header = self.table.horizontalHeader()
         cell = self.table.fontMetrics()
-        head = header.fontMetrics()
         for index, column in enumerate(COLUMNS):
-            width = max(column.width, head.horizontalAdvance(column.title) + 28)  # + sort arrow
+            width = max(column.width, title_width(header, index))
             if column.key == "sentiment":
                 width = max(width, sentiment_column_width(cell))
             elif column.key in WIDEST_TEXT:
@@ -345,6 +349,7 @@ class InboxPage(QWidget):
             try:
                 if not header.restoreState(QByteArray(saved)):
                     self._default_columns()
+                widen_cut_titles(header)  # saved with a smaller font: titles were cut
             finally:
                 header.blockSignals(False)
         state = FilterState.from_json(self._settings.get("inbox/filter"))

@@ -384,8 +384,11 @@ class TriageController(QObject):
                 self._dialog_parent(),
                 current=next(iter(current)) if len(current) == 1 else None,
             )
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                self.set_assignee(dialog.assignee(), ids)
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            name = dialog.assignee()
+            dialog.deleteLater()  # closed dialogs stayed, hidden, in the accessibility tree
+            if accepted:
+                self.set_assignee(name, ids)
 
         self._with_dialog_data(read, show)
 
@@ -399,8 +402,10 @@ class TriageController(QObject):
 
         def show(data: tuple[list[str], dict[int, tuple[str, ...]]]) -> None:
             dialog = LabelPicker(data[0], data[1], self._dialog_parent())
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                add, remove = dialog.changes()
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            add, remove = dialog.changes()
+            dialog.deleteLater()
+            if accepted:
                 self.change_labels(add, remove, ids)
 
         self._with_dialog_data(read, show)
@@ -418,10 +423,13 @@ class TriageController(QObject):
                 due=parse_iso(existing.due_at) if existing else None,
                 note=existing.note if existing else None,
             )
-            if dialog.exec() != QDialog.DialogCode.Accepted:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            due, note = dialog.due(), dialog.note()
+            dialog.deleteLater()  # two hidden copies were left in the accessibility tree (15.12)
+            if not accepted:
                 return
             try:
-                plan = follow_ups.make_plan(dialog.due(), dialog.note())
+                plan = follow_ups.make_plan(due, note)
             except Exception as exc:
                 self._runner.show_failure(exc)
                 return
