@@ -54,6 +54,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("window/state", bytes, b"", "main window toolbars and docks (Qt saveState)"),
     Setting("window/page", str, "inbox", "navigation page shown last"),
     Setting("inbox/splitter", bytes, b"", "list / detail splitter positions"),
+    Setting("inbox/splitter_stacked", bytes, b"", "list above detail: splitter positions"),
     Setting("inbox/header", bytes, b"", "inbox column widths and order (Qt header state)"),
     Setting("inbox/filter", str, "", "last inbox filter, as JSON"),
     Setting("inbox/sort", str, "priority", "last inbox sort order (a store sort key)"),

@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QApplication
 
 from crisisdesk.settings import DictStorage, Settings
 from crisisdesk.timeutil import now_utc, to_iso
+from crisisdesk.ui.inbox.column_fit import TEXT_MIN_CHARS
 from crisisdesk.ui.inbox.model import COLUMN_INDEX
-from crisisdesk.ui.inbox.page import TEXT_MIN_CHARS
 from crisisdesk.ui.main_window import MainWindow
 from crisisdesk.ui.tasks import SyncTaskRunner
 from tests.helpers.builders import insert_mentions, mention_row

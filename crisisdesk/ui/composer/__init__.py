@@ -22,7 +22,7 @@ from crisisdesk.store import drafts, follow_ups
 from crisisdesk.timeutil import now_utc, to_iso
 from crisisdesk.ui.composer.pane import ComposerPane
 from crisisdesk.ui.composer.x_sign_in import XSignInDialog
-from crisisdesk.ui.inbox.column_fit import comfortable_width
+from crisisdesk.ui.inbox.column_fit import RIGHT_MIN_CHARS, comfortable_width
 from crisisdesk.ui.tasks import TaskRunner
 from crisisdesk.ui.window_api import make_action
 
@@ -136,6 +136,7 @@ class Composer(QObject):
         self.right.addWidget(scroll)
         detail.show()
         splitter.setSizes(sizes)
+        self._list.stacking.update()  # the reply needs more room beside the list than details
         if not self._settings.get("inbox/splitter"):
             # the first time: details and the composer need more room than details alone
             QTimer.singleShot(0, self, lambda: _share(splitter, 55, self._list_room()))
@@ -217,13 +218,12 @@ class Composer(QObject):
                 )  # fmt: skip
 
 
-#: the narrowest the mention and its reply get when the list needs the room (a small screen)
-RIGHT_MIN_CHARS = 46
-
-
 def _share(splitter: QSplitter, percent: int, list_room: int) -> None:
     """*percent* of the width for the list, more when it needs *list_room* to show its key
-    columns (a 1024 px window), as long as the right side keeps RIGHT_MIN_CHARS."""
+    columns (a 1024 px window), as long as the right side keeps RIGHT_MIN_CHARS. Only beside
+    the list: stacked (ui/inbox/stacking.py), the split is the stacked one's."""
+    if splitter.orientation() != Qt.Orientation.Horizontal:
+        return
     total = sum(splitter.sizes())
     right_min = splitter.fontMetrics().averageCharWidth() * RIGHT_MIN_CHARS
     left = max(total * percent // 100, min(list_room, total - right_min))

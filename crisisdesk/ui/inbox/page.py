@@ -41,15 +41,15 @@ from crisisdesk.store import labels as store_labels
 from crisisdesk.timeutil import now_utc
 from crisisdesk.ui import errors
 from crisisdesk.ui.inbox.column_fit import (
-    AUTHOR_MIN_CHARS,
-    TEXT_MIN_CHARS,
+    fit_columns,
     title_width,
     widen_cut_titles,
 )
 from crisisdesk.ui.inbox.delegates import SentimentDelegate, sentiment_column_width
 from crisisdesk.ui.inbox.filter_bar import FilterBar, FilterState
-from crisisdesk.ui.inbox.model import AUTO_HIDE_ORDER, COLUMN_INDEX, COLUMNS, InboxModel
+from crisisdesk.ui.inbox.model import COLUMN_INDEX, COLUMNS, InboxModel
 from crisisdesk.ui.inbox.search_info import SearchInfo, plain_words
+from crisisdesk.ui.inbox.stacking import PaneStacking
 from crisisdesk.ui.tasks import TaskContext, TaskRunner
 from crisisdesk.ui.theme import scale_font
 
@@ -123,6 +123,7 @@ class InboxPage(QWidget):
         self.search_info.searchChosen.connect(self._search_for)
         layout.addWidget(self.search_info)
         layout.addWidget(self.splitter, 1)
+        self.stacking = PaneStacking(self, settings)
 
         self.time_refresh = QTimer(self)
         self.time_refresh.setObjectName("timeRefresh")
@@ -205,56 +206,36 @@ class InboxPage(QWidget):
         saved = self._settings.get("inbox/splitter")
         if not saved or not self.splitter.restoreState(QByteArray(saved)):
             self.splitter.setSizes([700, 300])  # the list gets most of the room
+        self.stacking.update()
 
     def _fit_columns(self) -> None:
-        """Narrow list: hide platform, waiting, status (in that order), then narrow Author,
-        before squeezing the mention text; show them again when there is room. The user's own
-        choices (a column shown from the header menu) and the sort column always stay.
-
-        The room is measured as if the scroll bar were there, so a view with a few rows shows
-        the same columns as one with many."""
+        """Narrow list: other columns step aside or narrow before the mention text is squeezed
+        (column_fit.fit_columns); the room is measured as if the scroll bar were there, so a
+        view with a few rows shows the same columns as one with many."""
         header = self.table.horizontalHeader()
         bar = self.table.verticalScrollBar()
         available = self.table.viewport().width() - (0 if bar.isVisible() else bar.width())
-        char = self.table.fontMetrics().averageCharWidth()
-        text, author = COLUMN_INDEX["text"], COLUMN_INDEX["author"]
-        kept = {*self._pinned, COLUMNS[self.model.sort_column()].key}
-
-        def needed() -> int:
-            return TEXT_MIN_CHARS * char + sum(
-                header.sectionSize(i)
-                for i in range(len(COLUMNS))
-                if i != text and not header.isSectionHidden(i)
-            )
-
-        for key in AUTO_HIDE_ORDER:
-            if needed() <= available:
-                break
-            index = COLUMN_INDEX[key]
-            if not header.isSectionHidden(index) and key not in kept:
-                self._auto_hidden[index] = header.sectionSize(index)
-                header.setSectionHidden(index, True)
-        while self._auto_hidden:
-            index, width = next(reversed(self._auto_hidden.items()))
-            if needed() + width > available:
-                break
-            del self._auto_hidden[index]
-            header.setSectionHidden(index, False)
-        if "author" in kept:  # the user sized it: theirs
-            return
         if self._author_width is None:
-            self._author_width = header.sectionSize(author)
-        spare = available - needed() + header.sectionSize(author)
+            self._author_width = header.sectionSize(COLUMN_INDEX["author"])
         self._fitting = True
         try:
-            width = max(AUTHOR_MIN_CHARS * char, min(spare, self._author_width))
-            header.resizeSection(author, width)
+            fit_columns(
+                header, available, self.table.fontMetrics().averageCharWidth(),
+                kept={*self._pinned, COLUMNS[self.model.sort_column()].key},
+                pinned=self._pinned, stepped_aside=self._auto_hidden,
+                author_width=self._author_width,
+            )  # fmt: skip
         finally:
             self._fitting = False
 
     def _section_resized(self, index: int, _old: int, _new: int) -> None:
         if index == COLUMN_INDEX["author"] and not self._fitting:
             self._pinned.add("author")  # dragged by the user: never narrowed for room
+
+    @property
+    def stepped_aside(self) -> dict[int, int]:
+        """Columns hidden for lack of room (not by the owner) → their width."""
+        return self._auto_hidden
 
     @property
     def auto_hidden_columns(self) -> list[str]:
@@ -366,8 +347,7 @@ class InboxPage(QWidget):
         for index in self._auto_hidden:
             header.setSectionHidden(index, True)
         self._settings.set("inbox/header", state)
-        if self.splitter.count() > 1:
-            self._settings.set("inbox/splitter", bytes(self.splitter.saveState().data()))
+        self.stacking.save_settings()
         self._settings.set("inbox/filter", self.filter_bar.state().to_json())
         self._settings.set("inbox/sort", self.model.sort_key)
         self._settings.set("inbox/columns_kept", ",".join(sorted(self._pinned)))

@@ -1,0 +1,82 @@
+"""The inbox's list and the selected mention's details side by side, or stacked when the page
+is too narrow for both (large text, 150-200 % scaling, a small screen).
+
+Side by side needs the list's key columns with READABLE_CHARS of mention text
+(column_fit.comfortable_width) and RIGHT_MIN_CHARS for the details and the reply. With less,
+the inbox splitter turns vertical: the list above, the details and the composer below, each
+the whole width. Measured in the page's font, decided afresh on every resize of the page (its
+width does not depend on the orientation, so the two never flip back and forth). Each
+orientation keeps its own splitter sizes, remembered in the settings. The widgets stay where
+they are, so the selection and the keyboard focus stay too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal
+
+from crisisdesk.settings import Settings
+from crisisdesk.ui.inbox.column_fit import READABLE_CHARS, RIGHT_MIN_CHARS, comfortable_width
+
+if TYPE_CHECKING:
+    from crisisdesk.ui.inbox.page import InboxPage
+
+#: settings key of each orientation's splitter state (stacked or not)
+STATE_KEYS = {False: "inbox/splitter", True: "inbox/splitter_stacked"}
+#: the first time stacked: the list's share of the height, the rest for details and reply
+STACKED_SHARES = (2, 3)
+
+
+class PaneStacking(QObject):
+    """Watches *page*'s width and turns its splitter (see the module text)."""
+
+    #: True when the list went above the details, False when back beside them
+    stackedChanged = Signal(bool)
+
+    def __init__(self, page: InboxPage, settings: Settings) -> None:
+        super().__init__(page)
+        self._page = page
+        self._settings = settings
+        self.stacked = False
+        self._states = {stacked: settings.get(key) for stacked, key in STATE_KEYS.items()}
+        page.installEventFilter(self)
+
+    def side_by_side_width(self) -> int:
+        """The page width the list (READABLE_CHARS of text) and the details need side by side."""
+        page, splitter = self._page, self._page.splitter
+        right = splitter.widget(1)
+        char = page.fontMetrics().averageCharWidth()
+        right_room = max(RIGHT_MIN_CHARS * char, right.minimumSizeHint().width() if right else 0)
+        list_room = comfortable_width(page.table, READABLE_CHARS, page.stepped_aside)
+        return list_room + splitter.handleWidth() + right_room
+
+    def update(self) -> None:
+        """Stack or not, for the page's current width (once the details are beside the list)."""
+        if self._page.splitter.count() > 1:
+            self.set_stacked(self._page.width() < self.side_by_side_width())
+
+    def set_stacked(self, stacked: bool) -> None:
+        splitter = self._page.splitter
+        if stacked == self.stacked:
+            return
+        self._states[self.stacked] = bytes(splitter.saveState().data())
+        self.stacked = stacked
+        splitter.setOrientation(Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal)
+        saved = self._states[stacked]
+        # a state is saved in its own orientation, so restoring it keeps this one
+        if not saved or not splitter.restoreState(QByteArray(saved)):
+            splitter.setSizes(list(STACKED_SHARES) if stacked else [700, 300])  # relative
+        self.stackedChanged.emit(stacked)
+
+    def save_settings(self) -> None:
+        if self._page.splitter.count() > 1:
+            self._states[self.stacked] = bytes(self._page.splitter.saveState().data())
+        for stacked, key in STATE_KEYS.items():
+            if self._states[stacked]:
+                self._settings.set(key, self._states[stacked])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._page and event.type() == QEvent.Type.Resize:
+            self.update()
+        return super().eventFilter(watched, event)

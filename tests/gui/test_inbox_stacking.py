@@ -1,0 +1,146 @@
+"""Issue 15 (large text): the inbox list goes above the details when the page is too narrow for
+both side by side, and the mention text gets its room before the other columns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
+from crisisdesk.settings import DictStorage, Settings
+from crisisdesk.ui.inbox.column_fit import READABLE_CHARS, TEXT_MIN_CHARS
+from crisisdesk.ui.inbox.model import COLUMN_INDEX
+from crisisdesk.ui.main_window import MainWindow
+from crisisdesk.ui.tasks import SyncTaskRunner
+from tests.helpers.builders import insert_mentions, mention_row
+
+#: a 1440 x 900 screen at 200 % and at 150 %, less the window manager's title bar
+AT_200 = (720, 420)
+AT_150 = (960, 560)
+
+
+@pytest.fixture
+def large_font(qapp: QApplication) -> Iterator[None]:
+    before = QApplication.font()
+    font = QFont(before)
+    font.setPointSize(14)
+    QApplication.setFont(font)
+    yield
+    QApplication.setFont(before)
+
+
+def open_window(qtbot: Any, db: Any, db_path: Path, settings: Settings, size: tuple[int, int]):
+    insert_mentions(db, [mention_row(priority=p, text="Where is my order " * 5) for p in range(8)])
+    window = MainWindow(db, db_path, settings, SyncTaskRunner(db_path))
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    QApplication.processEvents()
+    return window
+
+
+def resize(window: MainWindow, size: tuple[int, int]) -> None:
+    window.resize(*size)
+    QApplication.processEvents()
+
+
+def visible_text_chars(window: MainWindow) -> float:
+    """How many average characters of the Mention column are on screen (not scrolled off)."""
+    table = window.inbox.table
+    header = table.horizontalHeader()
+    text = COLUMN_INDEX["text"]
+    if header.isSectionHidden(text):
+        return 0
+    left = max(header.sectionViewportPosition(text), 0)
+    right = min(left + header.sectionSize(text), table.viewport().width())
+    return max(right - left, 0) / table.fontMetrics().averageCharWidth()
+
+
+def stacked(window: MainWindow) -> bool:
+    splitter = window.inbox.splitter
+    return splitter.orientation() == Qt.Orientation.Vertical and window.inbox.stacking.stacked
+
+
+@pytest.mark.parametrize("size", [AT_200, AT_150], ids=["200%", "150%"])
+def test_large_text_in_a_small_window_stacks_and_shows_the_mention(
+    qtbot: Any, db: Any, db_path: Path, large_font: None, size: tuple[int, int]
+) -> None:
+    window = open_window(qtbot, db, db_path, Settings(DictStorage()), size)
+    assert stacked(window)
+    assert visible_text_chars(window) >= READABLE_CHARS
+    assert window.inbox.table.horizontalScrollBar().maximum() == 0  # nothing scrolled off
+    # the list is above the details and the reply, each as wide as the page
+    right = window.inbox.splitter.widget(1)
+    assert right.geometry().top() > window.inbox.table.geometry().bottom()
+    assert right.width() == window.inbox.table.width()
+    if size == AT_150:  # room for the badges as well
+        shown = window.inbox.table.horizontalHeader()
+        assert not shown.isSectionHidden(COLUMN_INDEX["sentiment"])
+        assert not shown.isSectionHidden(COLUMN_INDEX["priority"])
+
+
+def test_the_default_font_at_1024_keeps_them_side_by_side(
+    qtbot: Any, db: Any, db_path: Path
+) -> None:
+    window = open_window(qtbot, db, db_path, Settings(DictStorage()), (1024, 640))
+    assert not stacked(window)
+    assert window.inbox.splitter.orientation() == Qt.Orientation.Horizontal
+    assert visible_text_chars(window) >= TEXT_MIN_CHARS
+
+
+def test_resizing_back_and_forth_keeps_selection_focus_and_each_split(
+    qtbot: Any, db: Any, db_path: Path, large_font: None
+) -> None:
+    settings = Settings(DictStorage())
+    window = open_window(qtbot, db, db_path, settings, (1400, 800))
+    page = window.inbox
+    assert not stacked(window)
+    window.activateWindow()
+    page.focus_list()
+    page.move_selection(1)
+    chosen = page.selected_ids()
+    assert len(chosen) == 1 and QApplication.focusWidget() is page.table
+    page.splitter.setSizes([900, 400])
+    side = page.splitter.sizes()
+
+    resize(window, AT_200)
+    assert stacked(window)
+    assert page.selected_ids() == chosen and QApplication.focusWidget() is page.table
+    assert window.inbox_feature.detail.mention_id == chosen[0]
+    page.splitter.setSizes([60, 40])
+    high = page.splitter.sizes()
+
+    resize(window, (1400, 800))
+    assert not stacked(window)
+    assert page.splitter.sizes() == side  # the side-by-side split came back
+    assert page.selected_ids() == chosen and QApplication.focusWidget() is page.table
+    resize(window, AT_200)
+    assert page.splitter.sizes() == high  # and the stacked one
+
+    window.close()  # both are remembered
+    assert settings.get("inbox/splitter") and settings.get("inbox/splitter_stacked")
+    again = open_window(qtbot, db, db_path, settings, AT_200)
+    assert stacked(again) and again.inbox.splitter.sizes() == high
+
+
+def test_the_badges_step_aside_for_the_text_but_not_when_the_owner_showed_them(
+    qtbot: Any, db: Any, db_path: Path, large_font: None
+) -> None:
+    window = open_window(qtbot, db, db_path, Settings(DictStorage()), AT_200)
+    page = window.inbox
+    header = page.table.horizontalHeader()
+    assert {"priority", "sentiment"} <= set(page.auto_hidden_columns)
+    assert not header.isSectionHidden(COLUMN_INDEX["time"])
+    assert not header.isSectionHidden(COLUMN_INDEX["author"])
+    page._set_column_shown(COLUMN_INDEX["sentiment"], True)  # the header menu's action
+    resize(window, (AT_200[0] + 2, AT_200[1]))
+    assert not header.isSectionHidden(COLUMN_INDEX["sentiment"])
+    resize(window, (1400, 800))  # room again: all the key columns come back
+    assert not {"priority", "sentiment"} & set(page.auto_hidden_columns)
+    assert not header.isSectionHidden(COLUMN_INDEX["priority"])
