@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QObject, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtWidgets import QApplication
 
 #: schemes a post's link could carry; the app may open only the first two
 CAUGHT_SCHEMES = ("http", "https", "file", "javascript")
@@ -32,3 +33,14 @@ def url_catcher() -> Iterator[UrlCatcher]:
     yield catcher
     for scheme in CAUGHT_SCHEMES:
         QDesktopServices.unsetUrlHandler(scheme)
+
+
+@pytest.fixture
+def large_font(qapp: QApplication) -> Iterator[None]:
+    """A 14 pt application font (issue 15: large text), for widgets made in the test."""
+    before = QApplication.font()
+    font = QFont(before)
+    font.setPointSize(14)
+    QApplication.setFont(font)
+    yield
+    QApplication.setFont(before)

@@ -3,13 +3,11 @@ both side by side, and the mention text gets its room before the other columns."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from crisisdesk.settings import DictStorage, Settings
@@ -22,16 +20,6 @@ from tests.helpers.builders import insert_mentions, mention_row
 #: a 1440 x 900 screen at 200 % and at 150 %, less the window manager's title bar
 AT_200 = (720, 420)
 AT_150 = (960, 560)
-
-
-@pytest.fixture
-def large_font(qapp: QApplication) -> Iterator[None]:
-    before = QApplication.font()
-    font = QFont(before)
-    font.setPointSize(14)
-    QApplication.setFont(font)
-    yield
-    QApplication.setFont(before)
 
 
 def open_window(qtbot: Any, db: Any, db_path: Path, settings: Settings, size: tuple[int, int]):

@@ -50,6 +50,7 @@ from crisisdesk.ui.composer.templates_dialog import TemplatesDialog
 from crisisdesk.ui.debounce import Debounce
 from crisisdesk.ui.flow_layout import FlowLayout
 from crisisdesk.ui.format import duration_text, local_time_text, platform_text
+from crisisdesk.ui.inbox.breaks import breakable
 from crisisdesk.ui.tasks import TaskRunner
 from crisisdesk.ui.widgets import WrapLabel
 
@@ -296,7 +297,7 @@ class ComposerPane(SendingMixin, QWidget):
         who = m.author_name or m.author_handle
         handle = f" (@{m.author_handle.lstrip('@')})" if m.author_handle and m.author_name else ""
         where = platform_text(context.platform or m.source)
-        self.to_label.setText(f"Reply to {who}{handle} on {where}")
+        self.to_label.setText(f"Reply to {breakable(who + handle)} on {where}")  # wraps
         self.route_note.setText(context.why_copy)
         self.route_note.setVisible(bool(context.why_copy))
         self.sign_in_button.setVisible(context.can_sign_in)

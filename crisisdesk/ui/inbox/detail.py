@@ -54,6 +54,7 @@ from crisisdesk.ui.format import (
     sentiment_text,
     short_time_text,
 )
+from crisisdesk.ui.inbox.breaks import breakable
 from crisisdesk.ui.tasks import TaskHandle, TaskRunner
 
 #: conversation entries shown before and after the selected mention
@@ -362,7 +363,8 @@ class MentionDetail(QWidget):
         who = m.author_name or (f"@{handle}" if handle else "Unknown author")
         if m.author_name and handle:
             who += f"  @{handle}"
-        self.author_label.setText(f"{who} · {followers_text(m.author_followers)}")
+        # a long handle wraps inside itself rather than being cut at the pane's edge
+        self.author_label.setText(f"{breakable(who)} · {followers_text(m.author_followers)}")
         created = ""
         if m.created_at:
             try:
