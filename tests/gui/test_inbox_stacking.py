@@ -35,7 +35,8 @@ def open_window(qtbot: Any, db: Any, db_path: Path, settings: Settings, size: tu
 
 def resize(window: MainWindow, size: tuple[int, int]) -> None:
     window.resize(*size)
-    QApplication.processEvents()
+    for _ in range(3):  # the filters fold after the resize: their layout comes next
+        QApplication.processEvents()
 
 
 def visible_text_chars(window: MainWindow) -> float:
@@ -114,6 +115,7 @@ def test_resizing_back_and_forth_keeps_selection_focus_and_each_split(
     window.close()  # both are remembered
     assert settings.get("inbox/splitter") and settings.get("inbox/splitter_stacked")
     again = open_window(qtbot, db, db_path, settings, AT_200)
+    resize(again, AT_200)
     assert stacked(again) and again.inbox.splitter.sizes() == high
 
 
@@ -132,3 +134,26 @@ def test_the_badges_step_aside_for_the_text_but_not_when_the_owner_showed_them(
     resize(window, (1400, 800))  # room again: all the key columns come back
     assert not {"priority", "sentiment"} & set(page.auto_hidden_columns)
     assert not header.isSectionHidden(COLUMN_INDEX["priority"])
+
+
+def test_in_a_short_window_the_filter_choices_fold_behind_a_button(
+    qtbot: Any, db: Any, db_path: Path, large_font: None
+) -> None:
+    window = open_window(qtbot, db, db_path, Settings(DictStorage()), (1400, 800))
+    bar = window.inbox.filter_bar
+    assert not bar.compact and not bar.filters_button.isVisible()
+    assert bar.sentiment.isVisible()
+    resize(window, AT_200)
+    assert bar.compact and bar.filters_button.isVisible() and not bar.sentiment.isVisible()
+    list_height = window.inbox.splitter.height()
+    assert list_height > window.inbox.height() // 2  # the list, details and reply get the room
+    bar.filters_button.setFocus()
+    qtbot.keyClick(bar.filters_button, Qt.Key.Key_Space)  # keyboard only
+    assert bar.sentiment.isVisible() and bar.filters_button.accessibleName() == "Hide the filters"
+    qtbot.keyClick(bar.filters_button, Qt.Key.Key_Space)
+    assert not bar.sentiment.isVisible()
+    resize(window, (1400, 800))
+    assert not bar.compact and not bar.filters_button.isVisible() and bar.sentiment.isVisible()
+    bar.sentiment.setFocus()
+    resize(window, AT_200)
+    assert bar.compact and bar.sentiment.isVisible()  # the focused choice stays

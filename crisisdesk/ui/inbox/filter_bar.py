@@ -15,6 +15,7 @@ from datetime import datetime
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -133,6 +134,17 @@ class FilterBar(QWidget):
             button.clicked.connect(lambda _checked, key=view.key: self.apply_view(key))
             self.view_buttons.addButton(button)
             top.addWidget(button)
+        # a short window (large text, 200 %): the choices fold behind this button
+        self.filters_button = QToolButton(self)
+        self.filters_button.setObjectName("filtersButton")
+        self.filters_button.setText("Filters")
+        self.filters_button.setAccessibleName("Show the filters")
+        self.filters_button.setToolTip("Show or hide the filter choices (folded: a short window)")
+        self.filters_button.setCheckable(True)
+        self.filters_button.hide()
+        self.filters_button.toggled.connect(self._show_controls)
+        top.addWidget(self.filters_button)
+        self.compact = False
 
         self.sentiment = self._combo("Sentiment", [(None, "Any sentiment")] + [
             (s.value, sentiment_text(s)) for s in Sentiment
@@ -159,7 +171,10 @@ class FilterBar(QWidget):
         self.clear.setToolTip("Show every mention (the All view)")
         self.clear.clicked.connect(lambda: self.apply_view("all"))
 
-        controls = FlowLayout()  # wraps at a large font or 200% instead of widening the window
+        self.controls_box = QWidget(self)
+        self.controls_box.setObjectName("filterControls")
+        # wraps at a large font or 200% instead of widening the window
+        controls = FlowLayout(self.controls_box)
         for control in (
             self.sentiment,
             self.complaints,
@@ -179,8 +194,35 @@ class FilterBar(QWidget):
         layout.setSpacing(6)
         layout.addLayout(top)
         layout.addWidget(self.search_error)
-        layout.addLayout(controls)
+        layout.addWidget(self.controls_box)
         self._sync_view_buttons()
+
+    def set_compact(self, compact: bool) -> None:
+        """Fold the filter choices behind the Filters button (a short window) or show them.
+        A choice with the keyboard focus stays shown."""
+        if compact == self.compact:
+            return
+        self.compact = compact
+        focus = QApplication.focusWidget()
+        if compact and focus is not None and self.controls_box.isAncestorOf(focus):
+            self.filters_button.setChecked(True)
+        self.filters_button.setVisible(compact)
+        self._show_controls(not compact or self.filters_button.isChecked())
+
+    def _show_controls(self, shown: bool) -> None:
+        self.controls_box.setVisible(shown or not self.compact)
+        self.filters_button.setAccessibleName(
+            "Hide the filters" if self.controls_box.isVisibleTo(self) else "Show the filters"
+        )
+
+    def unfolded_height(self, width: int) -> int:
+        """The bar's height at *width* with its filter choices shown."""
+        height = self.heightForWidth(width)
+        if not self.controls_box.isVisibleTo(self):
+            margins = self.layout().contentsMargins()
+            inner = width - margins.left() - margins.right()
+            height += self.layout().spacing() + self.controls_box.heightForWidth(inner)
+        return height
 
     def _combo(self, name: str, items: Sequence[tuple[object, str]]) -> QComboBox:
         combo = QComboBox(self)

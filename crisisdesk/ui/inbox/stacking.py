@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 STATE_KEYS = {False: "inbox/splitter", True: "inbox/splitter_stacked"}
 #: the first time stacked: the list's share of the height, the rest for details and reply
 STACKED_SHARES = (2, 3)
+#: below the filters, the list wants its header and this many rows, and the details and the
+#: reply this many lines: with less room, the filter choices fold behind a button
+LIST_ROWS = 4
+RIGHT_LINES = 8
 
 
 class PaneStacking(QObject):
@@ -52,9 +56,26 @@ class PaneStacking(QObject):
         return list_room + splitter.handleWidth() + right_room
 
     def update(self) -> None:
-        """Stack or not, for the page's current width (once the details are beside the list)."""
+        """Stack or not, for the page's current width (once the details are beside the list),
+        and fold the filter choices when the page is short."""
         if self._page.splitter.count() > 1:
             self.set_stacked(self._page.width() < self.side_by_side_width())
+            self._page.filter_bar.set_compact(self._short())
+
+    def _short(self) -> bool:
+        """Too short for the filter choices and a few rows of list, details and reply."""
+        page, table = self._page, self._page.table
+        rows = table.verticalHeader().defaultSectionSize() * LIST_ROWS
+        list_room = table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth()
+        right_room = page.fontMetrics().lineSpacing() * RIGHT_LINES
+        wanted = (
+            list_room + page.splitter.handleWidth() + right_room
+            if self.stacked
+            else max(list_room, right_room)
+        )
+        bar = page.filter_bar.unfolded_height(page.width())
+        info = page.search_info.sizeHint().height() if page.search_info.isVisibleTo(page) else 0
+        return page.height() - bar - info < wanted
 
     def set_stacked(self, stacked: bool) -> None:
         splitter = self._page.splitter
