@@ -219,9 +219,11 @@ class FilterBar(QWidget):
         """The bar's height at *width* with its filter choices shown."""
         height = self.heightForWidth(width)
         if not self.controls_box.isVisibleTo(self):
-            margins = self.layout().contentsMargins()
+            layout = self.layout()
+            assert layout is not None  # made in __init__
+            margins = layout.contentsMargins()
             inner = width - margins.left() - margins.right()
-            height += self.layout().spacing() + self.controls_box.heightForWidth(inner)
+            height += layout.spacing() + self.controls_box.heightForWidth(inner)
         return height
 
     def _combo(self, name: str, items: Sequence[tuple[object, str]]) -> QComboBox:
