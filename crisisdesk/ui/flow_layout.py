@@ -4,6 +4,8 @@ window off a screen at 200% scaling or with a large font (issue 15.8); now it wr
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QStyle, QWidget
 
@@ -38,6 +40,12 @@ class FlowLayout(QLayout):
     def heightForWidth(self, width: int) -> int:
         return self._arrange(QRect(0, 0, width, 0), move=False)
 
+    def height_with(
+        self, width: int, shown: Collection[QWidget], hidden: Collection[QWidget] = ()
+    ) -> int:
+        """The height at *width* if *shown* were shown and *hidden* hidden (a folded row)."""
+        return self._arrange(QRect(0, 0, width, 0), move=False, also=shown, but=hidden)
+
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
         self._arrange(rect, move=True)
@@ -56,11 +64,15 @@ class FlowLayout(QLayout):
         margins = self.contentsMargins()
         return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
 
-    def _visible(self) -> list[QLayoutItem]:
+    def _visible(
+        self, also: Collection[QWidget] = (), but: Collection[QWidget] = ()
+    ) -> list[QLayoutItem]:
         shown = []
         for item in self._items:
             widget = item.widget()
-            if widget is None or not widget.isHidden():
+            if widget in but:
+                continue
+            if widget is None or not widget.isHidden() or widget in also:
                 shown.append(item)
         return shown
 
@@ -83,7 +95,14 @@ class FlowLayout(QLayout):
                 return gap
         return 6
 
-    def _arrange(self, rect: QRect, *, move: bool) -> int:
+    def _arrange(
+        self,
+        rect: QRect,
+        *,
+        move: bool,
+        also: Collection[QWidget] = (),
+        but: Collection[QWidget] = (),
+    ) -> int:
         """Place the items row by row (when *move*); the height they take at *rect*'s width.
         What is left of a row goes to its items that expand horizontally (the search box)."""
         margins = self.contentsMargins()
@@ -91,7 +110,7 @@ class FlowLayout(QLayout):
         gap = max(self._gap(), 0)
         rows: list[list[QLayoutItem]] = [[]]
         x = area.x()
-        for item in self._visible():
+        for item in self._visible(also, but):
             width = item.sizeHint().width()
             if x + width > area.right() + 1 and rows[-1]:
                 rows.append([])

@@ -121,7 +121,7 @@ class FilterBar(QWidget):
         # the search box and the views wrap as one row: the search box keeps SEARCH_MIN_CHARS
         # and takes what a row leaves (an HBox beside a nested flow squeezed it to "S…" and let
         # a third row of views overlap the filters at 200 %)
-        top = FlowLayout(spacing=4)
+        top = self._top = FlowLayout(spacing=4)
         top.addWidget(self.search)
         for view in SAVED_VIEWS:
             button = QToolButton(self)
@@ -137,9 +137,11 @@ class FilterBar(QWidget):
         # a short window (large text, 200 %): the choices fold behind this button
         self.filters_button = QToolButton(self)
         self.filters_button.setObjectName("filtersButton")
-        self.filters_button.setText("Filters")
-        self.filters_button.setAccessibleName("Show the filters")
-        self.filters_button.setToolTip("Show or hide the filter choices (folded: a short window)")
+        self.filters_button.setText("Views and filters")
+        self.filters_button.setAccessibleName("Show the views and filters")
+        self.filters_button.setToolTip(
+            "Show or hide the saved views and the filter choices (folded: a short window)"
+        )
         self.filters_button.setCheckable(True)
         self.filters_button.hide()
         self.filters_button.toggled.connect(self._show_controls)
@@ -174,7 +176,7 @@ class FilterBar(QWidget):
         self.controls_box = QWidget(self)
         self.controls_box.setObjectName("filterControls")
         # wraps at a large font or 200% instead of widening the window
-        controls = FlowLayout(self.controls_box)
+        controls = self._controls = FlowLayout(self.controls_box)
         for control in (
             self.sentiment,
             self.complaints,
@@ -198,32 +200,37 @@ class FilterBar(QWidget):
         self._sync_view_buttons()
 
     def set_compact(self, compact: bool) -> None:
-        """Fold the filter choices behind the Filters button (a short window) or show them.
-        A choice with the keyboard focus stays shown."""
+        """Fold the saved views and the filter choices behind one button (a short window; the
+        views are in the View menu too, Ctrl+1…) or show them. One with the focus stays shown."""
         if compact == self.compact:
             return
         self.compact = compact
         focus = QApplication.focusWidget()
-        if compact and focus is not None and self.controls_box.isAncestorOf(focus):
+        folding = [self.controls_box, *self.view_buttons.buttons()]
+        if compact and any(w is focus or w.isAncestorOf(focus) for w in folding if focus):
             self.filters_button.setChecked(True)
         self.filters_button.setVisible(compact)
         self._show_controls(not compact or self.filters_button.isChecked())
 
     def _show_controls(self, shown: bool) -> None:
-        self.controls_box.setVisible(shown or not self.compact)
+        shown = shown or not self.compact
+        for widget in (*self.view_buttons.buttons(), self.controls_box):
+            widget.setVisible(shown)
         self.filters_button.setAccessibleName(
-            "Hide the filters" if self.controls_box.isVisibleTo(self) else "Show the filters"
+            f"{'Hide' if shown else 'Show'} the views and filters"
         )
 
     def unfolded_height(self, width: int) -> int:
-        """The bar's height at *width* with its filter choices shown."""
-        height = self.heightForWidth(width)
-        if not self.controls_box.isVisibleTo(self):
-            layout = self.layout()
-            assert layout is not None  # made in __init__
-            margins = layout.contentsMargins()
-            inner = width - margins.left() - margins.right()
-            height += layout.spacing() + self.controls_box.heightForWidth(inner)
+        """The bar's height at *width* with its saved views and filter choices shown."""
+        layout = self.layout()
+        assert layout is not None  # made in __init__
+        margins = layout.contentsMargins()
+        inner = width - margins.left() - margins.right()
+        top = self._top.height_with(inner, self.view_buttons.buttons(), [self.filters_button])
+        height = margins.top() + margins.bottom() + top + layout.spacing()
+        height += self._controls.heightForWidth(inner)
+        if self.search_error.isVisibleTo(self):
+            height += layout.spacing() + self.search_error.heightForWidth(inner)
         return height
 
     def _combo(self, name: str, items: Sequence[tuple[object, str]]) -> QComboBox:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 #: settings key of each orientation's splitter state (stacked or not)
 STATE_KEYS = {False: "inbox/splitter", True: "inbox/splitter_stacked"}
 #: the first time stacked: the list's share of the height, the rest for details and reply
-STACKED_SHARES = (2, 3)
+STACKED_SHARES = (1, 1)
 #: below the filters, the list wants its header and this many rows, and the details and the
 #: reply this many lines: with less room, the filter choices fold behind a button
 LIST_ROWS = 4
