@@ -123,6 +123,20 @@ class FilterBar(QWidget):
         # a third row of views overlap the filters at 200 %)
         top = self._top = FlowLayout(spacing=4)
         top.addWidget(self.search)
+        # a short window (large text, 200 %): the choices fold behind this button beside the
+        # search box, and the saved views step aside (View menu, Ctrl+1…)
+        self.filters_button = QToolButton(self)
+        self.filters_button.setObjectName("filtersButton")
+        self.filters_button.setText("Filters")
+        self.filters_button.setAccessibleName("Show the filters")
+        self.filters_button.setToolTip(
+            "Show or hide the filter choices (folded in a short window; the saved views are "
+            "in the View menu: Ctrl+1 to Ctrl+5)"
+        )
+        self.filters_button.setCheckable(True)
+        self.filters_button.hide()
+        self.filters_button.toggled.connect(self._show_controls)
+        top.addWidget(self.filters_button)
         for view in SAVED_VIEWS:
             button = QToolButton(self)
             button.setObjectName(f"view_{view.key}")
@@ -134,18 +148,6 @@ class FilterBar(QWidget):
             button.clicked.connect(lambda _checked, key=view.key: self.apply_view(key))
             self.view_buttons.addButton(button)
             top.addWidget(button)
-        # a short window (large text, 200 %): the choices fold behind this button
-        self.filters_button = QToolButton(self)
-        self.filters_button.setObjectName("filtersButton")
-        self.filters_button.setText("Views and filters")
-        self.filters_button.setAccessibleName("Show the views and filters")
-        self.filters_button.setToolTip(
-            "Show or hide the saved views and the filter choices (folded: a short window)"
-        )
-        self.filters_button.setCheckable(True)
-        self.filters_button.hide()
-        self.filters_button.toggled.connect(self._show_controls)
-        top.addWidget(self.filters_button)
         self.compact = False
 
         self.sentiment = self._combo("Sentiment", [(None, "Any sentiment")] + [
@@ -200,25 +202,26 @@ class FilterBar(QWidget):
         self._sync_view_buttons()
 
     def set_compact(self, compact: bool) -> None:
-        """Fold the saved views and the filter choices behind one button (a short window; the
-        views are in the View menu too, Ctrl+1…) or show them. One with the focus stays shown."""
+        """A short window: the filter choices fold behind the Filters button and the saved
+        views step aside (they are in the View menu, Ctrl+1…; with them unfolded too, the
+        rows overlapped the list at 14 pt and 200 %). A choice with the focus stays shown."""
         if compact == self.compact:
             return
         self.compact = compact
         focus = QApplication.focusWidget()
-        folding = [self.controls_box, *self.view_buttons.buttons()]
-        if compact and any(w is focus or w.isAncestorOf(focus) for w in folding if focus):
+        if compact and focus is not None and self.controls_box.isAncestorOf(focus):
             self.filters_button.setChecked(True)
+        if compact and focus in self.view_buttons.buttons():
+            self.search.setFocus(Qt.FocusReason.OtherFocusReason)  # the nearest that stays
+        for button in self.view_buttons.buttons():
+            button.setVisible(not compact)
         self.filters_button.setVisible(compact)
         self._show_controls(not compact or self.filters_button.isChecked())
 
     def _show_controls(self, shown: bool) -> None:
         shown = shown or not self.compact
-        for widget in (*self.view_buttons.buttons(), self.controls_box):
-            widget.setVisible(shown)
-        self.filters_button.setAccessibleName(
-            f"{'Hide' if shown else 'Show'} the views and filters"
-        )
+        self.controls_box.setVisible(shown)
+        self.filters_button.setAccessibleName(f"{'Hide' if shown else 'Show'} the filters")
 
     def unfolded_height(self, width: int) -> int:
         """The bar's height at *width* with its saved views and filter choices shown."""

@@ -214,7 +214,10 @@ class InboxPage(QWidget):
         view with a few rows shows the same columns as one with many."""
         header = self.table.horizontalHeader()
         bar = self.table.verticalScrollBar()
-        available = self.table.viewport().width() - (0 if bar.isVisible() else bar.width())
+        # a scroll bar never shown has no real width yet: its size hint is what it will take
+        available = self.table.viewport().width() - (
+            0 if bar.isVisible() else bar.sizeHint().width()
+        )
         if self._author_width is None:
             self._author_width = header.sectionSize(COLUMN_INDEX["author"])
         self._fitting = True
