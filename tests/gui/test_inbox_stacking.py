@@ -163,3 +163,12 @@ def test_in_a_short_window_the_filter_choices_fold_behind_a_button(
     bar.sentiment.setFocus()
     resize(window, AT_200)
     assert bar.compact and bar.sentiment.isVisible()  # the focused choice stays
+
+
+def test_stacked_the_list_and_the_details_share_the_height_until_the_owner_moves_it(
+    qtbot: Any, db: Any, db_path: Path, large_font: None
+) -> None:
+    window = open_window(qtbot, db, db_path, Settings(DictStorage()), AT_200)
+    resize(window, (AT_200[0], AT_200[1] + 40))
+    sizes = window.inbox.splitter.sizes()
+    assert stacked(window) and abs(sizes[0] - sizes[1]) <= 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
 
 from crisisdesk.settings import Settings
 from crisisdesk.ui.inbox.column_fit import READABLE_CHARS, RIGHT_MIN_CHARS, comfortable_width
@@ -44,7 +44,12 @@ class PaneStacking(QObject):
         self._settings = settings
         self.stacked = False
         self._states = {stacked: settings.get(key) for stacked, key in STATE_KEYS.items()}
+        self._shared = False  # stacked at the default shares (no split of the owner's)
         page.installEventFilter(self)
+        page.splitter.splitterMoved.connect(lambda _pos, _index: self._owner_moved())
+
+    def _owner_moved(self) -> None:
+        self._shared = False
 
     def side_by_side_width(self) -> int:
         """The page width the list (READABLE_CHARS of text) and the details need side by side."""
@@ -61,6 +66,7 @@ class PaneStacking(QObject):
         if self._page.splitter.count() > 1:
             self.set_stacked(self._page.width() < self.side_by_side_width())
             self._page.filter_bar.set_compact(self._short())
+            QTimer.singleShot(0, self, self._keep_share)  # after the layout has settled
 
     def _short(self) -> bool:
         """Too short for the filter choices and a few rows of list, details and reply."""
@@ -86,9 +92,19 @@ class PaneStacking(QObject):
         splitter.setOrientation(Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal)
         saved = self._states[stacked]
         # a state is saved in its own orientation, so restoring it keeps this one
-        if not saved or not splitter.restoreState(QByteArray(saved)):
-            splitter.setSizes(list(STACKED_SHARES) if stacked else [700, 300])  # relative
+        self._shared = not saved or not splitter.restoreState(QByteArray(saved))
+        if self._shared and not stacked:
+            splitter.setSizes([700, 300])  # relative: the list gets most of the room
         self.stackedChanged.emit(stacked)
+
+    def _keep_share(self) -> None:
+        """Stacked with no split of the owner's yet: half the height each, also after the
+        window settles (the filters fold, the window is fitted to the screen)."""
+        if self.stacked and self._shared:
+            splitter = self._page.splitter
+            total = sum(splitter.sizes())  # in pixels: Qt does not scale tiny weights up
+            first = total * STACKED_SHARES[0] // sum(STACKED_SHARES)
+            splitter.setSizes([first, total - first])
 
     def save_settings(self) -> None:
         if self._page.splitter.count() > 1:
