@@ -134,11 +134,12 @@ class Composer(QObject):
         chrome = scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth() + 4
         scroll.setMinimumWidth(self.pane.minimumSizeHint().width() + chrome)
         self.right.addWidget(scroll)
-        # each may shrink to a line (both scroll): stacked under the list in a short window
-        # with the filters unfolded, their usual minimums pushed the filters over the list
-        line = self.right.fontMetrics().lineSpacing() + 8
-        detail.setMinimumHeight(line)
-        scroll.setMinimumHeight(line)
+        # stacked under the list in a short window with the filters unfolded, their usual
+        # minimums pushed the filters over the list: the details keep three lines (the
+        # heading and the start of the mention), the reply one (both scroll)
+        line = self.right.fontMetrics().lineSpacing()
+        detail.setMinimumHeight(3 * line + 8)
+        scroll.setMinimumHeight(line + 8)
         detail.show()
         splitter.setSizes(sizes)
         self._list.stacking.update()  # the reply needs more room beside the list than details
