@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from crisisdesk.settings import DictStorage, Settings
@@ -49,6 +49,15 @@ def visible_text_chars(window: MainWindow) -> float:
     left = max(header.sectionViewportPosition(text), 0)
     right = min(left + header.sectionSize(text), table.viewport().width())
     return max(right - left, 0) / table.fontMetrics().averageCharWidth()
+
+
+def drag_handle(qtbot: Any, splitter: Any, by: int) -> None:
+    handle = splitter.handle(1)
+    start = handle.rect().center()
+    qtbot.mousePress(handle, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(handle, start + QPoint(0, by))
+    qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=start + QPoint(0, by))
+    QApplication.processEvents()
 
 
 def stacked(window: MainWindow) -> bool:
@@ -102,8 +111,9 @@ def test_resizing_back_and_forth_keeps_selection_focus_and_each_split(
     assert stacked(window)
     assert page.selected_ids() == chosen and QApplication.focusWidget() is page.table
     assert window.inbox_feature.detail.mention_id == chosen[0]
-    page.splitter.setSizes([60, 40])
+    drag_handle(qtbot, page.splitter, 30)  # the owner moves the handle down
     high = page.splitter.sizes()
+    assert high[0] > high[1]
 
     resize(window, (1400, 800))
     assert not stacked(window)
@@ -172,3 +182,11 @@ def test_stacked_the_list_and_the_details_share_the_height_until_the_owner_moves
     resize(window, (AT_200[0], AT_200[1] + 40))
     sizes = window.inbox.splitter.sizes()
     assert stacked(window) and abs(sizes[0] - sizes[1]) <= 1
+    resize(window, (1400, 800))  # beside, and back: still half each, of the new height
+    resize(window, AT_200)
+    sizes = window.inbox.splitter.sizes()
+    assert stacked(window) and abs(sizes[0] - sizes[1]) <= 1
+    drag_handle(qtbot, window.inbox.splitter, 30)
+    moved = window.inbox.splitter.sizes()
+    resize(window, (AT_200[0], AT_200[1] + 40))
+    assert window.inbox.splitter.sizes()[0] >= moved[0]  # the owner's split is kept

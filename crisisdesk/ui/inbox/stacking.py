@@ -46,6 +46,7 @@ class PaneStacking(QObject):
         self._states = {stacked: settings.get(key) for stacked, key in STATE_KEYS.items()}
         self._shared = False  # stacked at the default shares (no split of the owner's)
         page.installEventFilter(self)
+        page.splitter.installEventFilter(self)  # its height settles after the page's resize
         page.splitter.splitterMoved.connect(lambda _pos, _index: self._owner_moved())
 
     def _owner_moved(self) -> None:
@@ -66,7 +67,6 @@ class PaneStacking(QObject):
         if self._page.splitter.count() > 1:
             self.set_stacked(self._page.width() < self.side_by_side_width())
             self._page.filter_bar.set_compact(self._short())
-            QTimer.singleShot(0, self, self._keep_share)  # after the layout has settled
 
     def _short(self) -> bool:
         """Too short for the filter choices and a few rows of list, details and reply."""
@@ -87,9 +87,10 @@ class PaneStacking(QObject):
         splitter = self._page.splitter
         if stacked == self.stacked:
             return
-        self._states[self.stacked] = bytes(splitter.saveState().data())
+        self._remember()
         self.stacked = stacked
         splitter.setOrientation(Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal)
+        splitter.setStretchFactor(0, 1 if stacked else 2)  # stacked: a taller window, both
         saved = self._states[stacked]
         # a state is saved in its own orientation, so restoring it keeps this one
         self._shared = not saved or not splitter.restoreState(QByteArray(saved))
@@ -98,17 +99,23 @@ class PaneStacking(QObject):
         self.stackedChanged.emit(stacked)
 
     def _keep_share(self) -> None:
-        """Stacked with no split of the owner's yet: half the height each, also after the
-        window settles (the filters fold, the window is fitted to the screen)."""
+        """Stacked with no split of the owner's yet: half the height each, whenever the
+        splitter's height changes (the filters fold, the window is fitted to the screen)."""
         if self.stacked and self._shared:
             splitter = self._page.splitter
             total = sum(splitter.sizes())  # in pixels: Qt does not scale tiny weights up
             first = total * STACKED_SHARES[0] // sum(STACKED_SHARES)
             splitter.setSizes([first, total - first])
 
+    def _remember(self) -> None:
+        """Keep the current orientation's split, unless it is the stacked default (which keeps
+        following the window until the owner moves the handle)."""
+        if not (self.stacked and self._shared):
+            self._states[self.stacked] = bytes(self._page.splitter.saveState().data())
+
     def save_settings(self) -> None:
         if self._page.splitter.count() > 1:
-            self._states[self.stacked] = bytes(self._page.splitter.saveState().data())
+            self._remember()
         for stacked, key in STATE_KEYS.items():
             if self._states[stacked]:
                 self._settings.set(key, self._states[stacked])
@@ -116,4 +123,6 @@ class PaneStacking(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._page and event.type() == QEvent.Type.Resize:
             self.update()
+        elif watched is self._page.splitter and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self, self._keep_share)  # after the splitter's own resize
         return super().eventFilter(watched, event)
