@@ -165,8 +165,11 @@ def test_in_a_short_window_the_filter_choices_fold_behind_a_button(
     QApplication.processEvents()
     top = window.inbox.table.mapTo(window, window.inbox.table.rect().topLeft()).y()
     assert bar.clear.mapTo(window, bar.clear.rect().bottomLeft()).y() < top
+    bar.complaints.setChecked(True)  # a filter on, then folded: the button says so
     qtbot.keyClick(bar.filters_button, Qt.Key.Key_Space)
     assert not bar.sentiment.isVisible()
+    assert bar.filters_button.text() == "Filters (1)"
+    assert bar.filters_button.accessibleName() == "Show the filters, 1 on"
     resize(window, (1400, 800))
     assert not bar.compact and not bar.filters_button.isVisible() and bar.sentiment.isVisible()
     assert all(b.isVisible() for b in bar.view_buttons.buttons())

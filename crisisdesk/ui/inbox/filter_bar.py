@@ -221,7 +221,7 @@ class FilterBar(QWidget):
     def _show_controls(self, shown: bool) -> None:
         shown = shown or not self.compact
         self.controls_box.setVisible(shown)
-        self.filters_button.setAccessibleName(f"{'Hide' if shown else 'Show'} the filters")
+        self._name_filters_button()
 
     def unfolded_height(self, width: int) -> int:
         """The bar's height at *width* with its saved views and filter choices shown."""
@@ -412,6 +412,23 @@ class FilterBar(QWidget):
         current = self.current_view()
         for button in self.view_buttons.buttons():
             button.setChecked(button.property("viewKey") == current)
+        self._name_filters_button()
+
+    def active_filters(self) -> int:
+        """How many filter choices differ from "any" (the search box aside)."""
+        st = self._state
+        return sum(
+            map(bool, (st.sentiment, st.complaints_only, st.statuses, st.source, st.tag,
+                       st.period != "any", st.assignee, st.follow_ups_due))
+        )  # fmt: skip
+
+    def _name_filters_button(self) -> None:
+        """Folded, the button says how many filters are on (they are out of sight)."""
+        count = self.active_filters()
+        self.filters_button.setText(f"Filters ({count})" if count else "Filters")
+        verb = "Hide" if self.controls_box.isVisibleTo(self) else "Show"
+        on = f", {count} on" if count else ""
+        self.filters_button.setAccessibleName(f"{verb} the filters{on}")
 
     def mention_filter(self) -> MentionFilter:
         return self._state.to_filter(self._now())
