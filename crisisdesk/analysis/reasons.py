@@ -98,22 +98,22 @@ def reason_ids(
         family = _WORD_FAMILY[word]
         amount = get("w:" + word, 0.0) + get("L:" + family, 0.0)
         if amount > 0:
-            reason = _FAMILY_REASON[family]
-            support[reason] = support.get(reason, 0.0) + amount
+            by_family = _FAMILY_REASON[family]
+            support[by_family] = support.get(by_family, 0.0) + amount
     if negated:
         for word in negated:
             amount = get("n:" + word, 0.0)
             if amount > 0:
                 support["not_done"] = support.get("not_done", 0.0) + amount
     for name, value in other.items():
-        reason = _FEATURE_REASON.get(name)
-        if reason is None:
+        found_reason = _FEATURE_REASON.get(name)
+        if found_reason is None:
             if not name.startswith("Ln:"):
                 continue
-            reason = "not_done"
+            found_reason = "not_done"
         amount = get(name, 0.0) * value
         if amount > 0:
-            support[reason] = support.get(reason, 0.0) + amount
+            support[found_reason] = support.get(found_reason, 0.0) + amount
     if learned:
         names = [f"w:{w}" for w in plain] + [f"n:{w}" for w in negated]
         amount = sum(learned.get(n, 0.0) for n in names)
