@@ -15,10 +15,11 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from crisisdesk.analysis import recogniser, sentiment
 from crisisdesk.analysis.complaint_features import Parts
-from crisisdesk.analysis.cues import detect
+from crisisdesk.analysis.cues import detect, is_complaint
 from crisisdesk.analysis.reasons import (
     _FAMILY_REASON,
     _FEATURE_REASON,
@@ -149,3 +150,43 @@ def test_reasons_equal_the_reference(learned: bool) -> None:
                 assert got == want, text
                 checked += 1
     assert checked > 6000
+
+
+# --- the whole text analysis ----------------------------------------------------------------
+
+
+@cache
+def _library() -> SentimentIntensityAnalyzer:
+    return SentimentIntensityAnalyzer()
+
+
+def _library_compound(text: str) -> float:
+    return float(_library().polarity_scores(text)["compound"])
+
+
+def reference_score_text(text: str) -> sentiment.Scored:
+    """``sentiment.score_text`` the plain way: VADER's own library, every cue pattern run,
+    the named features summed one by one, the reasons as first written."""
+    text = text[: sentiment.MAX_ANALYSED_CHARS]
+    compound = _library_compound(text)
+    cues = detect(text, prefilter=False)
+    model = recogniser.base_model()
+    if is_complaint(cues, compound):
+        complaint, split = True, Parts(frozenset(), frozenset(), frozenset(), {})
+    else:
+        found = recogniser.featurise(text, compound, cues)
+        complaint = recogniser.logit(found, model) > model.threshold
+        split = recogniser.split(text, compound, cues)
+    if complaint:
+        cues = reference_reason_ids(cues, split, model.weights, model.learned)
+    return compound, sentiment.label_for(compound, complaint), complaint, cues
+
+
+def test_score_text_equals_the_plain_way() -> None:
+    texts = sample_texts()
+    got = [sentiment.score_text(t) for t in texts]
+    want = [reference_score_text(t) for t in texts]
+    assert [t for t, a, b in zip(texts, got, want, strict=True) if a != b] == []
+    # the sample exercises every path: cue rules' complaints, the model's, and neither
+    assert sum(1 for s in got if s[2]) > len(texts) // 5
+    assert sum(1 for s in got if not s[2]) > len(texts) // 5
