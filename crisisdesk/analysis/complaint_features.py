@@ -10,9 +10,13 @@ failed, waiting, money, asking, thanking...) pool rare words into signals every 
 shares. A feature name says what it is:
 
 * ``w:word`` a word, ``n:word`` a word after a negation in its sentence ("not working" gives
-  ``n:working``), ``b:^ word`` the first word, ``b:word $`` the last; ``.``, ``!`` and ``?``
-  count as words (pairs of neighbouring words measured no better than single words, and cost
-  a third of the time);
+  ``n:working``), ``b:first second`` two neighbouring words, ``b:^ word`` the first word,
+  ``b:word $`` the last; ``.``, ``!`` and ``?`` count as words;
+* ``k:N`` / ``kn:N`` how many distinct words (negated words) of word cluster N the text has: a
+  cluster is a group of words of like meaning ("crash", "failed", "error", "unable"...), so a
+  weight learned for some words carries over to the others, and to words of a business the
+  training data never saw (:mod:`crisisdesk.analysis.recogniser` loads the clusters; the
+  scorer folds their weights into each word's, so they cost nothing when scoring);
 * ``L:family`` a word of a family, ``Ln:family`` one negated;
 * ``t:dur`` a length of time ("19 days", "an hour"); ``q`` a question mark, ``q:start`` a
   question word first, ``q:end`` a question at the end, ``greet``, ``excl``, ``excl2``, ``caps``;
@@ -24,7 +28,7 @@ shares. A feature name says what it is:
 * ``x:...`` combinations: a problem told in the first person, praise or thanks next to a
   problem (sarcasm), a question with no problem in it, kind words with no problem in it.
 
-Every binary feature has the value 1.0; ``v:*`` carry numbers in [-1, 1].
+Every binary feature has the value 1.0; ``v:*`` carry numbers in [-1, 1], ``k:*`` counts.
 
 Speed: the import runs this on every mention. The work is done on sets of words with
 C-level operations (regular expressions, set algebra), not word by word in Python:
@@ -202,7 +206,7 @@ class Parts(NamedTuple):
 
     plain: frozenset[str]  # words outside a negated stretch (w:)
     negated: frozenset[str]  # words inside one (n:)
-    pairs: frozenset[tuple[str, str]]  # the first and the last word (b:^ w, b:w $)
+    pairs: frozenset[tuple[str, str]]  # neighbouring words, ^ before the first, $ after the last
     other: dict[str, float]  # every other feature, by name
 
 
@@ -232,7 +236,7 @@ def parts(text: str, compound: float, cues: Sequence[str], lexicon: Mapping[str,
         if negated:
             plain = frozenset(_TOKEN.findall(_NEGATED.sub(r"\1 ", simple)))
     pairs: frozenset[tuple[str, str]] = (
-        frozenset({("^", body[0]), (body[-1], "$")}) if body else frozenset()
+        frozenset(zip(["^", *body], [*body, "$"], strict=True)) if body else frozenset()
     )
     families: set[str] = set()
     for word in plain & _FAMILY_WORDS:
@@ -306,12 +310,24 @@ def parts(text: str, compound: float, cues: Sequence[str], lexicon: Mapping[str,
 
 
 def features(
-    text: str, compound: float, cues: Sequence[str], lexicon: Mapping[str, float]
+    text: str,
+    compound: float,
+    cues: Sequence[str],
+    lexicon: Mapping[str, float],
+    clusters: Mapping[str, int] | None = None,
 ) -> dict[str, float]:
-    """The named features of *text* (see the module docstring)."""
+    """The named features of *text* (see the module docstring); *clusters* maps a word to its
+    word cluster."""
     split = parts(text, compound, cues, lexicon)
     found = dict.fromkeys(["w:" + w for w in split.plain], 1.0)
     found.update(dict.fromkeys(["n:" + w for w in split.negated], 1.0))
+    if clusters:
+        for prefix, words in (("k:", split.plain), ("kn:", split.negated)):
+            for word in words:
+                cluster = clusters.get(word)
+                if cluster is not None:
+                    name = f"{prefix}{cluster}"
+                    found[name] = found.get(name, 0.0) + 1.0
     found.update(dict.fromkeys([f"b:{a} {b}" for a, b in split.pairs], 1.0))
     found.update(split.other)
     return found

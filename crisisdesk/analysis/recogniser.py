@@ -7,8 +7,12 @@ model's score against its threshold.
 
 The shipped weights (``resources/complaint_model.json``) are learned by
 ``training/complaints.py`` from the complaints data set of Preoţiuc-Pietro, Găman and Aletras,
-"Automatically Identifying Complaints in Social Media" (ACL 2019). Scoring is plain Python: a
-sum of the weights of a text's features; no learning library is imported by the app.
+"Automatically Identifying Complaints in Social Media" (ACL 2019). The word clusters
+(``resources/word_clusters.json``: 42,700 common English words in 1,000 groups of like meaning)
+are made by ``training/word_clusters.py`` from a general-purpose sentence-embedding model
+(all-MiniLM-L6-v2) and wordfreq's list of common words, not from the complaints data. Scoring is
+plain Python: a sum of the weights of a text's features, with each cluster's weight folded into
+its words' (:class:`_Tables`); no learning library is imported by the app.
 
 The owner's corrections adapt it on this machine (:func:`adapt`): a few passes of logistic
 regression learn *adjustments* to the shipped weights (pulled back towards them, so a handful of
@@ -45,9 +49,11 @@ __all__ = [
     "text_key",
     "use",
     "use_adjustment",
+    "word_clusters",
 ]
 
 MODEL_RESOURCE = "complaint_model.json"
+CLUSTERS_RESOURCE = "word_clusters.json"
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ class Model:
     tables: _Tables = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "tables", _Tables.of(self.weights))
+        object.__setattr__(self, "tables", _Tables.of(self.weights, word_clusters()))
 
 
 @dataclass(frozen=True)
@@ -76,11 +82,15 @@ class _Tables:
     other: dict[str, float]
 
     @classmethod
-    def of(cls, weights: Mapping[str, float]) -> _Tables:
+    def of(cls, weights: Mapping[str, float], clusters: Mapping[str, int]) -> _Tables:
+        """The weights by kind, each word's cluster weight (``k:N``/``kn:N``, a count of the
+        cluster's distinct words) added to the word's own: the same sum, one lookup a word."""
         plain: dict[str, float] = {}
         negated: dict[str, float] = {}
         pairs: dict[tuple[str, str], float] = {}
         other: dict[str, float] = {}
+        plain_by_cluster: dict[int, float] = {}
+        negated_by_cluster: dict[int, float] = {}
         for name, weight in weights.items():
             kind = name[:2]
             if kind == "w:":
@@ -90,8 +100,18 @@ class _Tables:
             elif kind == "b:" and " " in name:
                 first, second = name[2:].split(" ", 1)
                 pairs[(first, second)] = weight
+            elif kind == "k:":
+                plain_by_cluster[int(name[2:])] = weight
+            elif kind == "kn" and name[2:3] == ":":
+                negated_by_cluster[int(name[3:])] = weight
             else:
                 other[name] = weight
+        for by_cluster, table in ((plain_by_cluster, plain), (negated_by_cluster, negated)):
+            if by_cluster:
+                for word, cluster in clusters.items():
+                    extra = by_cluster.get(cluster)
+                    if extra:
+                        table[word] = table.get(word, 0.0) + extra
         return cls(plain, negated, pairs, other)
 
 
@@ -106,6 +126,15 @@ def base_model() -> Model:
         resources.files("crisisdesk.resources").joinpath(MODEL_RESOURCE).read_text("utf-8")
     )
     return Model(dict(data["weights"]), float(data["bias"]), float(data.get("threshold", 0.0)))
+
+
+@cache
+def word_clusters() -> Mapping[str, int]:
+    """Word -> cluster number, from the shipped clusters (read once per process)."""
+    data = json.loads(
+        resources.files("crisisdesk.resources").joinpath(CLUSTERS_RESOURCE).read_text("utf-8")
+    )
+    return {word: number for number, words in enumerate(data["clusters"]) for word in words.split()}
 
 
 _active: Model | None = None
@@ -162,8 +191,8 @@ def text_key(text: str) -> str:
 
 
 def featurise(text: str, compound: float, cues: Sequence[str]) -> dict[str, float]:
-    """:func:`complaint_features.features` with VADER's lexicon."""
-    return features(text, compound, cues, _lexicon())
+    """:func:`complaint_features.features` with VADER's lexicon and the word clusters."""
+    return features(text, compound, cues, _lexicon(), word_clusters())
 
 
 def split(text: str, compound: float, cues: Sequence[str]) -> Parts:
