@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from types import ModuleType
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from crisisdesk.analysis import complaint_features as cf
 from crisisdesk.analysis import recogniser, sentiment
 from crisisdesk.analysis.complaint_features import Parts
 from crisisdesk.analysis.cues import detect, is_complaint
@@ -190,3 +192,176 @@ def test_score_text_equals_the_plain_way() -> None:
     # the sample exercises every path: cue rules' complaints, the model's, and neither
     assert sum(1 for s in got if s[2]) > len(texts) // 5
     assert sum(1 for s in got if not s[2]) > len(texts) // 5
+
+
+# --- the recogniser's features ---------------------------------------------------------------
+
+_REF_KIND_IDIOMS = re.compile(
+    r"\b(?:cant wait|cannot wait|can not wait|cant go wrong|cannot go wrong|no complaints?"
+    r"|no problem|not a problem|no problems|not bad|never disappoints?|no worries|cant complain"
+    r"|cant beat|cant fault|couldnt be happier|cant recommend \w+ enough|never fails? to"
+    r"|no reply needed|no need to reply|not rude)\b"
+)
+_REF_SHOUTED = re.compile(r"\b[A-Z]{3,}\b")
+
+
+def _reference_simplified(text: str) -> str:
+    lowered = text.lower()
+    if "'" in lowered:
+        lowered = lowered.replace("'", "")
+    if "\u2019" in lowered:
+        lowered = lowered.replace("\u2019", "")
+    if "http" in lowered or "www." in lowered:
+        lowered = cf._URL.sub(" _url ", lowered)
+    if "@" in lowered:
+        lowered = cf._HANDLE.sub(" ", lowered)
+    if "#" in lowered:
+        lowered = cf._HASHTAG.sub(" _tag ", lowered)
+    lowered = cf._NUMBER.sub(" _num ", lowered)
+    if "n" in lowered:
+        lowered = _REF_KIND_IDIOMS.sub(" ", lowered)
+    if ";" in lowered:
+        lowered = lowered.replace(";", ".")
+    if ":" in lowered:
+        lowered = lowered.replace(":", ".")
+    return lowered
+
+
+def reference_parts(
+    text: str, compound: float, cues: Sequence[str], lexicon: Mapping[str, float]
+) -> Parts:
+    """``complaint_features.parts`` as the recogniser's author wrote it (ab16131)."""
+    simple = _reference_simplified(text)
+    other: dict[str, float] = {}
+    body = cf._TOKEN.findall(simple)
+    plain = frozenset(body)
+    negated: frozenset[str] = frozenset()
+    if not plain.isdisjoint(cf._NEGATION_WORDS):
+        negated = frozenset(cf._TOKEN.findall(" ".join(m[1] for m in cf._NEGATED.findall(simple))))
+        if negated:
+            plain = frozenset(cf._TOKEN.findall(cf._NEGATED.sub(r"\1 ", simple)))
+    pairs: frozenset[tuple[str, str]] = (
+        frozenset(zip(["^", *body], [*body, "$"], strict=True)) if body else frozenset()
+    )
+    families: set[str] = set()
+    for word in plain & cf._FAMILY_WORDS:
+        families.update(cf._FAMILY_OF[word])
+    if negated:
+        negated_families: set[str] = set()
+        for word in negated & cf._FAMILY_WORDS:
+            negated_families.update(cf._FAMILY_OF[word])
+        for name in negated_families:
+            other["Ln:" + name] = 1.0
+    for name in families:
+        other["L:" + name] = 1.0
+    negative, positive = cf._valences(lexicon)
+    other["v:nw"] = min(len(plain & negative) + len(negated & positive), 3) / 3
+    other["v:pw"] = min(len(plain & positive) + len(negated & negative), 3) / 3
+    content = len(body) - body.count(".") - body.count("!") - body.count("?")
+    if content < 6:
+        other["len:short"] = 1.0
+    elif content > 20:
+        other["len:long"] = 1.0
+    question = "?" in body
+    if question:
+        other["q"] = 1.0
+    if not plain.isdisjoint(cf._TIME_WORDS) and cf.DURATION.search(simple) is not None:
+        other["t:dur"] = 1.0
+    if compound <= -0.05:
+        other["v:neg"] = 1.0
+        if compound <= -0.5:
+            other["v:vneg"] = 1.0
+    elif compound >= 0.05:
+        other["v:pos"] = 1.0
+        if compound >= 0.5:
+            other["v:vpos"] = 1.0
+    other["v:c"] = compound
+    for cue in cues:
+        other["c:" + cue] = 1.0
+    if cues:
+        other["c:any"] = 1.0
+    has = families
+    if not has.isdisjoint(cf._PROBLEM_FAMILIES) or cues or negated:
+        if "self" in has:
+            other["x:self_prob"] = 1.0
+        if "praise" in has:
+            other["x:praise_prob"] = 1.0
+        if "thanks" in has:
+            other["x:thanks_prob"] = 1.0
+    else:
+        other["x:noprob"] = 1.0
+        if question:
+            other["x:ask_only"] = 1.0
+        if "praise" in has or "thanks" in has:
+            other["x:nice_only"] = 1.0
+    if "neg" in has and "past" in has:
+        other["x:neg_past"] = 1.0
+    if "status" in has and ("wait" in has or "neg" in has):
+        other["x:status_wait"] = 1.0
+    if body:
+        if body[0] in cf._QUESTION_WORDS:
+            other["q:start"] = 1.0
+        elif body[0] in cf._GREETINGS:
+            other["greet"] = 1.0
+        if body[-1] == "?":
+            other["q:end"] = 1.0
+    if "!" in body:
+        other["excl"] = 1.0
+        if body.count("!") >= 2:
+            other["excl2"] = 1.0
+    if len(_REF_SHOUTED.findall(text)) >= 2 and not text.isupper():
+        other["caps"] = 1.0
+    return Parts(plain, negated, pairs, other)
+
+
+def reference_fast_logit(split: Parts, model: recogniser.Model) -> float:
+    """``recogniser.fast_logit`` as its author wrote it (ab16131)."""
+    tables = model.tables
+    total = model.bias
+    plain = tables.plain
+    for word in split.plain & plain.keys():
+        total += plain[word]
+    if split.negated:
+        negated = tables.negated
+        for word in split.negated & negated.keys():
+            total += negated[word]
+    pairs = tables.pairs
+    for pair in split.pairs & pairs.keys():
+        total += pairs[pair]
+    other = tables.other
+    for name, value in split.other.items():
+        weight = other.get(name)
+        if weight is not None:
+            total += weight * value
+    return total
+
+
+_SHOUTING = [
+    "WHERE is my ORDER", "ABC", "ABCDe FGH IJK", "x ABC DEF", "_ABC DEF_ GHI", "ÉTÉ ABC DEF",
+    "AB CD EF", "WOW!!! NOT OK, NOT OK", "İSTANBUL ABC DEF", "123ABC DEF GHI",
+]  # fmt: skip
+_IDIOMS = [
+    "can't wait, cannot wait, can not wait", "cant go wrong! no complaint no complaints",
+    "not a problem. no problems. no problemo", "scant waiting", "i cant recommend them enough",
+    "never fails to; never fail to; never disappoint", "nocant wait", "no need to reply thx",
+    "couldn't be happier", "not rude at all but not bad either", "cant beat cant fault",
+]  # fmt: skip
+
+
+def test_feature_parts_equal_the_reference() -> None:
+    """Every part equal, the word sets and the named features in the same order too (the
+    recogniser sums weights in that order: the same order, the same float to the bit)."""
+    compound = sentiment._compound()
+    lexicon = recogniser._lexicon()
+    models = [recogniser.base_model(), _learned_model()]
+    texts = [*sample_texts(), *_SHOUTING, *_IDIOMS, *(t.upper() for t in _IDIOMS)]
+    for text in texts:
+        value = compound(text)
+        cues = detect(text)
+        want = reference_parts(text, value, cues, lexicon)
+        got = cf.parts(text, value, cues, lexicon)
+        assert got == want, text
+        assert [list(g) for g in got[:3]] == [list(w) for w in want[:3]], text
+        assert list(got.other.items()) == list(want.other.items()), text
+        for model in models:
+            assert recogniser.fast_logit(got, model) == reference_fast_logit(want, model), text
