@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from itertools import chain
 from typing import NamedTuple
 
 __all__ = ["DURATION", "FAMILIES", "Parts", "features", "parts", "tokens"]
@@ -182,10 +181,6 @@ _TIME_WORDS = frozenset(
     ]
 )
 _PROBLEM_FAMILIES = frozenset({"fail", "wait", "anger", "quality"})
-_FAMILY_NAME = {name: "L:" + name for name in FAMILIES}
-_NEGATED_FAMILY_NAME = {name: "Ln:" + name for name in FAMILIES}
-_START = ("^",)
-_END = ("$",)
 
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -258,14 +253,19 @@ def parts(text: str, compound: float, cues: Sequence[str], lexicon: Mapping[str,
         if negated:
             plain = frozenset(_TOKEN.findall(_NEGATED.sub(r"\1 ", simple)))
     pairs: frozenset[tuple[str, str]] = (
-        frozenset(zip(chain(_START, body), chain(body, _END), strict=True)) if body else frozenset()
+        frozenset(zip(["^", *body], [*body, "$"], strict=True)) if body else frozenset()
     )
-    # the families of the words, and their feature names, by C-level set and dict operations
-    families: set[str] = set().union(*map(_FAMILY_OF.__getitem__, plain & _FAMILY_WORDS))
+    families: set[str] = set()
+    for word in plain & _FAMILY_WORDS:
+        families.update(_FAMILY_OF[word])
     if negated:  # "not rude" is not a word of failure: negated words count apart
-        negated_families = set().union(*map(_FAMILY_OF.__getitem__, negated & _FAMILY_WORDS))
-        other.update(dict.fromkeys(map(_NEGATED_FAMILY_NAME.__getitem__, negated_families), 1.0))
-    other.update(dict.fromkeys(map(_FAMILY_NAME.__getitem__, families), 1.0))
+        negated_families: set[str] = set()
+        for word in negated & _FAMILY_WORDS:
+            negated_families.update(_FAMILY_OF[word])
+        for name in negated_families:
+            other["Ln:" + name] = 1.0
+    for name in families:
+        other["L:" + name] = 1.0
     negative, positive = _valences(lexicon)
     other["v:nw"] = min(len(plain & negative) + len(negated & positive), 3) / 3
     other["v:pw"] = min(len(plain & positive) + len(negated & negative), 3) / 3
