@@ -62,12 +62,27 @@ _NEGATIONS = (
 _NEGATED = re.compile(rf"\b({_NEGATIONS.replace(' ', '|')})\b([^.!?]*)")
 # kind idioms built from negations and problem words: blanked before anything is read, so
 # "can't wait", "can't go wrong" and "no complaints" read as nothing rather than as a failure
-_KIND_IDIOMS = re.compile(
-    r"\b(?:cant wait|cannot wait|can not wait|cant go wrong|cannot go wrong|no complaints?"
+_KIND_PHRASES = (
+    r"cant wait|cannot wait|can not wait|cant go wrong|cannot go wrong|no complaints?"
     r"|no problem|not a problem|no problems|not bad|never disappoints?|no worries|cant complain"
     r"|cant beat|cant fault|couldnt be happier|cant recommend \w+ enough|never fails? to"
-    r"|no reply needed|no need to reply|not rude)\b"
+    r"|no reply needed|no need to reply|not rude"
 )
+
+
+def _whole_words(alternatives: str) -> re.Pattern[str]:
+    r"""``\b(?:alternatives)\b``, written so that the regex engine skips ahead to the letters
+    they start with (a leading ``\b`` makes it try every position: 3 µs a text). Each
+    alternative starts with a letter; grouped by it, in their order: the same matches."""
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives.split("|"):
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    return re.compile(
+        "|".join(rf"{c}(?<=\b{c})(?:{'|'.join(rest)})\b" for c, rest in groups.items())
+    )
+
+
+_KIND_IDIOMS = _whole_words(_KIND_PHRASES)
 _QUESTION_WORDS = frozenset(
     [
         "how",
@@ -92,7 +107,9 @@ _QUESTION_WORDS = frozenset(
     ]
 )
 _GREETINGS = frozenset({"hi", "hello", "hey"})
-_SHOUTED = re.compile(r"\b[A-Z]{3,}\b")
+# a word of three capitals or more: r"\b[A-Z]{3,}\b", starting with the capital so the regex
+# engine skips ahead to one (a leading \b makes it try every position)
+_SHOUTED = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{2,}(?!\w)")
 
 #: word families: general words of complaints (and of what is not one), for any business
 FAMILIES: dict[str, str] = {

@@ -84,32 +84,43 @@ def reason_ids(
 ) -> tuple[str, ...]:
     """The reasons of a complaint: its *cues*, then its strongest signals under *weights*
     (feature name -> weight). Never empty."""
-    support: dict[str, float] = {}
-
-    def add(reason: str, amount: float) -> None:
-        if amount > 0:
-            support[reason] = support.get(reason, 0.0) + amount
-
-    weights = weights or {}
-    for word in split.plain:
-        weight = weights.get("w:" + word, 0.0)
-        family = _WORD_FAMILY.get(word)
-        if family is not None:
-            add(_FAMILY_REASON[family], weight + weights.get("L:" + family, 0.0))
-    for word in split.negated:
-        add("not_done", weights.get("n:" + word, 0.0))
-    for name, value in split.other.items():
-        weight = weights.get(name, 0.0) * value
-        if name in _FEATURE_REASON:
-            add(_FEATURE_REASON[name], weight)
-        elif name.startswith("Ln:"):
-            add("not_done", weight)
-    if learned:
-        names = [f"w:{w}" for w in split.plain] + [f"n:{w}" for w in split.negated]
-        add("owner_taught", sum(learned.get(n, 0.0) for n in names))
-    if not split.negated:
-        support.pop("not_done", None)  # only where something is said not to have happened
     found = [c for c in cues if c in REASON_DESCRIPTIONS]
+    plain, negated, _, other = split
+    if not (plain or negated or other or learned or owner_answer):
+        # a cue rule decided it: no features were read, so there are no signals to rank
+        return tuple(found) if found else ("complaint_words",)
+    # reason -> how much the text's features support it (only positive amounts count);
+    # the features are read in the same order as always, so equal supports rank the same
+    support: dict[str, float] = {}
+    weights = weights or {}
+    get = weights.get
+    for word in filter(_WORD_FAMILY.__contains__, plain):
+        family = _WORD_FAMILY[word]
+        amount = get("w:" + word, 0.0) + get("L:" + family, 0.0)
+        if amount > 0:
+            by_family = _FAMILY_REASON[family]
+            support[by_family] = support.get(by_family, 0.0) + amount
+    if negated:
+        for word in negated:
+            amount = get("n:" + word, 0.0)
+            if amount > 0:
+                support["not_done"] = support.get("not_done", 0.0) + amount
+    for name, value in other.items():
+        found_reason = _FEATURE_REASON.get(name)
+        if found_reason is None:
+            if not name.startswith("Ln:"):
+                continue
+            found_reason = "not_done"
+        amount = get(name, 0.0) * value
+        if amount > 0:
+            support[found_reason] = support.get(found_reason, 0.0) + amount
+    if learned:
+        names = [f"w:{w}" for w in plain] + [f"n:{w}" for w in negated]
+        amount = sum(learned.get(n, 0.0) for n in names)
+        if amount > 0:
+            support["owner_taught"] = support.get("owner_taught", 0.0) + amount
+    if not negated:
+        support.pop("not_done", None)  # only where something is said not to have happened
     ranked = sorted(support, key=lambda r: -support[r])
     if owner_answer:
         ranked.insert(0, "owner_taught")

@@ -9,6 +9,7 @@ datetime).
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -109,8 +110,13 @@ def score_inputs(items: Sequence[ScoreInput], cache: TextCache | None = None) ->
             waiting_hours=waiting,
             age_hours=age,
         )
-        out.append(Scores(value, label, complaint, cues, prio))
+        out.append(_scores((value, label, complaint, cues, prio)))
     return out
+
+
+#: ``Scores(...)`` built by the C tuple constructor (its ``__new__`` is Python code, and the
+#: import's workers build one per mention)
+_scores = functools.partial(tuple.__new__, Scores)
 
 
 def score(mention: NewMention, now: datetime, status: str = Status.NEW) -> Scores:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
+from itertools import compress, pairwise
 from typing import Any
 
 __all__ = ["FastCompound"]
@@ -23,6 +24,23 @@ _PUNCTUATION = string.punctuation
 _SO_THIS = frozenset({"so", "this"})
 _OR_NOR = frozenset({"or", "nor"})
 _AT_VERY = frozenset({"at", "very"})
+
+
+#: distinct tokens :class:`_Lowered` remembers before it starts over
+TOKEN_CACHE_LIMIT = 200_000
+
+
+class _Lowered(dict[str, str]):
+    """Token -> its word as VADER's rules read it, lower-cased: punctuation stripped off
+    unless that leaves two characters or fewer (":)" and "ok!" keep theirs)."""
+
+    def __missing__(self, token: str) -> str:
+        stripped = token.strip(_PUNCTUATION)
+        word = (token if len(stripped) <= 2 else stripped).lower()
+        if len(self) >= TOKEN_CACHE_LIMIT:
+            self.clear()
+        self[token] = word
+        return word
 
 
 class FastCompound:
@@ -42,7 +60,16 @@ class FastCompound:
         for phrase in (*self._special, *(k for k in self._booster if " " in k)):
             idiom_words.update(phrase.split(" "))
         self._idiom_words = frozenset(idiom_words)
+        # neighbouring words of those phrases: a text none of whose neighbouring words are one
+        # of these pairs contains no idiom or multi-word booster (every phrase has two words
+        # or more), so the idiom check can change nothing in it
+        self._idiom_pairs = frozenset(
+            pair
+            for phrase in (*self._special, *(k for k in self._booster if " " in k))
+            for pair in pairwise(phrase.split(" "))
+        )
         self._normalize = vader.normalize
+        self._lowered = _Lowered()
 
     def _scalar(self, word: str, lowered: str, valence: float, cap_diff: bool) -> float:
         """VADER's ``scalar_inc_dec``: what a booster word before a lexicon word adds."""
@@ -100,16 +127,15 @@ class FastCompound:
         return valence
 
     def __call__(self, text: str) -> float:
-        # VADER strips punctuation off a word unless that leaves two characters or fewer
-        words = [
-            token if len(stripped := token.strip(_PUNCTUATION)) <= 2 else stripped
-            for token in text.split()
-        ]
-        n = len(words)
+        tokens = text.split()
+        n = len(tokens)
         if n == 0:
             return 0.0
-        low = [w.lower() for w in words]
-        uppers = sum(map(str.isupper, words))
+        # each token's word, lower-cased, from a cache (most words recur across mentions)
+        low = list(map(self._lowered.__getitem__, tokens))
+        # a token and its word have the same cased characters (only punctuation is stripped),
+        # so they are upper case alike
+        uppers = sum(map(str.isupper, tokens))
         cap_diff = 0 < n - uppers < n
         lexicon = self._lexicon
         booster = self._booster
@@ -117,10 +143,11 @@ class FastCompound:
         c_incr = self._c_incr
         negate = self._negate
         sentiments: list[float] = [0] * n
-        for i, valence in enumerate(map(lexicon.get, low)):
-            if valence is None:
-                continue
+        idioms = not self._idiom_pairs.isdisjoint(pairwise(low))
+        # only lexicon words get a score: their positions, found in C
+        for i in compress(range(n), map(lexicon.__contains__, low)):
             lw = low[i]
+            valence = lexicon[lw]
             if lw in booster or (lw == "kind" and i < n - 1 and low[i + 1] == "of"):
                 continue
             if lw == "no" and i != n - 1 and low[i + 1] in lexicon:
@@ -131,7 +158,7 @@ class FastCompound:
                 or (i > 2 and low[i - 3] == "no" and low[i - 1] in _OR_NOR)
             ):
                 valence = lexicon[lw] * n_scalar
-            if cap_diff and words[i].isupper():
+            if cap_diff and tokens[i].isupper():
                 if valence > 0:
                     valence += c_incr
                 else:
@@ -140,12 +167,12 @@ class FastCompound:
             # a word that is no booster adds 0.0, which changes no score
             if i > 0 and (w1 := low[i - 1]) not in lexicon:
                 if w1 in booster:
-                    valence = valence + self._scalar(words[i - 1], w1, valence, cap_diff)
+                    valence = valence + self._scalar(tokens[i - 1], w1, valence, cap_diff)
                 if w1 in negate or "n't" in w1:
                     valence = valence * n_scalar
             if i > 1 and (w2 := low[i - 2]) not in lexicon:
                 if w2 in booster:
-                    s = self._scalar(words[i - 2], w2, valence, cap_diff)
+                    s = self._scalar(tokens[i - 2], w2, valence, cap_diff)
                     if s != 0:
                         s = s * 0.95
                     valence = valence + s
@@ -157,7 +184,7 @@ class FastCompound:
                     valence = valence * n_scalar
             if i > 2 and (w3 := low[i - 3]) not in lexicon:
                 if w3 in booster:
-                    s = self._scalar(words[i - 3], w3, valence, cap_diff)
+                    s = self._scalar(tokens[i - 3], w3, valence, cap_diff)
                     if s != 0:
                         s = s * 0.9
                     valence = valence + s
@@ -167,7 +194,8 @@ class FastCompound:
                     pass
                 elif w3 in negate or "n't" in w3:
                     valence = valence * n_scalar
-                valence = self._idioms(valence, low, i)
+                if idioms:
+                    valence = self._idioms(valence, low, i)
             # "least" before the word negates it, unless "at least" / "very least"
             if (
                 i > 0

@@ -58,6 +58,7 @@ __all__ = ["ImportReport", "RowProblem", "import_file"]
 
 #: rows per scoring batch; files with fewer rows are scored in-process (no pool start cost)
 BATCH_ROWS = 2000
+HELPER_SEEN_LIMIT = 5_000  #: distinct texts remembered by this process when it scores too
 #: default scoring processes: one per CPU, but no more than this. This process parses and
 #: stores about as fast as three workers score, so more would only cost memory (~60 MB each)
 MAX_DEFAULT_WORKERS = 4
@@ -319,9 +320,8 @@ def _import_file(
 
         def tick(done: int) -> None:
             nonlocal reported
-            reported = max(
-                reported, min(done, total)
-            )  # batches are stored after later ones are read
+            # batches are stored after later ones are read
+            reported = max(reported, min(done, total))
             if progress is not None and progress(reported, total) is False:
                 raise ImportCancelled(
                     f"The import of {path.name} was cancelled; nothing from it was stored."
@@ -401,6 +401,7 @@ def _run(
     count = min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS) if workers is None else workers
     scorer: Scorer = PoolScorer(count) if second is not None and count > 1 else InlineScorer()
     pending: deque[tuple[_Batch, Future[list[Scores]]]] = deque()
+    helper: InlineScorer | None = None  # this process, scoring while it would wait
 
     def fall_back_inline() -> None:
         # a worker died (out of memory, killed, or an app entry point that is not safe to
@@ -421,7 +422,20 @@ def _run(
             fall_back_inline()
             pending.append((batch, scorer.submit(batch.inputs)))
 
+    def score_one_here() -> bool:
+        """Score here a batch no worker has started rather than wait idle for the oldest (on a
+        busy machine the workers, at a lower priority, fall behind; on a quiet one, never)."""
+        nonlocal helper
+        for index, (waiting, queued) in enumerate(pending):
+            if scorer.reclaim(queued):
+                helper = helper or InlineScorer(HELPER_SEEN_LIMIT)
+                pending[index] = (waiting, helper.submit(waiting.inputs))
+                return True
+        return False
+
     def store_oldest() -> None:
+        while not pending[0][1].done() and score_one_here():
+            pass
         batch, future = pending[0]
         try:
             scores = future.result()

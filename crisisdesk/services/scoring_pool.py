@@ -51,9 +51,13 @@ _Wire = list[tuple[Any, ...]]
 _scores = functools.partial(tuple.__new__, Scores)
 
 
+#: ``ScoreInput._make`` without its Python-level length check (the importer built them)
+_inputs = functools.partial(tuple.__new__, ScoreInput)
+
+
 def _score_wire(rows: _Wire) -> _Wire:
     """What a worker runs: plain tuples in, plain tuples out."""
-    return list(map(tuple, score_batch(list(map(ScoreInput._make, rows)))))
+    return list(map(tuple, score_batch(list(map(_inputs, rows)))))
 
 
 def _from_wire(future: Future[_Wire]) -> Future[list[Scores]]:
@@ -126,6 +130,11 @@ class Scorer(Protocol):
 
     def submit(self, items: Sequence[ScoreInput]) -> Future[list[Scores]]: ...
 
+    def reclaim(self, future: Future[list[Scores]]) -> bool:
+        """Take back a submitted batch that no worker has started (True: the caller scores it
+        itself and *future* is dropped)."""
+        ...
+
     def close(self, *, cancel: bool) -> None: ...
 
 
@@ -134,8 +143,8 @@ class InlineScorer:
 
     max_in_flight = 1
 
-    def __init__(self) -> None:
-        self._cache = TextCache(SEEN_LIMIT)
+    def __init__(self, seen_limit: int = SEEN_LIMIT) -> None:
+        self._cache = TextCache(seen_limit)
 
     def submit(self, items: Sequence[ScoreInput]) -> Future[list[Scores]]:
         future: Future[list[Scores]] = Future()
@@ -144,6 +153,9 @@ class InlineScorer:
         except Exception as exc:  # a bug in analysis: re-raised by result() in the caller
             future.set_exception(exc)
         return future
+
+    def reclaim(self, future: Future[list[Scores]]) -> bool:
+        return False  # scored when submitted
 
     def close(self, *, cancel: bool) -> None:
         pass
@@ -170,6 +182,8 @@ class PoolScorer:
         # replacement the pool starts after a worker died (no pid is passed between processes:
         # a replacement started while the pool breaks could not be handed a queue to report on)
         self._older = {child.pid for child in multiprocessing.active_children()}
+        # what submit() returned -> the pool's own future of that batch, until it is done
+        self._sources: dict[Future[list[Scores]], Future[_Wire]] = {}
         self._broken = False
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
@@ -193,7 +207,15 @@ class PoolScorer:
                 "a scoring worker stopped while the pool was starting one"
             ) from exc
         future.add_done_callback(self._note_broken)
-        return _from_wire(future)
+        typed = _from_wire(future)
+        self._sources[typed] = future
+        future.add_done_callback(lambda _: self._sources.pop(typed, None))
+        return typed
+
+    def reclaim(self, future: Future[list[Scores]]) -> bool:
+        source = self._sources.get(future)
+        # cancel() succeeds only while the batch waits in the pool's own queue
+        return source is not None and source.cancel()
 
     def _note_broken(self, future: Future[_Wire]) -> None:
         if not future.cancelled() and isinstance(future.exception(), BrokenProcessPool):

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from vaderSentiment import vaderSentiment as vader
 
-from crisisdesk.analysis import sentiment
+from crisisdesk.analysis import sentiment, vader_fast
 from crisisdesk.analysis.vader_fast import FastCompound
 from crisisdesk.demo import generate
 
@@ -121,3 +121,37 @@ def test_equal_to_vader_on_the_demo_corpus() -> None:
 )
 def test_equal_to_vader_on_each_rule(text: str) -> None:
     assert _FAST(text) == _library(text)
+
+
+def test_equal_to_vader_when_the_token_cache_starts_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-token cache (word, lower-cased) forgets everything when full: the same scores."""
+    monkeypatch.setattr(vader_fast, "TOKEN_CACHE_LIMIT", 7)
+    fast = FastCompound(vader, _LIBRARY.lexicon)
+    # FastCompound takes text with its emoji already swapped for words: ASCII texts only
+    texts = [m.text.strip() for m in generate(600, seed=5).mentions if m.text.isascii()]
+    assert len(texts) > 200
+    assert [fast(t) for t in texts] == [_library(t) for t in texts]
+    assert [fast(t) for t in reversed(texts)] == [_library(t) for t in reversed(texts)]
+    assert len(fast._lowered) <= 7 + 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the bomb",  # an idiom as the whole text: no lexicon word three words before
+        "my my my the bomb great",
+        "it was good, the bomb",
+        "yeah right, this is good",
+        "love it to die for",
+        "it is kind of the best",
+        "kind of good sort of great",
+        "the shit",
+        "Just enough good stuff here",
+        "GREAT! :) ok!!! no?!",
+    ],
+)
+def test_equal_to_vader_around_idioms(text: str) -> None:
+    """Texts with (and next to) VADER's idioms and multi-word boosters: the idiom check
+    is skipped only for texts with no neighbouring words of any such phrase."""
+    assert _FAST(text) == _library(text)
+    assert _FAST(text.upper()) == _library(text.upper())

@@ -293,3 +293,59 @@ def test_full_text_index_topped_up_mid_import_finds_every_row(
         hits = mentions.query(db, mentions.MentionFilter(search=f"user{n % 97}"), limit=1000)
         assert any(m.external_id == f"id-{n}" for m in hits)
     assert trigger_count(db) == 1  # the per-row trigger is back for later writes
+
+
+class _StalledPool:
+    """Workers that never get to a batch: everything submitted waits until taken back."""
+
+    max_in_flight = 5
+    reclaimed = 0
+
+    def __init__(self, workers: int) -> None:
+        self.futures: set[Any] = set()
+
+    def submit(self, items: Any) -> Any:
+        from concurrent.futures import Future
+
+        future: Future[Any] = Future()
+        self.futures.add(future)
+        # a batch never taken back fails the import (rather than hang the test)
+        timer = threading.Timer(30, self._give_up, [future])
+        timer.daemon = True
+        timer.start()
+        return future
+
+    def _give_up(self, future: Any) -> None:
+        if future in self.futures:
+            future.set_exception(RuntimeError("the importer waited for a stalled worker"))
+
+    def reclaim(self, future: Any) -> bool:
+        if future not in self.futures:
+            return False
+        self.futures.remove(future)
+        type(self).reclaimed += 1
+        return True
+
+    def close(self, *, cancel: bool) -> None:
+        pass
+
+
+def test_the_importer_scores_what_the_workers_have_not_started(
+    db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a busy machine the workers (at a lower priority) fall behind: rather than wait, the
+    importing process scores batches no worker has started. The same scores are stored."""
+    from crisisdesk.services import importing
+
+    count = 4 * BATCH_ROWS + 17
+    path = mentions_csv(tmp_path / "m.csv", count)
+    other = open_database(tmp_path / "inline.sqlite3")
+    monkeypatch.setattr(importing, "PoolScorer", _StalledPool)
+    try:
+        report = import_file(db, path, workers=2)
+        inline = import_file(other, path, workers=1)
+        assert report.imported == inline.imported == count
+        assert _StalledPool.reclaimed == 5  # every batch
+        assert scored(db) == scored(other)
+    finally:
+        other.close()

@@ -34,3 +34,20 @@ def test_inline_scoring_keeps_this_process_priority() -> None:
     before = os.getpriority(os.PRIO_PROCESS, 0)
     scoring.InlineScorer().submit([ScoreInput("Lovely cake", 0, 0, 0, 0, 0.0)]).result()
     assert os.getpriority(os.PRIO_PROCESS, 0) == before
+
+
+def test_a_batch_no_worker_has_started_can_be_taken_back() -> None:
+    """The importer scores a batch itself rather than wait idle (``PoolScorer.reclaim``)."""
+    batch = [ScoreInput(f"Still waiting for refund {n}", n, 0, 0, 0, 1.0) for n in range(500)]
+    pool = scoring.PoolScorer(1)
+    try:
+        futures = [pool.submit(batch) for _ in range(4)]
+        # one worker: the first batch runs, one more waits in the pipe to it, the rest queue
+        assert pool.reclaim(futures[-1])
+        assert not pool.reclaim(futures[0])
+        assert not pool.reclaim(futures[-1])  # once only
+        want = scoring.score_batch(batch)
+        assert [f.result(60) for f in futures[:-1]] == [want] * 3
+    finally:
+        pool.close(cancel=False)
+    assert not scoring.InlineScorer().reclaim(scoring.InlineScorer().submit(batch[:1]))
