@@ -81,9 +81,11 @@ def reason_ids(
     weights: Mapping[str, float] | None,
     learned: Mapping[str, float] | None = None,
     owner_answer: bool = False,
+    word_weights: Mapping[str, float] | None = None,
 ) -> tuple[str, ...]:
     """The reasons of a complaint: its *cues*, then its strongest signals under *weights*
-    (feature name -> weight). Never empty."""
+    (feature name -> weight). *word_weights* is a word's whole weight where the model has one
+    (its own and its word cluster's: ``Model.tables.plain``). Never empty."""
     support: dict[str, float] = {}
 
     def add(reason: str, amount: float) -> None:
@@ -92,7 +94,10 @@ def reason_ids(
 
     weights = weights or {}
     for word in split.plain:
-        weight = weights.get("w:" + word, 0.0)
+        if word_weights is not None:
+            weight = word_weights.get(word, 0.0)
+        else:
+            weight = weights.get("w:" + word, 0.0)
         family = _WORD_FAMILY.get(word)
         if family is not None:
             add(_FAMILY_REASON[family], weight + weights.get("L:" + family, 0.0))
