@@ -237,6 +237,8 @@ PROBLEM_RULES: tuple[CueRule, ...] = (
                 "cold",
             ),
             (f"(?:{_NOT}|far from|anything but) (?:~ )?fresh", "fresh"),
+            # bad workmanship: a haircut, a paint job, a repair
+            "(?:uneven|wonky|crooked|patchy|lopsided|botched|butchered|streaky)",
             # what a courier's handling does to a parcel
             "(?:soaked|soaking wet|drenched|dented|water damaged|waterlogged)",
             (
@@ -264,6 +266,8 @@ PROBLEM_RULES: tuple[CueRule, ...] = (
             "ripped (?:~ )?off",
             "torn between",
             "(?:soaked|drenched) in",
+            "patchy (?:rain|fog|cloud|clouds|sun|sunshine|showers|wifi signal)",
+            f"(?:{_NOT}|never|no longer) (?:~ )?(?:uneven|wonky|crooked|patchy|lopsided|streaky)",
         ],
     ),
     rule(

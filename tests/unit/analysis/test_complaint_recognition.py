@@ -103,10 +103,12 @@ def test_complaints_of_small_businesses_are_flagged_with_reasons(text: str) -> N
     assert reasons and all(r and r[0].islower() for r in reasons)  # "says ...", "has been ..."
 
 
-@pytest.mark.xfail(strict=True, reason="a known miss: a quality complaint without a word of"
-                   " failure, waiting or money (the owner's correction teaches it)")  # fmt: skip
-def test_a_quiet_quality_complaint_is_still_missed() -> None:
-    assert analyze("Paid £85 for a trim and it is completely uneven").complaint
+def test_a_quiet_quality_complaint_names_the_quality() -> None:
+    # no word of anger, failure, waiting or money: bad workmanship said plainly
+    text = "Paid £85 for a trim and it is completely uneven"
+    result = analyze(text)
+    assert result.complaint
+    assert "says the quality is poor" in explain(text, result.cues)
 
 
 @pytest.mark.parametrize("text", _cases(NOT_COMPLAINTS))
