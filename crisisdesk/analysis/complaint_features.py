@@ -115,7 +115,8 @@ _SHOUTED = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{2,}(?!\w)")
 FAMILIES: dict[str, str] = {
     "fail": "broken broke break breaks crash crashed crashes crashing error errors glitch"
     " glitches bug bugs buggy issue issues problem problems fail failed fails failing failure"
-    " down outage outages lost missing stuck unable freeze freezes frozen disconnected dead wrong"
+    " down outage outages lost missing stuck unable freeze freezes froze frozen disconnected dead"
+    " wrong"
     " faulty damaged defective ripped torn cancelled canceled declined denied locked blocked"
     " blackout off rubbish suck sucks sucked lies lying lie scam scammed ruined ruin ruining"
     " ignoring ignored ignore hole holes smashed cracked leaking leak leaks spoiled expired"

@@ -79,6 +79,11 @@ PROBLEM_RULES: tuple[CueRule, ...] = (
             ),
             f"took (?:forever|ages|(?:over |almost |nearly |more than )?{_NUM} {_SPAN})",
             "still (?:nothing|not here|not ready|no sign)",
+            (f"{_NUM} {_SPAN} and counting", "counting"),
+            (
+                f"{_NUM} {_SPAN} later (?:and )?(?:still|yet|nothing|no|not)",
+                "later",
+            ),
             (
                 "how (?:much )?(?:long|longer) (?:do|does|will|must|should|am|are) (?:i|we)"
                 " (?:have to |going to |gonna )?(?:wait|be waiting)",
@@ -128,6 +133,11 @@ PROBLEM_RULES: tuple[CueRule, ...] = (
                 "twice double times 2x 3x once",
             ),
             "(?:double (?:charged|billed|charge|payment)|doublecharged|doublebilled)",
+            (
+                "(?:took|taken|takes|kept|keep|keeps|keeping) (?:my|our) money (?:anyway|and ran"
+                "|regardless)",
+                "took taken takes kept keep keeps keeping",
+            ),
             "(?:overcharged|overcharging|overbilled|overbilling|overcharge|over charged"
             "|over charging|over billed)",
             (
@@ -227,6 +237,16 @@ PROBLEM_RULES: tuple[CueRule, ...] = (
                 "cold",
             ),
             (f"(?:{_NOT}|far from|anything but) (?:~ )?fresh", "fresh"),
+            # bad workmanship: a haircut, a paint job, a repair
+            "(?:uneven|wonky|crooked|patchy|lopsided|botched|butchered|streaky)",
+            # what a courier's handling does to a parcel
+            "(?:soaked|soaking wet|drenched|dented|water damaged|waterlogged)",
+            (
+                "(?:threw|thrown|throws|chucked|tossed|dumped|left) (?:it|them|my ~|our ~|the ~)"
+                " (?:over|in|into|under) (?:the|a|my|our) (?:~ )?(?:fence|gate|hedge|bush|bushes"
+                "|rain|puddle|bin|bins|wall)",
+                "threw thrown throws chucked tossed dumped left",
+            ),
             (
                 "(?:not|nothing) (?:~ )?(?:as|like) (?:described|pictured|advertised|shown"
                 "|the picture|the photo|the pic|the description|the pictures|the photos)",
@@ -245,6 +265,9 @@ PROBLEM_RULES: tuple[CueRule, ...] = (
             "(?:not|never|wasn't|wasnt) (?:~ )?(?:small|tiny|stingy) (?:portion|portions)",
             "ripped (?:~ )?off",
             "torn between",
+            "(?:soaked|drenched) in",
+            "patchy (?:rain|fog|cloud|clouds|sun|sunshine|showers|wifi signal)",
+            f"(?:{_NOT}|never|no longer) (?:~ )?(?:uneven|wonky|crooked|patchy|lopsided|streaky)",
         ],
     ),
     rule(

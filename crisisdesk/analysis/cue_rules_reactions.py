@@ -311,6 +311,11 @@ REACTION_RULES: tuple[CueRule, ...] = (
                 "wasted",
             ),
             ("(?:the )?audacity", "audacity"),
+            (
+                "(?:is this|this is|thats|that's|so this is) how (?:you|u|your ~) (?:treat|treats"
+                "|look after|looks after|reward|rewards|repay|repays)",
+                "treat treats look looks reward rewards repay repays",
+            ),
             ("delete your (?:account|page|business)", "delete"),
             (
                 "(?:shocking|terrible|awful|appalling|horrendous|atrocious|abysmal|dreadful"

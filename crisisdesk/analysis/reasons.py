@@ -81,9 +81,11 @@ def reason_ids(
     weights: Mapping[str, float] | None,
     learned: Mapping[str, float] | None = None,
     owner_answer: bool = False,
+    word_weights: Mapping[str, float] | None = None,
 ) -> tuple[str, ...]:
     """The reasons of a complaint: its *cues*, then its strongest signals under *weights*
-    (feature name -> weight). Never empty."""
+    (feature name -> weight). *word_weights* is a word's whole weight where the model has one
+    (its own and its word cluster's: ``Model.tables.plain``). Never empty."""
     found = [c for c in cues if c in REASON_DESCRIPTIONS]
     plain, negated, _, other = split
     if not (plain or negated or other or learned or owner_answer):
@@ -96,7 +98,8 @@ def reason_ids(
     get = weights.get
     for word in filter(_WORD_FAMILY.__contains__, plain):
         family = _WORD_FAMILY[word]
-        amount = get("w:" + word, 0.0) + get("L:" + family, 0.0)
+        own = word_weights.get(word, 0.0) if word_weights is not None else get("w:" + word, 0.0)
+        amount = own + get("L:" + family, 0.0)
         if amount > 0:
             by_family = _FAMILY_REASON[family]
             support[by_family] = support.get(by_family, 0.0) + amount

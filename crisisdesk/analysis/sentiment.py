@@ -152,7 +152,7 @@ def score_text(text: str) -> Scored:
     model = recogniser.active()
     complaint, split, answered = recogniser.decide(text, compound, cues, model)
     if complaint:
-        cues = reason_ids(cues, split, model.weights, model.learned, answered)
+        cues = reason_ids(cues, split, model.weights, model.learned, answered, model.tables.plain)
     return compound, label_for(compound, complaint), complaint, cues
 
 

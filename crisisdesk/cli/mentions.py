@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from crisisdesk.cli.common import Context, add_json_flag, date_arg, positive_int, printable, say
@@ -110,6 +111,21 @@ def _owner_flags(ctx: Context, rows: Sequence[Any]) -> dict[int, bool]:
 
 
 def cmd_analyze(args: argparse.Namespace, ctx: Context) -> int:
+    from crisisdesk.analysis import recogniser
+
+    previous = recogniser.active()
+    if not args.shipped_model and Path(ctx.db_path()).is_file():
+        # judged as the inbox judges: with what the owner's corrections taught the recogniser
+        from crisisdesk.services.complaint_learning import install
+
+        install(ctx.db)
+    try:
+        return _analyze(args)
+    finally:
+        recogniser.use(previous)
+
+
+def _analyze(args: argparse.Namespace) -> int:
     from crisisdesk.analysis.sentiment import analyze, explain
 
     if not args.text and hasattr(sys.stdin, "reconfigure"):
@@ -162,5 +178,10 @@ def register(sub: Any) -> None:
         "--explain",
         action="store_true",
         help='with each complaint, why, in plain words ("says the order never arrived")',
+    )
+    p.add_argument(
+        "--shipped-model",
+        action="store_true",
+        help="judge complaints as shipped, without what your corrections in the database taught",
     )
     p.set_defaults(handler=cmd_analyze)

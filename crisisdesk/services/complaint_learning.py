@@ -79,7 +79,7 @@ def _judged(text: str, value: float) -> tuple[bool, str, tuple[str, ...]]:
     model = recogniser.active()
     complaint, split, answered = recogniser.decide(text, value, cues, model)
     if complaint:
-        cues = reason_ids(cues, split, model.weights, model.learned, answered)
+        cues = reason_ids(cues, split, model.weights, model.learned, answered, model.tables.plain)
     return complaint, sentiment.label_for(value, complaint), cues
 
 

@@ -45,6 +45,19 @@ COMPLAINTS = {
         "Sat in the waiting room for over an hour past my appointment time with no explanation",
         "The receptionist was really rude to my elderly mum on the phone",
     ],
+    # the ordinary complaints the issue names (polite or neutral, no angry word)
+    "the issue's own": [
+        "my parcel was due Monday, still nothing",
+        "trying to log in, it keeps crashing",
+        "booked and paid in full but my room was given away",
+        "the delivery guy threw it over the fence, everything soaked",
+        "19 days and counting",
+        "this is how you treat a customer of 6 years?",
+    ],
+    "app": [
+        "Froze twice during checkout and took my money anyway",
+        "3 weeks later and still no refund",
+    ],
 }
 NOT_COMPLAINTS = {
     "question": [
@@ -71,6 +84,7 @@ NOT_COMPLAINTS = {
         "My dog would sell his soul for your sausage rolls",
         "I came for one doughnut and left with six, send help",
         "Leg day tomorrow, pray for me",
+        "The rum soaked in the sponge cake, heaven",
     ],
 }
 
@@ -89,10 +103,12 @@ def test_complaints_of_small_businesses_are_flagged_with_reasons(text: str) -> N
     assert reasons and all(r and r[0].islower() for r in reasons)  # "says ...", "has been ..."
 
 
-@pytest.mark.xfail(strict=True, reason="a known miss: a quality complaint without a word of"
-                   " failure, waiting or money (the owner's correction teaches it)")  # fmt: skip
-def test_a_quiet_quality_complaint_is_still_missed() -> None:
-    assert analyze("Paid £85 for a trim and it is completely uneven").complaint
+def test_a_quiet_quality_complaint_names_the_quality() -> None:
+    # no word of anger, failure, waiting or money: bad workmanship said plainly
+    text = "Paid £85 for a trim and it is completely uneven"
+    result = analyze(text)
+    assert result.complaint
+    assert "says the quality is poor" in explain(text, result.cues)
 
 
 @pytest.mark.parametrize("text", _cases(NOT_COMPLAINTS))

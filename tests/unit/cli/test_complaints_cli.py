@@ -90,3 +90,36 @@ def test_analyze_answers_each_stdin_line_before_the_next_arrives() -> None:
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_analyze_judges_with_what_the_owners_corrections_taught(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The inbox and ``analyze`` agree: a copy of a mention the owner marked "not a complaint"
+    is not one for ``analyze`` on that database either, unless the shipped model is asked for."""
+    text = "Still waiting on my custom order, anyone know the status?"
+    assert main(["analyze", text]) == 0
+    assert _lines(capsys)[0]["complaint"] is True  # as shipped
+    db = open_database(db_path)
+    (mention_id,) = insert_mentions(
+        db, [mention_row(text=text, complaint=True, label="negative", cues=["waiting"])]
+    )
+    complaint_learning.mark(db, {mention_id: False})
+    db.close()
+    assert main(["--db", str(db_path), "analyze", "--explain", text]) == 0
+    (taught,) = _lines(capsys)
+    assert taught["complaint"] is False and taught["reasons"] == []
+    assert main(["--db", str(db_path), "analyze", "--shipped-model", text]) == 0
+    assert _lines(capsys)[0]["complaint"] is True
+    # and nothing stays installed in this process after the command
+    assert main(["analyze", text]) == 0
+    assert _lines(capsys)[0]["complaint"] is True
+
+
+def test_analyze_on_a_database_that_does_not_exist_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nowhere.sqlite3"
+    assert main(["--db", str(missing), "analyze", "my parcel never arrived"]) == 0
+    assert _lines(capsys)[0]["complaint"] is True
+    assert not missing.exists()
