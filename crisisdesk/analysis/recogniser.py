@@ -179,9 +179,10 @@ def _combine(
 
 @cache
 def _lexicon() -> Mapping[str, float]:
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    """VADER's lexicon, from the process's one analyzer (sentiment imports this module)."""
+    from crisisdesk.analysis.sentiment import _analyzer
 
-    lexicon: Mapping[str, float] = SentimentIntensityAnalyzer().lexicon
+    lexicon: Mapping[str, float] = _analyzer().lexicon
     return lexicon
 
 
