@@ -88,3 +88,28 @@ def test_the_add_account_result_is_a_status_apart_from_the_steps(qtbot, db, db_p
     assert dialog.status_box.geometry().top() > dialog.help_label.geometry().bottom()
     assert dialog.message == "The check failed. Wrong token."
     dialog.reject()
+
+
+def test_the_mention_gets_room_above_the_reply_the_first_time(qtbot, db, db_path):
+    """A fresh install: the selected mention (its text, why it is a complaint, its priority)
+    is not squeezed to three lines above the reply; a split the owner dragged is kept."""
+    from PySide6.QtWidgets import QSplitter
+
+    insert_mentions(db, [mention_row(priority=p) for p in range(5)])
+    settings = Settings(DictStorage())
+    win = open_window(qtbot, db, db_path, settings)
+    win.resize(1280, 800)
+    win.inbox.table.selectRow(0)
+    right = win.findChild(QSplitter, "mentionAndReply")
+    qtbot.waitUntil(lambda: sum(right.sizes()) > 0)
+    qtbot.waitUntil(lambda: right.sizes()[0] >= 0.35 * sum(right.sizes()))
+    total = sum(right.sizes())
+    right.setSizes([total // 5, total - total // 5])  # the owner drags the handle
+    right.splitterMoved.emit(total // 5, 1)
+    dragged = right.sizes()[0]
+    win.close()
+    again = open_window(qtbot, db, db_path, settings)
+    again.resize(1280, 800)
+    QApplication.processEvents()
+    right = again.findChild(QSplitter, "mentionAndReply")
+    assert abs(right.sizes()[0] - dragged) <= 2

@@ -148,7 +148,20 @@ class Composer(QObject):
             QTimer.singleShot(0, self, lambda: _share(splitter, 55, self._list_room()))
         saved = self._settings.get("composer/right_splitter")
         if not saved or not self.right.restoreState(QByteArray(saved)):
+            # the first time: sizes given before the window has its height are not kept in
+            # proportion (the reply's pane took all but three lines of the mention); once laid
+            # out, the mention (its text, why, its priority) gets two fifths
             self.right.setSizes([260, 560])
+            self._share_height_when_laid_out(tries=20)
+
+    def _share_height_when_laid_out(self, tries: int) -> None:
+        total = sum(self.right.sizes())
+        if total <= 0 or not self.right.isVisible():
+            if tries > 0:  # not shown yet: the window is being built
+                QTimer.singleShot(50, self, lambda: self._share_height_when_laid_out(tries - 1))
+            return
+        first = total * 2 // 5
+        self.right.setSizes([first, total - first])
 
     def _list_room(self) -> int:
         """The width the mention list needs for its key columns and 40 characters of text."""
