@@ -103,6 +103,11 @@ def test_findings_appear_and_disappear_as_the_text_changes(
 ) -> None:
     window = open_window(qtbot, db, db_path)
     pane = select(window, mastodon_mention)
+    # before anything is written the box says what the checks look for (nothing to click)
+    assert pane.findings.count() == 1 and pane.findings.codes() == []
+    hint = pane.findings.item(0)
+    assert "say sorry" in hint.text() and "private message" in hint.text()
+    assert not hint.flags() & Qt.ItemFlag.ItemIsSelectable
     assert "waiting 5 h" in pane.waiting_label.text()
     assert "on Mastodon" in pane.to_label.text()
 

@@ -22,6 +22,12 @@ SEVERITY_WORD = {"block": "Fix before sending", "warn": "Warning", "tip": "Tip"}
 _ORDER = {"block": 0, "warn": 1, "tip": 2}
 FindingRole = Qt.ItemDataRole.UserRole + 1
 ALL_CLEAR = "The tone check found nothing to change. Check the facts, then send."
+#: before anything is written: what the checks look for, so the box teaches rather than waits
+BEFORE_WRITING = (
+    "As you write, the tone check looks here for what makes a reply land well: answer soon,"
+    " say sorry for what went wrong, stay calm, own it, offer a next step, and take personal"
+    " details to a private message."
+)
 
 
 def _dot(colour: QColor) -> QIcon:
@@ -83,16 +89,16 @@ class FindingsList(QListWidget):
             findings, key=lambda f: (_ORDER.get(str(f.severity), 3), f.start or 0, f.code)
         )
         texts = [item_text(text, f) for f in ordered]
-        if not ordered and text.strip():
-            texts = [ALL_CLEAR]
+        if not ordered:
+            texts = [ALL_CLEAR if text.strip() else BEFORE_WRITING]
         if texts == [self.item(i).text() for i in range(self.count())]:
             # typing moved the spans only: keep the items (and the selection), update their data
             for i, finding in enumerate(ordered):
                 self.item(i).setData(FindingRole, finding)
             return
         self.clear()
-        if texts == [ALL_CLEAR]:
-            item = QListWidgetItem(ALL_CLEAR)
+        if texts in ([ALL_CLEAR], [BEFORE_WRITING]):
+            item = QListWidgetItem(texts[0])
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # nothing to click
             self.addItem(item)
             return
