@@ -67,6 +67,16 @@ _KIND_PHRASES = (
     r"|no problem|not a problem|no problems|not bad|never disappoints?|no worries|cant complain"
     r"|cant beat|cant fault|couldnt be happier|cant recommend \w+ enough|never fails? to"
     r"|no reply needed|no need to reply|not rude"
+    # praise built from negations, waiting and problem words ("run don't walk", "if you
+    # haven't tried...", "still talking about it", "remembered my order again")
+    r"|not gonna lie|not going to lie|run dont walk|if you havent tried|if you have not tried"
+    r"|if you havent been|youre missing out|you are missing out|still talking about"
+    r"|still thinking about|got me through|remembered my order|remembered our order"
+    r"|remembered my name|small things matter|worth every penny|hands down|nothing beats"
+    r"|cant get enough|cant stop eating|cant stop thinking about|no regrets|not to be missed"
+    r"|dont miss|get out of bed for|queue out the door|queues out the door"
+    r"|queue round the corner|queue is round the corner|never had a bad|report back"
+    r"|the smell of"
 )
 
 

@@ -20,7 +20,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from crisisdesk.analysis import complaint_features as cf
 from crisisdesk.analysis import recogniser, sentiment
-from crisisdesk.analysis.complaint_features import Parts
+from crisisdesk.analysis.complaint_features import _KIND_PHRASES, Parts
 from crisisdesk.analysis.cues import detect, is_complaint
 from crisisdesk.analysis.reasons import (
     _FAMILY_REASON,
@@ -206,12 +206,7 @@ def test_score_text_equals_the_plain_way() -> None:
 
 # --- the recogniser's features ---------------------------------------------------------------
 
-_REF_KIND_IDIOMS = re.compile(
-    r"\b(?:cant wait|cannot wait|can not wait|cant go wrong|cannot go wrong|no complaints?"
-    r"|no problem|not a problem|no problems|not bad|never disappoints?|no worries|cant complain"
-    r"|cant beat|cant fault|couldnt be happier|cant recommend \w+ enough|never fails? to"
-    r"|no reply needed|no need to reply|not rude)\b"
-)
+_REF_KIND_IDIOMS = re.compile(rf"\b(?:{_KIND_PHRASES})\b")
 _REF_SHOUTED = re.compile(r"\b[A-Z]{3,}\b")
 
 
