@@ -4,11 +4,9 @@ the screen; the filter row and the Accounts buttons wrap instead of widening the
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
@@ -25,16 +23,6 @@ from tests.helpers.builders import insert_mentions, mention_row
 ROOM_AT_200 = (720, 450)
 #: what a window manager's title bar takes of that (openbox: 20 px at 200 %)
 TITLE_BAR = 30
-
-
-@pytest.fixture
-def large_font(qapp: QApplication) -> Iterator[None]:
-    before = QApplication.font()
-    font = QFont(before)
-    font.setPointSize(14)
-    QApplication.setFont(font)
-    yield
-    QApplication.setFont(before)
 
 
 def test_the_window_fits_720_px_with_a_14pt_font(
