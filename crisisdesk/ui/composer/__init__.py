@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QSplitter
 
 from crisisdesk.errors import CrisisdeskError
@@ -146,22 +146,33 @@ class Composer(QObject):
         if not self._settings.get("inbox/splitter"):
             # the first time: details and the composer need more room than details alone
             QTimer.singleShot(0, self, lambda: _share(splitter, 55, self._list_room()))
+        self._sharing_right = False
         saved = self._settings.get("composer/right_splitter")
         if not saved or not self.right.restoreState(QByteArray(saved)):
             # the first time: sizes given before the window has its height are not kept in
             # proportion (the reply's pane took all but three lines of the mention); once laid
             # out, the mention (its text, why, its priority) gets two fifths
             self.right.setSizes([260, 560])
-            self._share_height_when_laid_out(tries=20)
+            # as the window settles (shown, fitted to the screen), until the owner drags
+            self._sharing_right = True
+            self.right.installEventFilter(self)
+            self.right.splitterMoved.connect(self._owner_moved_right)
 
-    def _share_height_when_laid_out(self, tries: int) -> None:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.right and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self, self._share_right)  # after the splitter's own resize
+        return False
+
+    def _share_right(self) -> None:
         total = sum(self.right.sizes())
-        if total <= 0 or not self.right.isVisible():
-            if tries > 0:  # not shown yet: the window is being built
-                QTimer.singleShot(50, self, lambda: self._share_height_when_laid_out(tries - 1))
-            return
-        first = total * 2 // 5
-        self.right.setSizes([first, total - first])
+        if self._sharing_right and total > 0:
+            first = total * 2 // 5
+            self.right.setSizes([first, total - first])
+
+    def _owner_moved_right(self) -> None:
+        self._sharing_right = False
+        self.right.removeEventFilter(self)
+        self.right.splitterMoved.disconnect(self._owner_moved_right)
 
     def _list_room(self) -> int:
         """The width the mention list needs for its key columns and 40 characters of text."""
