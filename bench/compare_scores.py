@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-DEV_CSV = HERE.parent.parent.parent / "shared" / "data" / "complaints" / "dev.csv"
+DEV_CSV = HERE.parent.parent / "shared" / "data" / "complaints" / "dev.csv"
 
 _VARIANTS = (
     str.upper,

@@ -42,18 +42,17 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-__all__ = ["DURATION", "FAMILIES", "Parts", "features", "parts", "tokens"]
+__all__ = ["DURATION", "FAMILIES", "FAMILY_NAMES", "FLAGS", "Parts", "features", "parts", "tokens"]
 
 _TOKEN = re.compile(r"_(?:tag|num|url)\b|[a-z]+|[.!?]")
-_NUMBER_WORD = (
-    r"(?:\d+|_num|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few"
-    r"|couple of|many)"
+_NUMBER_WORDS = (
+    "_num|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|couple of|many"
+)
+_TIME_UNIT = (
+    r"\s*(?:\+\s*)?(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)\b"
 )
 #: a length of time: "19 days", "an hour", "3+ weeks" (on the lower-cased text)
-DURATION = re.compile(
-    rf"\b{_NUMBER_WORD}\s*(?:\+\s*)?(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|wks?"
-    r"|months?|years?|yrs?)\b"
-)
+DURATION = re.compile(rf"\b(?:\d+|{_NUMBER_WORDS}){_TIME_UNIT}")
 _NEGATIONS = (
     "not no never cant dont didnt doesnt isnt wasnt wont havent hasnt cannot couldnt wouldnt"
     " arent werent nothing nobody none aint shouldnt"
@@ -63,9 +62,10 @@ _NEGATED = re.compile(rf"\b({_NEGATIONS.replace(' ', '|')})\b([^.!?]*)")
 # kind idioms built from negations and problem words: blanked before anything is read, so
 # "can't wait", "can't go wrong" and "no complaints" read as nothing rather than as a failure
 _KIND_PHRASES = (
-    r"cant wait|cannot wait|can not wait|cant go wrong|cannot go wrong|no complaints?"
-    r"|no problem|not a problem|no problems|not bad|never disappoints?|no worries|cant complain"
-    r"|cant beat|cant fault|couldnt be happier|cant recommend \w+ enough|never fails? to"
+    r"cant wait|cannot wait|can not wait|cant go wrong|cannot go wrong|no complaint"
+    r"|no complaints|no problem|not a problem|no problems|not bad|never disappoint"
+    r"|never disappoints|no worries|cant complain|cant beat|cant fault|couldnt be happier"
+    r"|cant recommend \w+ enough|never fail to|never fails to"
     r"|no reply needed|no need to reply|not rude"
     # praise built from negations, waiting and problem words ("run don't walk", "if you
     # haven't tried...", "still talking about it", "remembered my order again")
@@ -80,19 +80,40 @@ _KIND_PHRASES = (
 )
 
 
-def _whole_words(alternatives: str) -> re.Pattern[str]:
-    r"""``\b(?:alternatives)\b``, written so that the regex engine skips ahead to the letters
+def _whole_words(alternatives: str, tail: str = r"\b") -> re.Pattern[str]:
+    r"""``\b(?:alternatives)tail``, written so that the regex engine skips ahead to the letters
     they start with (a leading ``\b`` makes it try every position: 3 µs a text). Each
-    alternative starts with a letter; grouped by it, in their order: the same matches."""
+    alternative starts with a letter or "_"; grouped by it, in their order: the same matches."""
     groups: dict[str, list[str]] = {}
     for alternative in alternatives.split("|"):
         groups.setdefault(alternative[0], []).append(alternative[1:])
     return re.compile(
-        "|".join(rf"{c}(?<=\b{c})(?:{'|'.join(rest)})\b" for c, rest in groups.items())
+        "|".join(rf"{c}(?<=\b{c})(?:{'|'.join(rest)}){tail}" for c, rest in groups.items())
     )
 
 
+_COMMON = frozenset(
+    ["no", "not", "never", "nothing", "cant", "cannot", "can", "for", "get", "got", "going",
+     "gonna", "out", "of", "the", "you", "if", "to", "dont"]
+)  # fmt: skip
+
+
+def _keys(alternatives: str) -> frozenset[str]:
+    """For each alternative, one word every match of it has as a word of its own (its
+    longest literal word, not a common one where it has another): a text without any of them
+    has no match."""
+    keys = set()
+    for alternative in alternatives.split("|"):
+        literal = [w for w in alternative.split(" ") if w.isalpha() and w.isascii()]
+        rare = [w for w in literal if w not in _COMMON] or literal
+        keys.add(max(reversed(rare), key=len))
+    return frozenset(keys)
+
+
 _KIND_IDIOMS = _whole_words(_KIND_PHRASES)
+_KIND_KEYS = _keys(_KIND_PHRASES)
+#: :data:`DURATION` on a simplified text (no digits: numbers are ``_num`` there)
+_DURATION_SIMPLE = _whole_words(_NUMBER_WORDS, _TIME_UNIT)
 _QUESTION_WORDS = frozenset(
     [
         "how",
@@ -200,8 +221,9 @@ _HASHTAG = re.compile(r"#\w+")
 _NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
 
 
-def _simplified(text: str) -> str:
-    """Lower case, apostrophes dropped, placeholders in, ";" and ":" as "."."""
+def _simplified_words(text: str) -> tuple[str, list[str]]:
+    """The simplified text (lower case, apostrophes dropped, placeholders in, ";" and ":" as
+    ".", kind idioms blanked) and its words."""
     lowered = text.lower()
     if "'" in lowered:
         lowered = lowered.replace("'", "")
@@ -214,28 +236,84 @@ def _simplified(text: str) -> str:
     if "#" in lowered:
         lowered = _HASHTAG.sub(" _tag ", lowered)
     lowered = _NUMBER.sub(" _num ", lowered)
-    if "n" in lowered:
-        lowered = _KIND_IDIOMS.sub(" ", lowered)
     if ";" in lowered:
         lowered = lowered.replace(";", ".")
     if ":" in lowered:
         lowered = lowered.replace(":", ".")
-    return lowered
+    body = _TOKEN.findall(lowered)
+    if not _KIND_KEYS.isdisjoint(body):  # the idioms' search only where one may be (7 %)
+        lowered = _KIND_IDIOMS.sub(" ", lowered)
+        body = _TOKEN.findall(lowered)
+    return lowered, body
 
 
 def tokens(text: str) -> list[str]:
     """The words of *text* as the features see them: lower case, no apostrophes,
     placeholders for links, handles, hashtags and numbers, ``.``/``!``/``?`` as words."""
-    return _TOKEN.findall(_simplified(text))
+    return _simplified_words(text)[1]
+
+
+#: the binary features besides words, word families and cues, in the order they are named
+FLAGS = (
+    "len:short", "len:long", "q", "t:dur", "v:neg", "v:vneg", "v:pos", "v:vpos", "c:any",
+    "x:self_prob", "x:praise_prob", "x:thanks_prob", "x:noprob", "x:ask_only", "x:nice_only",
+    "x:neg_past", "x:status_wait", "q:start", "greet", "q:end", "excl", "excl2", "caps",
+)  # fmt: skip
+(_SHORT, _LONG, _Q, _DUR, _NEG, _VNEG, _POS, _VPOS, _CUE, _SELF_PROB, _PRAISE_PROB,
+ _THANKS_PROB, _NOPROB, _ASK_ONLY, _NICE_ONLY, _NEG_PAST, _STATUS_WAIT, _Q_START, _GREET,
+ _Q_END, _EXCL, _EXCL2, _CAPS) = (1 << n for n in range(len(FLAGS)))  # fmt: skip
+#: each family's bit in :attr:`Parts.families`
+FAMILY_NAMES = tuple(FAMILIES)
+_FAMILY_BIT = {name: 1 << n for n, name in enumerate(FAMILY_NAMES)}
+_FAMILY_MASK = {word: sum(_FAMILY_BIT[f] for f in names) for word, names in _FAMILY_OF.items()}
+_PROBLEM_MASK = sum(_FAMILY_BIT[f] for f in _PROBLEM_FAMILIES)
+_SELF, _PRAISE, _THANKS, _NEG_FAMILY, _PAST, _STATUS, _WAIT = (
+    _FAMILY_BIT[f] for f in ("self", "praise", "thanks", "neg", "past", "status", "wait")
+)
+_NICE = _PRAISE | _THANKS
+_STOPS = frozenset(".!?")
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 class Parts(NamedTuple):
-    """A text split for the features: word sets, pairs and the other named features."""
+    """A text split for the features: its word sets, and its other features as bits (the
+    recogniser sums their weights without naming them; :attr:`other` names them)."""
 
     plain: frozenset[str]  # words outside a negated stretch (w:)
     negated: frozenset[str]  # words inside one (n:)
-    pairs: frozenset[tuple[str, str]]  # neighbouring words, ^ before the first, $ after the last
-    other: dict[str, float]  # every other feature, by name
+    body: Sequence[str]  # the words in order (for the pairs)
+    families: int  # bits of FAMILY_NAMES with a word among the plain words (L:)
+    negated_families: int  # ... among the negated words (Ln:)
+    flags: int  # bits of FLAGS
+    negative_words: float  # v:nw
+    positive_words: float  # v:pw
+    compound: float  # v:c
+    cues: Sequence[str]  # c:cue
+
+    @property
+    def pairs(self) -> frozenset[tuple[str, str]]:
+        """Neighbouring words, ``^`` before the first, ``$`` after the last."""
+        body = self.body
+        return frozenset(zip(["^", *body], [*body, "$"], strict=True)) if body else frozenset()
+
+    @property
+    def other(self) -> dict[str, float]:
+        """Every feature besides words and pairs, by name."""
+        found: dict[str, float] = {}
+        for prefix, bits in (("Ln:", self.negated_families), ("L:", self.families)):
+            if bits:
+                for n, name in enumerate(FAMILY_NAMES):
+                    if bits >> n & 1:
+                        found[prefix + name] = 1.0
+        found["v:nw"] = self.negative_words
+        found["v:pw"] = self.positive_words
+        found["v:c"] = self.compound
+        for cue in self.cues:
+            found["c:" + cue] = 1.0
+        for n, name in enumerate(FLAGS):
+            if self.flags >> n & 1:
+                found[name] = 1.0
+        return found
 
 
 _valence_sets: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
@@ -254,87 +332,74 @@ def _valences(lexicon: Mapping[str, float]) -> tuple[frozenset[str], frozenset[s
 def parts(text: str, compound: float, cues: Sequence[str], lexicon: Mapping[str, float]) -> Parts:
     """Split *text* for the features. *lexicon* is VADER's word -> valence table; *compound*
     and *cues* are what sentiment and the cue rules found."""
-    simple = _simplified(text)
-    other: dict[str, float] = {}
-    body = _TOKEN.findall(simple)
+    simple, body = _simplified_words(text)
     plain = frozenset(body)
-    negated: frozenset[str] = frozenset()
+    negated = _NO_WORDS
     if not plain.isdisjoint(_NEGATION_WORDS):
         negated = frozenset(_TOKEN.findall(" ".join(m[1] for m in _NEGATED.findall(simple))))
         if negated:
             plain = frozenset(_TOKEN.findall(_NEGATED.sub(r"\1 ", simple)))
-    pairs: frozenset[tuple[str, str]] = (
-        frozenset(zip(["^", *body], [*body, "$"], strict=True)) if body else frozenset()
-    )
-    families: set[str] = set()
+    has = 0
     for word in plain & _FAMILY_WORDS:
-        families.update(_FAMILY_OF[word])
-    if negated:  # "not rude" is not a word of failure: negated words count apart
-        negated_families: set[str] = set()
-        for word in negated & _FAMILY_WORDS:
-            negated_families.update(_FAMILY_OF[word])
-        for name in negated_families:
-            other["Ln:" + name] = 1.0
-    for name in families:
-        other["L:" + name] = 1.0
+        has |= _FAMILY_MASK[word]
     negative, positive = _valences(lexicon)
-    other["v:nw"] = min(len(plain & negative) + len(negated & positive), 3) / 3
-    other["v:pw"] = min(len(plain & positive) + len(negated & negative), 3) / 3
-    content = len(body) - body.count(".") - body.count("!") - body.count("?")
-    if content < 6:
-        other["len:short"] = 1.0
-    elif content > 20:
-        other["len:long"] = 1.0
-    question = "?" in body
-    if question:
-        other["q"] = 1.0
-    if not plain.isdisjoint(_TIME_WORDS) and DURATION.search(simple) is not None:
-        other["t:dur"] = 1.0
-    if compound <= -0.05:
-        other["v:neg"] = 1.0
-        if compound <= -0.5:
-            other["v:vneg"] = 1.0
-    elif compound >= 0.05:
-        other["v:pos"] = 1.0
-        if compound >= 0.5:
-            other["v:vpos"] = 1.0
-    other["v:c"] = compound
-    for cue in cues:
-        other["c:" + cue] = 1.0
-    if cues:
-        other["c:any"] = 1.0
-    has = families
-    if not has.isdisjoint(_PROBLEM_FAMILIES) or cues or negated:
-        if "self" in has:
-            other["x:self_prob"] = 1.0
-        if "praise" in has:
-            other["x:praise_prob"] = 1.0
-        if "thanks" in has:
-            other["x:thanks_prob"] = 1.0
+    negated_families = 0
+    if negated:  # "not rude" is not a word of failure: negated words count apart
+        for word in negated & _FAMILY_WORDS:
+            negated_families |= _FAMILY_MASK[word]
+        nw = min(len(plain & negative) + len(negated & positive), 3) / 3
+        pw = min(len(plain & positive) + len(negated & negative), 3) / 3
     else:
-        other["x:noprob"] = 1.0
+        nw = min(len(plain & negative), 3) / 3
+        pw = min(len(plain & positive), 3) / 3
+    flags = 0
+    content = len(body)
+    if not plain.isdisjoint(_STOPS):
+        content -= body.count(".") + body.count("!") + body.count("?")
+    if content < 6:
+        flags |= _SHORT
+    elif content > 20:
+        flags |= _LONG
+    question = "?" in plain
+    if question:
+        flags |= _Q
+    if not plain.isdisjoint(_TIME_WORDS) and _DURATION_SIMPLE.search(simple) is not None:
+        flags |= _DUR
+    if compound <= -0.05:
+        flags |= _NEG | _VNEG if compound <= -0.5 else _NEG
+    elif compound >= 0.05:
+        flags |= _POS | _VPOS if compound >= 0.5 else _POS
+    if cues:
+        flags |= _CUE
+    if has & _PROBLEM_MASK or cues or negated:
+        if has & _SELF:
+            flags |= _SELF_PROB
+        if has & _PRAISE:
+            flags |= _PRAISE_PROB
+        if has & _THANKS:
+            flags |= _THANKS_PROB
+    else:
+        flags |= _NOPROB
         if question:
-            other["x:ask_only"] = 1.0
-        if "praise" in has or "thanks" in has:
-            other["x:nice_only"] = 1.0
-    if "neg" in has and "past" in has:
-        other["x:neg_past"] = 1.0
-    if "status" in has and ("wait" in has or "neg" in has):
-        other["x:status_wait"] = 1.0
+            flags |= _ASK_ONLY
+        if has & _NICE:
+            flags |= _NICE_ONLY
+    if has & _NEG_FAMILY and has & _PAST:
+        flags |= _NEG_PAST
+    if has & _STATUS and has & (_WAIT | _NEG_FAMILY):
+        flags |= _STATUS_WAIT
     if body:
         if body[0] in _QUESTION_WORDS:
-            other["q:start"] = 1.0
+            flags |= _Q_START
         elif body[0] in _GREETINGS:
-            other["greet"] = 1.0
+            flags |= _GREET
         if body[-1] == "?":
-            other["q:end"] = 1.0
-    if "!" in body:
-        other["excl"] = 1.0
-        if body.count("!") >= 2:
-            other["excl2"] = 1.0
+            flags |= _Q_END
+    if "!" in plain:
+        flags |= _EXCL | _EXCL2 if body.count("!") >= 2 else _EXCL
     if len(_SHOUTED.findall(text)) >= 2 and not text.isupper():
-        other["caps"] = 1.0
-    return Parts(plain, negated, pairs, other)
+        flags |= _CAPS
+    return Parts(plain, negated, body, has, negated_families, flags, nw, pw, compound, cues)
 
 
 def features(

@@ -71,13 +71,14 @@ for _family, _words in FAMILIES.items():
     if _family in _FAMILY_REASON:
         for _word in _words.split():
             _WORD_FAMILY.setdefault(_word, _family)
+_NO_WORDS: frozenset[str] = frozenset()
 #: at most this many reasons after the cue rules' own
 MAX_SIGNALS = 2
 
 
 def reason_ids(
     cues: Sequence[str],
-    split: Parts,
+    split: Parts | None,
     weights: Mapping[str, float] | None,
     learned: Mapping[str, float] | None = None,
     owner_answer: bool = False,
@@ -87,10 +88,13 @@ def reason_ids(
     (feature name -> weight). *word_weights* is a word's whole weight where the model has one
     (its own and its word cluster's: ``Model.tables.plain``). Never empty."""
     found = [c for c in cues if c in REASON_DESCRIPTIONS]
-    plain, negated, _, other = split
-    if not (plain or negated or other or learned or owner_answer):
-        # a cue rule decided it: no features were read, so there are no signals to rank
-        return tuple(found) if found else ("complaint_words",)
+    if split is None:
+        if not (learned or owner_answer):
+            # a cue rule decided it: no features were read, so there are no signals to rank
+            return tuple(found) if found else ("complaint_words",)
+        plain, negated, other = _NO_WORDS, _NO_WORDS, {}
+    else:
+        plain, negated, other = split.plain, split.negated, split.other
     # reason -> how much the text's features support it (only positive amounts count);
     # the features are read in the same order as always, so equal supports rank the same
     support: dict[str, float] = {}

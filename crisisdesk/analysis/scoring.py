@@ -77,7 +77,7 @@ class TextCache:
                 missing.append(text)
             else:
                 found[text] = known
-        fresh = dict(zip(missing, map(sentiment.score_text, missing), strict=True))
+        fresh = dict(zip(missing, sentiment.score_texts(missing), strict=True))
         if len(seen) + len(fresh) > self.limit:
             seen.clear()
         seen.update(itertools.islice(fresh.items(), self.limit))
@@ -91,7 +91,7 @@ def score_inputs(items: Sequence[ScoreInput], cache: TextCache | None = None) ->
         analysed = cache.analyses(item.text for item in items)
         analyses = [analysed[item.text] for item in items]
     else:
-        analyses = [sentiment.score_text(item.text) for item in items]
+        analyses = sentiment.score_texts([item.text for item in items])
     out: list[Scores] = []
     for (_, followers, likes, reposts, replies, waiting, age), (
         value,

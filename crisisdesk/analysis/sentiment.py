@@ -8,7 +8,7 @@ and "Great, another order lost. Thanks a lot" as positive (+0.69). The complaint
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -30,6 +30,7 @@ __all__ = [
     "explain",
     "label_for",
     "score_text",
+    "score_texts",
 ]
 
 LABELS: tuple[str, ...] = tuple(s.value for s in Sentiment)
@@ -144,16 +145,29 @@ Scored = tuple[float, Sentiment, bool, tuple[str, ...]]
 
 
 def score_text(text: str) -> Scored:
-    """:func:`analyze` without an object per text, for bulk scoring. Never raises."""
-    if len(text) > MAX_ANALYSED_CHARS:
-        text = text[:MAX_ANALYSED_CHARS]
-    compound = _compound()(text)
-    cues = detect(text)
+    """:func:`analyze` without an object per text. Never raises."""
+    return score_texts([text])[0]
+
+
+def score_texts(texts: Sequence[str]) -> list[Scored]:
+    """:func:`score_text` of each text, for bulk scoring. Each step runs over all the texts
+    before the next (VADER, then the cue rules, then the recogniser, then the reasons): the
+    processor's caches then hold one step's code and tables at a time, which makes a batch a
+    third faster than scoring text by text (bench/README.md). Never raises."""
+    texts = [t if len(t) <= MAX_ANALYSED_CHARS else t[:MAX_ANALYSED_CHARS] for t in texts]
+    compounds = list(map(_compound(), texts))
+    found = list(map(detect, texts))
     model = recogniser.active()
-    complaint, split, answered = recogniser.decide(text, compound, cues, model)
-    if complaint:
-        cues = reason_ids(cues, split, model.weights, model.learned, answered, model.tables.plain)
-    return compound, label_for(compound, complaint), complaint, cues
+    decisions = recogniser.decide_many(texts, compounds, found, model)
+    weights, learned, words = model.weights, model.learned, model.tables.plain
+    out: list[Scored] = []
+    for compound, cues, (complaint, split, answered) in zip(
+        compounds, found, decisions, strict=True
+    ):
+        if complaint:
+            cues = reason_ids(cues, split, weights, learned, answered, words)
+        out.append((compound, label_for(compound, complaint), complaint, cues))
+    return out
 
 
 def analyze(text: str) -> Analysis:
@@ -162,5 +176,5 @@ def analyze(text: str) -> Analysis:
 
 
 def analyze_many(texts: Iterable[str]) -> list[Analysis]:
-    """Score many texts in this process (import workers call this on their chunk)."""
-    return [analyze(t) for t in texts]
+    """Score many texts in this process."""
+    return [Analysis(*scored) for scored in score_texts(list(texts))]
