@@ -42,7 +42,18 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-__all__ = ["DURATION", "FAMILIES", "FAMILY_NAMES", "FLAGS", "Parts", "features", "parts", "tokens"]
+__all__ = [
+    "DURATION",
+    "FAMILIES",
+    "FAMILY_NAMES",
+    "FLAGS",
+    "Parts",
+    "features",
+    "parts",
+    "parts_of_words",
+    "simplified_words",
+    "tokens",
+]
 
 _TOKEN = re.compile(r"_(?:tag|num|url)\b|[a-z]+|[.!?]")
 _NUMBER_WORDS = (
@@ -221,7 +232,7 @@ _HASHTAG = re.compile(r"#\w+")
 _NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
 
 
-def _simplified_words(text: str) -> tuple[str, list[str]]:
+def simplified_words(text: str) -> tuple[str, list[str]]:
     """The simplified text (lower case, apostrophes dropped, placeholders in, ";" and ":" as
     ".", kind idioms blanked) and its words."""
     lowered = text.lower()
@@ -250,7 +261,7 @@ def _simplified_words(text: str) -> tuple[str, list[str]]:
 def tokens(text: str) -> list[str]:
     """The words of *text* as the features see them: lower case, no apostrophes,
     placeholders for links, handles, hashtags and numbers, ``.``/``!``/``?`` as words."""
-    return _simplified_words(text)[1]
+    return simplified_words(text)[1]
 
 
 #: the binary features besides words, word families and cues, in the order they are named
@@ -332,7 +343,19 @@ def _valences(lexicon: Mapping[str, float]) -> tuple[frozenset[str], frozenset[s
 def parts(text: str, compound: float, cues: Sequence[str], lexicon: Mapping[str, float]) -> Parts:
     """Split *text* for the features. *lexicon* is VADER's word -> valence table; *compound*
     and *cues* are what sentiment and the cue rules found."""
-    simple, body = _simplified_words(text)
+    return parts_of_words(text, simplified_words(text), compound, cues, lexicon)
+
+
+def parts_of_words(
+    text: str,
+    words: tuple[str, list[str]],
+    compound: float,
+    cues: Sequence[str],
+    lexicon: Mapping[str, float],
+) -> Parts:
+    """:func:`parts` of *text* whose :func:`simplified_words` are *words* (many texts are
+    split in two steps, each over all of them: see ``recogniser.decide_many``)."""
+    simple, body = words
     plain = frozenset(body)
     negated = _NO_WORDS
     if not plain.isdisjoint(_NEGATION_WORDS):

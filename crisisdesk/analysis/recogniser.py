@@ -40,6 +40,8 @@ from crisisdesk.analysis.complaint_features import (
     Parts,
     features,
     parts,
+    parts_of_words,
+    simplified_words,
     tokens,
 )
 from crisisdesk.analysis.cues import is_complaint
@@ -337,7 +339,11 @@ def decide_many(
         else:
             undecided.append(n)
     lexicon = _lexicon()
-    splits = [parts(texts[n], compounds[n], cues[n], lexicon) for n in undecided]
+    words = [simplified_words(texts[n]) for n in undecided]
+    splits = [
+        parts_of_words(texts[n], found, compounds[n], cues[n], lexicon)
+        for n, found in zip(undecided, words, strict=True)
+    ]
     logits = [fast_logit(found, model) for found in splits]
     threshold = model.threshold
     for n, text_parts, value in zip(undecided, splits, logits, strict=True):
