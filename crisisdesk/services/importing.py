@@ -59,9 +59,13 @@ __all__ = ["ImportReport", "RowProblem", "import_file"]
 #: rows per scoring batch; files with fewer rows are scored in-process (no pool start cost)
 BATCH_ROWS = 2000
 HELPER_SEEN_LIMIT = 5_000  #: distinct texts remembered by this process when it scores too
-#: default scoring processes: one per CPU, but no more than this. This process parses and
-#: stores about as fast as three workers score, so more would only cost memory (~60 MB each)
-MAX_DEFAULT_WORKERS = 4
+#: processes that score a big file by default, this one included (it parses and stores every
+#: row, and scores a batch itself when the workers fall behind): one per CPU, so no worker
+#: shares a CPU with this process, which paces the import (measured on 2 CPUs, 1M rows: two
+#: workers 11,000 rows/s, one 14,000: bench/README.md); but no more than this. This process
+#: parses and stores about as fast as three workers score, so more would only cost memory
+#: (~60 MB each)
+MAX_DEFAULT_PROCESSES = 4
 #: problems listed one by one in a report; the count of skipped rows is always exact
 MAX_LISTED_PROBLEMS = 10_000
 
@@ -278,8 +282,9 @@ def import_file(
     ``progress(done_bytes, total_bytes)`` is called regularly; returning ``False`` cancels: the
     transaction is rolled back and :class:`ImportCancelled` raised. A file that cannot be read
     at all raises :class:`ImportFileError`; in both cases nothing is written.
-    ``workers`` processes score big files (default: one per CPU, at most
-    :data:`MAX_DEFAULT_WORKERS`; 0 or 1 scores in-process).
+    ``workers`` processes score big files, this one included: ``workers - 1`` worker
+    processes (default: one process per CPU, at most :data:`MAX_DEFAULT_PROCESSES`; 0 or 1
+    scores in this process alone).
     """
     given = Path(path)
     with seekable_file(given) as readable:  # a pipe is read once, into a temporary file
@@ -398,8 +403,8 @@ def _run(
         raise _no_text_column(report.path, mapper.keys_seen)
     tick(first.position)
     second = next(batches, None)
-    count = min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS) if workers is None else workers
-    scorer: Scorer = PoolScorer(count) if second is not None and count > 1 else InlineScorer()
+    count = min(os.cpu_count() or 1, MAX_DEFAULT_PROCESSES) if workers is None else workers
+    scorer: Scorer = PoolScorer(count - 1) if second is not None and count > 1 else InlineScorer()
     pending: deque[tuple[_Batch, Future[list[Scores]]]] = deque()
     helper: InlineScorer | None = None  # this process, scoring while it would wait
 

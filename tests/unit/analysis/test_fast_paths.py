@@ -217,6 +217,25 @@ def test_score_text_equals_the_plain_way() -> None:
     assert sum(1 for s in got if not s[2]) > len(texts) // 5
 
 
+def test_a_batch_scores_as_its_texts_do_one_by_one() -> None:
+    """``score_texts`` runs each step over the whole batch: the same results as text by text,
+    with the owner's answers for exact texts (an adapted model) taking part too."""
+    texts = list(sample_texts()[:600])
+    texts += [texts[3], texts[3][:2], "", " ", "x" * (sentiment.MAX_ANALYSED_CHARS + 5)]
+    for model in (None, _learned_model()):
+        recogniser.use(model)
+        try:
+            one_by_one = [sentiment.score_text(t) for t in texts]
+            assert sentiment.score_texts(texts) == one_by_one
+            analyses = sentiment.analyze_many(texts)
+            assert [(a.sentiment, a.label, a.complaint, a.cues) for a in analyses] == one_by_one
+        finally:
+            recogniser.use(None)
+    adapted = _learned_model()
+    answered = [t for t in texts if recogniser.text_key(t) in adapted.answers]
+    assert answered  # the owner's answers were exercised
+
+
 # --- the recogniser's features ---------------------------------------------------------------
 
 _REF_KIND_IDIOMS = re.compile(rf"\b(?:{_KIND_PHRASES})\b")
