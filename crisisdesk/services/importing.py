@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import os
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
@@ -37,7 +36,7 @@ import sqlite_utils
 from crisisdesk.analysis.scoring import ScoreInput
 from crisisdesk.domain import NewMention, Scores
 from crisisdesk.errors import DatabaseError, ImportCancelled, ImportFileError
-from crisisdesk.services import complaint_learning
+from crisisdesk.services import complaint_learning, scoring_pool
 from crisisdesk.services.scoring_pool import InlineScorer, PoolScorer, Scorer
 from crisisdesk.sources.files import formats as fileformats
 from crisisdesk.sources.files.formats import Record, RowProblem
@@ -58,17 +57,6 @@ __all__ = ["ImportReport", "RowProblem", "import_file"]
 
 #: rows per scoring batch; files with fewer rows are scored in-process (no pool start cost)
 BATCH_ROWS = 2000
-HELPER_SEEN_LIMIT = 5_000  #: distinct texts remembered by this process when it scores too
-#: how long this process waits for the batch it needs next while a worker scores it before it
-#: scores later batches itself (a batch takes ~0.1 s on a quiet machine)
-RUNNING_GRACE_S = 0.25
-#: processes that score a big file by default, this one included (it parses and stores every
-#: row, and scores a batch itself when the workers fall behind): one per CPU, so no worker
-#: shares a CPU with this process, which paces the import (measured on 2 CPUs, 1M rows: two
-#: workers 11,000 rows/s, one 14,000: bench/README.md); but no more than this. This process
-#: parses and stores about as fast as three workers score, so more would only cost memory
-#: (~60 MB each)
-MAX_DEFAULT_PROCESSES = 4
 #: problems listed one by one in a report; the count of skipped rows is always exact
 MAX_LISTED_PROBLEMS = 10_000
 
@@ -285,9 +273,8 @@ def import_file(
     ``progress(done_bytes, total_bytes)`` is called regularly; returning ``False`` cancels: the
     transaction is rolled back and :class:`ImportCancelled` raised. A file that cannot be read
     at all raises :class:`ImportFileError`; in both cases nothing is written.
-    ``workers`` processes score big files, this one included: ``workers - 1`` worker
-    processes (default: one process per CPU, at most :data:`MAX_DEFAULT_PROCESSES`; 0 or 1
-    scores in this process alone).
+    ``workers`` processes score big files, this one included (default: one per CPU, see
+    ``scoring_pool.default_processes``; 0 or 1: this process alone).
     """
     given = Path(path)
     with seekable_file(given) as readable:  # a pipe is read once, into a temporary file
@@ -406,7 +393,7 @@ def _run(
         raise _no_text_column(report.path, mapper.keys_seen)
     tick(first.position)
     second = next(batches, None)
-    count = min(os.cpu_count() or 1, MAX_DEFAULT_PROCESSES) if workers is None else workers
+    count = scoring_pool.default_processes() if workers is None else workers
     scorer: Scorer = PoolScorer(count - 1) if second is not None and count > 1 else InlineScorer()
     pending: deque[tuple[_Batch, Future[list[Scores]]]] = deque()
     helper: InlineScorer | None = None  # this process, scoring while it would wait
@@ -431,22 +418,20 @@ def _run(
             pending.append((batch, scorer.submit(batch.inputs)))
 
     def score_here(index: int) -> bool:
-        """Score here batch *index* if no worker has started it (on a busy machine the
-        workers, at a lower priority, fall behind; on a quiet one, never)."""
+        """Score here batch *index* if no worker has started it (the workers fell behind)."""
         nonlocal helper
         waiting, queued = pending[index]
         if not scorer.reclaim(queued):
             return False
-        helper = helper or InlineScorer(HELPER_SEEN_LIMIT)
+        helper = helper or InlineScorer(scoring_pool.HELPER_SEEN_LIMIT)
         pending[index] = (waiting, helper.submit(waiting.inputs))
         return True
 
     def store_oldest() -> None:
         if not pending[0][1].done() and not score_here(0):
-            # a worker is scoring the batch needed next: it is done sooner than a batch
-            # scored here would be (which delays the storing that paces the import), unless
-            # the worker is starved: only then score later batches here rather than wait idle
-            wait([pending[0][1]], timeout=RUNNING_GRACE_S)
+            # a worker is scoring it: sooner done than a batch scored here (which delays the
+            # storing that paces the import) unless the worker is starved: then help
+            wait([pending[0][1]], timeout=scoring_pool.RUNNING_GRACE_S)
             for index in range(1, len(pending)):
                 if pending[0][1].done():
                     break

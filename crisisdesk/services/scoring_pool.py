@@ -25,10 +25,33 @@ from crisisdesk.analysis import recogniser
 from crisisdesk.analysis.scoring import ScoreInput, TextCache, score_inputs
 from crisisdesk.domain import Scores
 
-__all__ = ["InlineScorer", "PoolScorer", "ScoreInput", "Scorer", "score_batch"]
+__all__ = [
+    "InlineScorer",
+    "PoolScorer",
+    "ScoreInput",
+    "Scorer",
+    "default_processes",
+    "score_batch",
+]
 
 #: distinct texts a scoring process remembers the analysis of (see ``TextCache``)
 SEEN_LIMIT = 50_000
+HELPER_SEEN_LIMIT = 5_000  #: the same, for the importing process when it scores too
+#: how long the importing process waits for the batch it needs next while a worker scores it
+#: before it scores later batches itself (a batch takes ~0.1 s on a quiet machine)
+RUNNING_GRACE_S = 0.25
+#: processes that score a big file by default, the importing one included (it parses and
+#: stores every row, and scores a batch itself when the workers fall behind): one per CPU, so
+#: no worker shares a CPU with the process that paces the import (on 2 CPUs, 1M rows: two
+#: workers 11,000 rows/s, one 14,000; bench/README.md); no more than this: the importing
+#: process stores about as fast as three workers score, more would only cost memory (~60 MB
+#: each)
+MAX_DEFAULT_PROCESSES = 4
+
+
+def default_processes() -> int:
+    """How many processes score a big file, the importing one included."""
+    return min(os.cpu_count() or 1, MAX_DEFAULT_PROCESSES)
 
 
 @functools.cache
