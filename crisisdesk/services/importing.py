@@ -273,8 +273,7 @@ def import_file(
     ``progress(done_bytes, total_bytes)`` is called regularly; returning ``False`` cancels: the
     transaction is rolled back and :class:`ImportCancelled` raised. A file that cannot be read
     at all raises :class:`ImportFileError`; in both cases nothing is written.
-    ``workers`` processes score big files, this one included (default: one per CPU, see
-    ``scoring_pool.default_processes``; 0 or 1: this process alone).
+    ``workers`` processes score big files, this one included (default: one per CPU; 1: alone).
     """
     given = Path(path)
     with seekable_file(given) as readable:  # a pipe is read once, into a temporary file
@@ -394,7 +393,8 @@ def _run(
     tick(first.position)
     second = next(batches, None)
     count = scoring_pool.default_processes() if workers is None else workers
-    scorer: Scorer = PoolScorer(count - 1) if second is not None and count > 1 else InlineScorer()
+    helpers = max(count - 1, 2) if count > 1 else 0  # worker processes (see scoring_pool)
+    scorer: Scorer = PoolScorer(helpers) if second is not None and helpers else InlineScorer()
     pending: deque[tuple[_Batch, Future[list[Scores]]]] = deque()
     helper: InlineScorer | None = None  # this process, scoring while it would wait
 

@@ -42,10 +42,11 @@ HELPER_SEEN_LIMIT = 5_000  #: the same, for the importing process when it scores
 RUNNING_GRACE_S = 0.25
 #: processes that score a big file by default, the importing one included (it parses and
 #: stores every row, and scores a batch itself when the workers fall behind): one per CPU, so
-#: no worker shares a CPU with the process that paces the import (on 2 CPUs, 1M rows: two
-#: workers 11,000 rows/s, one 14,000; bench/README.md); no more than this: the importing
-#: process stores about as fast as three workers score, more would only cost memory (~60 MB
-#: each)
+#: no worker shares a CPU with the process that paces the import; but a pool has two workers
+#: at least: when the only worker of a pool dies, CPython 3.11's pool can leave its manager
+#: thread running (measured on 2 CPUs, 1M rows: one worker 14,000 rows/s, two 11,000;
+#: bench/README.md). No more than this: the importing process stores about as fast as three
+#: workers score, more would only cost memory (~60 MB each)
 MAX_DEFAULT_PROCESSES = 4
 
 
