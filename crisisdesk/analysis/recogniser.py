@@ -102,8 +102,10 @@ class _Tables:
     positive_words: float
     #: per bit of Parts.families / negated_families / flags: the weight it adds
     bit_weights: tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]
-    #: the summed weight of a combination of those bits, as texts need them
-    fixed: dict[int, float] = field(default_factory=dict)
+    #: the summed weight of a combination of families (negated ones shifted above), and of
+    #: flags, as texts need them
+    by_families: dict[int, float] = field(default_factory=dict)
+    by_flags: dict[int, float] = field(default_factory=dict)
 
     @classmethod
     def of(cls, weights: Mapping[str, float], clusters: Mapping[str, int]) -> _Tables:
@@ -149,18 +151,15 @@ class _Tables:
     def fixed_weight(self, families: int, negated_families: int, flags: int) -> float:
         """The summed weight of these bits. Remembered: texts share a few thousand
         combinations of families, and of flags."""
-        fixed = self.fixed
         key = negated_families << _SHIFT | families
-        by_families = fixed.get(key)
+        by_families = self.by_families.get(key)
         if by_families is None:
             by_families = self._bits(families, 0) + self._bits(negated_families, 1)
-            fixed[key] = by_families
-        key = ~flags  # negative: never a families key
-        by_flags = fixed.get(key)
+            _remember(self.by_families, key, by_families)
+        by_flags = self.by_flags.get(flags)
         if by_flags is None:
-            if len(fixed) >= _FIXED_LIMIT:
-                fixed.clear()
-            by_flags = fixed[key] = self._bits(flags, 2)
+            by_flags = self._bits(flags, 2)
+            _remember(self.by_flags, flags, by_flags)
         return by_families + by_flags
 
     def _bits(self, bits: int, table: int) -> float:
@@ -168,6 +167,12 @@ class _Tables:
 
 
 _SHIFT = len(FAMILY_NAMES)
+
+
+def _remember(table: dict[int, float], key: int, value: float) -> None:
+    if len(table) >= _FIXED_LIMIT:
+        table.clear()
+    table[key] = value
 
 
 #: the owner's part of a model, small and picklable: (learned weights, bias shift, answers)

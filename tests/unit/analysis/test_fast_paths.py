@@ -7,13 +7,10 @@ mentions, the benchmark generator's, hand-written edge cases and variants of the
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
-from pathlib import Path
-from types import ModuleType
 from typing import NamedTuple
 
 import pytest
@@ -32,6 +29,7 @@ from crisisdesk.analysis.reasons import (
     reason_ids,
 )
 from crisisdesk.demo import generate
+from tests.helpers.bench import bench_generator
 
 EDGE_CASES = [
     "",
@@ -49,15 +47,6 @@ EDGE_CASES = [
 ]
 
 
-def _bench_generator() -> ModuleType:
-    path = Path(__file__).resolve().parents[3] / "bench" / "gen_mentions.py"
-    spec = importlib.util.spec_from_file_location("gen_mentions", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _variants(text: str) -> Iterator[str]:
     yield text
     yield text.upper()
@@ -70,7 +59,7 @@ def _variants(text: str) -> Iterator[str]:
 def sample_texts() -> tuple[str, ...]:
     """Varied texts: the demo's, generated ones, edge cases, and variants of some of them."""
     rng = random.Random(4)
-    gen = _bench_generator()
+    gen = bench_generator()
     texts = [m.text for m in generate(1500, seed=11).mentions]
     texts += [gen.mention_text(rng) for _ in range(1500)]
     texts += EDGE_CASES

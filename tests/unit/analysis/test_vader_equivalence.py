@@ -5,10 +5,7 @@ Exact float equality, not approximate: the stored ``sentiment`` is VADER's score
 
 from __future__ import annotations
 
-import importlib.util
 import random
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +15,7 @@ from vaderSentiment import vaderSentiment as vader
 from crisisdesk.analysis import sentiment, vader_fast
 from crisisdesk.analysis.vader_fast import FastCompound
 from crisisdesk.demo import generate
+from tests.helpers.bench import bench_generator
 
 _LIBRARY = vader.SentimentIntensityAnalyzer()
 _FAST = FastCompound(vader, _LIBRARY.lexicon)
@@ -67,17 +65,8 @@ def test_equal_to_vader_on_mixed_words_and_noise(text: str) -> None:
     assert sentiment._compound()(text) == _library(text)
 
 
-def _bench_generator() -> ModuleType:
-    path = Path(__file__).resolve().parents[3] / "bench" / "gen_mentions.py"
-    spec = importlib.util.spec_from_file_location("gen_mentions", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_equal_to_vader_on_generated_bench_texts() -> None:
-    gen = _bench_generator()
+    gen = bench_generator()
     rng = random.Random(11)
     texts = [gen.mention_text(rng) for _ in range(3000)]
     fast = sentiment._compound()
