@@ -393,8 +393,7 @@ def _run(
     tick(first.position)
     second = next(batches, None)
     count = scoring_pool.default_processes() if workers is None else workers
-    helpers = max(count - 1, 2) if count > 1 else 0  # worker processes (see scoring_pool)
-    scorer: Scorer = PoolScorer(helpers) if second is not None and helpers else InlineScorer()
+    scorer: Scorer = PoolScorer(count - 1) if second is not None and count > 1 else InlineScorer()
     pending: deque[tuple[_Batch, Future[list[Scores]]]] = deque()
     helper: InlineScorer | None = None  # this process, scoring while it would wait
 
@@ -409,13 +408,6 @@ def _run(
         )
         for index, (waiting, _) in enumerate(pending):
             pending[index] = (waiting, scorer.submit(waiting.inputs))
-
-    def submit(batch: _Batch) -> None:
-        try:
-            pending.append((batch, scorer.submit(batch.inputs)))
-        except BrokenProcessPool:
-            fall_back_inline()
-            pending.append((batch, scorer.submit(batch.inputs)))
 
     def score_here(index: int) -> bool:
         """Score here batch *index* if no worker has started it (the workers fell behind)."""
@@ -449,7 +441,7 @@ def _run(
     cancelled = True
     try:
         for batch in _chain([first] if second is None else [first, second], batches):
-            submit(batch)
+            pending.append((batch, scorer.submit(batch.inputs)))
             tick(batch.position)
             while len(pending) > scorer.max_in_flight:
                 store_oldest()

@@ -42,11 +42,10 @@ HELPER_SEEN_LIMIT = 5_000  #: the same, for the importing process when it scores
 RUNNING_GRACE_S = 0.25
 #: processes that score a big file by default, the importing one included (it parses and
 #: stores every row, and scores a batch itself when the workers fall behind): one per CPU, so
-#: no worker shares a CPU with the process that paces the import; but a pool has two workers
-#: at least: when the only worker of a pool dies, CPython 3.11's pool can leave its manager
-#: thread running (measured on 2 CPUs, 1M rows: one worker 14,000 rows/s, two 11,000;
-#: bench/README.md). No more than this: the importing process stores about as fast as three
-#: workers score, more would only cost memory (~60 MB each)
+#: no worker shares a CPU with the process that paces the import (measured on 2 CPUs, 1M rows:
+#: one worker 14,000 rows/s, two 11,000; bench/README.md). No more than this: the importing
+#: process stores about as fast as three workers score, more would only cost memory (~60 MB
+#: each)
 MAX_DEFAULT_PROCESSES = 4
 
 
@@ -84,17 +83,16 @@ def _score_wire(rows: _Wire) -> _Wire:
     return list(map(tuple, score_batch(list(map(_inputs, rows)))))
 
 
-def _from_wire(future: Future[_Wire]) -> Future[list[Scores]]:
-    typed: Future[list[Scores]] = Future()
+def _forward(source: Future[_Wire], typed: Future[list[Scores]]) -> None:
+    """When the pool's *source* is done, give *typed* its scores (or its error)."""
 
-    def done(source: Future[_Wire]) -> None:
+    def done(finished: Future[_Wire]) -> None:
         try:
-            typed.set_result(list(map(_scores, source.result())))
+            typed.set_result(list(map(_scores, finished.result())))
         except BaseException as exc:  # BrokenProcessPool, a bug in analysis: for result()
             typed.set_exception(exc)
 
-    future.add_done_callback(done)
-    return typed
+    source.add_done_callback(done)
 
 
 #: how much lower the workers' CPU priority is than the importing process's (POSIX nice)
@@ -152,7 +150,9 @@ class Scorer(Protocol):
     #: how many submitted batches may wait for their results before the caller must store one
     max_in_flight: int
 
-    def submit(self, items: Sequence[ScoreInput]) -> Future[list[Scores]]: ...
+    def submit(self, items: Sequence[ScoreInput]) -> Future[list[Scores]]:
+        """Score *items*; whatever goes wrong (a worker died) is raised by ``result()``."""
+        ...
 
     def reclaim(self, future: Future[list[Scores]]) -> bool:
         """Take back a submitted batch that no worker has started (True: the caller scores it
@@ -200,14 +200,23 @@ class PoolScorer:
     KILL_SECONDS = 10.0
 
     def __init__(self, workers: int) -> None:
-        self.max_in_flight = workers * 2 + 1
+        #: batches handed to the pool at a time: one running and one waiting for each worker,
+        #: and one more. The others wait here, where the importing process can take them back
+        #: (:meth:`reclaim`). The pool's own futures are never cancelled: when a worker dies,
+        #: CPython 3.11's pool stops failing its batches at the first cancelled one, and the
+        #: batches after it would wait forever.
+        self._room = workers + 2
+        self.max_in_flight = self._room + workers
         context = multiprocessing.get_context("spawn")
         # children this process had before the pool: every newer one is a worker of ours, also a
         # replacement the pool starts after a worker died (no pid is passed between processes:
         # a replacement started while the pool breaks could not be handed a queue to report on)
         self._older = {child.pid for child in multiprocessing.active_children()}
-        # what submit() returned -> the pool's own future of that batch, until it is done
-        self._sources: dict[Future[list[Scores]], Future[_Wire]] = {}
+        # submitted batches not handed to the pool yet, oldest first; and the pool's futures
+        # of those handed over, until done (the pool's thread fails held ones when it breaks)
+        self._lock = threading.RLock()
+        self._held: dict[Future[list[Scores]], _Wire] = {}
+        self._in_pool: list[Future[_Wire]] = []
         self._broken = False
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
@@ -217,33 +226,52 @@ class PoolScorer:
         )
 
     def submit(self, items: Sequence[ScoreInput]) -> Future[list[Scores]]:
-        try:
-            future = self._pool.submit(_score_wire, list(map(tuple, items)))
-        except BrokenProcessPool:
-            self._broken = True
-            raise
-        except OSError as exc:
-            # a worker died and the pool is breaking: CPython 3.11 may try to start a
-            # replacement with the queue the manager thread just closed ("handle is closed")
-            # before it marks the pool broken. The same thing for the importer: a broken pool
-            self._broken = True
-            raise BrokenProcessPool(
-                "a scoring worker stopped while the pool was starting one"
-            ) from exc
-        future.add_done_callback(self._note_broken)
-        typed = _from_wire(future)
-        self._sources[typed] = future
-        future.add_done_callback(lambda _: self._sources.pop(typed, None))
+        """Queue *items*; a broken pool fails the returned future with ``BrokenProcessPool``."""
+        typed: Future[list[Scores]] = Future()
+        with self._lock:
+            self._held[typed] = list(map(tuple, items))
+        self._feed()
         return typed
 
+    def _feed(self) -> None:
+        """Hand the pool the oldest held batches it has room for."""
+        with self._lock:
+            self._in_pool = [future for future in self._in_pool if not future.done()]
+            while self._held and len(self._in_pool) < self._room and not self._broken:
+                typed = next(iter(self._held))
+                try:
+                    source = self._pool.submit(_score_wire, self._held[typed])
+                except (BrokenProcessPool, OSError):
+                    # OSError: a worker died and the pool is breaking: CPython 3.11 may try to
+                    # start a replacement with the queue its manager thread just closed
+                    # ("handle is closed") before it marks the pool broken. The same to us
+                    self._broken = True
+                    break
+                del self._held[typed]
+                self._in_pool.append(source)
+                source.add_done_callback(self._note_broken)
+                _forward(source, typed)
+        if self._broken:
+            self._fail_held()
+
     def reclaim(self, future: Future[list[Scores]]) -> bool:
-        source = self._sources.get(future)
-        # cancel() succeeds only while the batch waits in the pool's own queue
-        return source is not None and source.cancel()
+        # a batch the pool has room for goes there: a worker is free for it
+        self._feed()
+        with self._lock:
+            return self._held.pop(future, None) is not None
 
     def _note_broken(self, future: Future[_Wire]) -> None:
+        """Runs when a batch handed to the pool is done (in the pool's thread, mostly)."""
         if not future.cancelled() and isinstance(future.exception(), BrokenProcessPool):
             self._broken = True
+            self._fail_held()  # no worker will ever take them: the caller falls back now
+
+    def _fail_held(self) -> None:
+        with self._lock:
+            held = list(self._held)
+            self._held.clear()
+        for typed in held:
+            typed.set_exception(BrokenProcessPool("a scoring worker stopped"))
 
     def worker_pids(self) -> set[int]:
         """Process ids of the live workers (replacements included)."""
@@ -265,8 +293,17 @@ class PoolScorer:
         thread then spins until that process ends, keeping the interpreter from exiting: so the
         pool's own shutdown is waited for in a helper thread (it joins every process the pool
         started), while every worker (each child started since the pool was made, replacements
-        included) is killed once the grace is over.
+        included) is killed once the grace is over. Batches still held here are handed to the
+        pool to finish, or with ``cancel`` cancelled.
         """
+        if not cancel:
+            self._room = len(self._in_pool) + len(self._held)
+            self._feed()
+        with self._lock:
+            held = list(self._held)
+            self._held.clear()
+        for typed in held:
+            typed.cancel()
         broken = self._broken
         # one shutdown call: a second one would find the pool's references already dropped
         waiter = threading.Thread(

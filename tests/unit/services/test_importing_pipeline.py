@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,22 @@ def pool_workers() -> list[psutil.Process]:
         except psutil.Error:
             continue
     return found
+
+
+def kill_as_the_system_would(worker: psutil.Process) -> None:
+    """SIGKILL a pool worker, as the out-of-memory killer does, and wait until it is dead
+    without reaping it: its exit status stays for the pool. (psutil's ``wait`` reaps a child;
+    multiprocessing then finds no status and takes the worker for alive, forever.)"""
+    worker.kill()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            if worker.status() == psutil.STATUS_ZOMBIE:
+                return
+        except psutil.NoSuchProcess:
+            return  # the pool reaped it already
+        time.sleep(0.01)
+    raise AssertionError(f"worker {worker.pid} still running 5 s after SIGKILL")
 
 
 @pytest.fixture
@@ -151,8 +168,7 @@ def test_a_worker_dying_falls_back_to_in_process_scoring(db: Any, tmp_path: Path
     def progress(done: int, total: int) -> bool:
         if not killed:
             for worker in pool_workers()[:1]:
-                worker.kill()
-                worker.wait(5)
+                kill_as_the_system_would(worker)
                 killed.append(worker.pid)
         return True
 

@@ -4,7 +4,10 @@ import (it parses and stores every row)."""
 from __future__ import annotations
 
 import os
+from concurrent.futures import wait
+from concurrent.futures.process import BrokenProcessPool
 
+import psutil
 import pytest
 
 from crisisdesk.analysis.scoring import ScoreInput
@@ -51,3 +54,24 @@ def test_a_batch_no_worker_has_started_can_be_taken_back() -> None:
     finally:
         pool.close(cancel=False)
     assert not scoring.InlineScorer().reclaim(scoring.InlineScorer().submit(batch[:1]))
+
+
+def test_a_worker_dying_after_a_batch_was_taken_back_fails_every_other_batch() -> None:
+    """A worker killed while a batch it was queued is taken back: each other batch must end
+    (with the pool's error, so the importer falls back) instead of waiting forever. CPython
+    3.11's pool stopped failing batches at one whose future had been cancelled."""
+    slow = [ScoreInput(f"Still waiting for refund {n} " * 20, n, 0, 0, 0, 1.0) for n in range(800)]
+    pool = scoring.PoolScorer(1)
+    try:
+        futures = [pool.submit(slow) for _ in range(5)]
+        assert pool.reclaim(futures[3])
+        workers = [psutil.Process(pid) for pid in pool.worker_pids()]
+        assert len(workers) == 1
+        workers[0].kill()
+        others = [f for n, f in enumerate(futures) if n != 3]
+        done, not_done = wait(others, timeout=30)
+        assert not not_done, f"{len(not_done)} batches still waiting 30 s after the worker died"
+        assert any(isinstance(f.exception(), BrokenProcessPool) for f in done)
+    finally:
+        pool.close(cancel=True)
+    assert pool.worker_pids() == set()
