@@ -45,7 +45,7 @@ def test_a_batch_no_worker_has_started_can_be_taken_back() -> None:
     pool = scoring.PoolScorer(1)
     try:
         futures = [pool.submit(batch) for _ in range(4)]
-        # one worker: the first batch runs, one more waits in the pipe to it, the rest queue
+        # one worker: the pool gets three (one running), the fourth waits in the PoolScorer
         assert pool.reclaim(futures[-1])
         assert not pool.reclaim(futures[0])
         assert not pool.reclaim(futures[-1])  # once only
