@@ -200,11 +200,12 @@ class PoolScorer:
     KILL_SECONDS = 10.0
 
     def __init__(self, workers: int) -> None:
-        #: batches handed to the pool at a time: one running and one waiting for each worker,
-        #: and one more. The others wait here, where the importing process can take them back
-        #: (:meth:`reclaim`). The pool's own futures are never cancelled: when a worker dies,
-        #: CPython 3.11's pool stops failing its batches at the first cancelled one, and the
-        #: batches after it would wait forever.
+        #: batches handed to the pool at a time: one running for each worker and two waiting
+        #: (the importing process hands over more only between batches). The others wait
+        #: here, where the importing process can take them back (:meth:`reclaim`). The pool's
+        #: own futures are never cancelled: when a worker dies, CPython 3.11's pool stops
+        #: failing its batches at the first cancelled one, and the batches after it would
+        #: wait forever.
         self._room = workers + 2
         self.max_in_flight = self._room + workers
         context = multiprocessing.get_context("spawn")
@@ -233,11 +234,11 @@ class PoolScorer:
         self._feed()
         return typed
 
-    def _feed(self) -> None:
-        """Hand the pool the oldest held batches it has room for."""
+    def _feed(self, *, all_held: bool = False) -> None:
+        """Hand the pool the oldest held batches it has room for (*all_held*: every one)."""
         with self._lock:
             self._in_pool = [future for future in self._in_pool if not future.done()]
-            while self._held and len(self._in_pool) < self._room and not self._broken:
+            while self._held and not self._broken and (all_held or len(self._in_pool) < self._room):
                 typed = next(iter(self._held))
                 try:
                     source = self._pool.submit(_score_wire, self._held[typed])
@@ -267,11 +268,15 @@ class PoolScorer:
             self._fail_held()  # no worker will ever take them: the caller falls back now
 
     def _fail_held(self) -> None:
+        for typed in self._take_held():
+            typed.set_exception(BrokenProcessPool("a scoring worker stopped"))
+
+    def _take_held(self) -> list[Future[list[Scores]]]:
+        """Every batch still held here, no longer held (their futures for the caller to end)."""
         with self._lock:
             held = list(self._held)
             self._held.clear()
-        for typed in held:
-            typed.set_exception(BrokenProcessPool("a scoring worker stopped"))
+        return held
 
     def worker_pids(self) -> set[int]:
         """Process ids of the live workers (replacements included)."""
@@ -297,12 +302,8 @@ class PoolScorer:
         pool to finish, or with ``cancel`` cancelled.
         """
         if not cancel:
-            self._room = len(self._in_pool) + len(self._held)
-            self._feed()
-        with self._lock:
-            held = list(self._held)
-            self._held.clear()
-        for typed in held:
+            self._feed(all_held=True)
+        for typed in self._take_held():
             typed.cancel()
         broken = self._broken
         # one shutdown call: a second one would find the pool's references already dropped
